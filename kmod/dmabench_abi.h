@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * dmabench_abi.h - the one ABI header shared by dmabench.ko and userspace.
+ *
+ * Interface: /sys/kernel/debug/dmabench/ctl (mode 0600). Every object
+ * (allocation, sg table, mapping) belongs to the open file that created it
+ * and is released when that file is closed, newest first.
+ *
+ * Rules (see DESIGN.md "ABI principles"):
+ *  - fixed-width types only, pointers travel as __u64, explicit reserved
+ *    tails that must be zero (else -EINVAL);
+ *  - every field is marked (in) or (out); (out) fields are zeroed by the
+ *    module before it works, so stale input there is harmless;
+ *  - enums start at 1 so that a zeroed struct is always invalid;
+ *  - ioctl order: unknown command -ENOTTY, copy-in -EFAULT, reserved or
+ *    unknown bits -EINVAL, limits below -E2BIG, bad handle -EBADF,
+ *    device index out of range -ENODEV, work, copy-out.
+ *
+ * mmap: offset = handle << page shift maps allocation <handle> through
+ * dma_mmap_attrs() / dma_mmap_pages() / dma_mmap_noncontiguous(). The
+ * mapping must cover exactly the page-rounded allocation size. An
+ * allocation that is mmapped cannot be freed (-EBUSY) until unmapped.
+ */
+#ifndef DMABENCH_ABI_H
+#define DMABENCH_ABI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#else
+#include <linux/types.h>
+#include <sys/ioctl.h>
+#endif
+
+#define DMABENCH_ABI_VERSION		1
+#define DMABENCH_DEBUGFS_DIR		"dmabench"
+#define DMABENCH_CTL_PATH		"/sys/kernel/debug/dmabench/ctl"
+#define DMABENCH_DRIVER_NAME		"dmabench"	/* for driver_override */
+
+/* ---- limits (anything above is -E2BIG) ---- */
+#define DMABENCH_MAX_ALLOC_SIZE		(256ULL << 20)	/* bytes per allocation */
+#define DMABENCH_MAX_OBJECTS		4096	/* live objects per open file (-ENOSPC) */
+#define DMABENCH_MAX_LAT_ITERS		(1U << 20)
+#define DMABENCH_MAX_DEVICES		64
+#define DMABENCH_MAX_PLATFORM_DEVS	8
+
+/* ---- enums (all start at 1) ---- */
+enum dmabench_dev_kind {
+	DMABENCH_DEV_EDU = 1,		/* QEMU edu PCI function 1234:11e8 */
+	DMABENCH_DEV_PLATFORM = 2,	/* platform device created by the module */
+	DMABENCH_DEV_BOUND = 3,		/* PCI device bound by the user (driver_override) */
+};
+
+enum dmabench_ops_kind {
+	DMABENCH_OPS_DIRECT = 1,	/* dma-direct, no forced bouncing */
+	DMABENCH_OPS_SWIOTLB = 2,	/* dma-direct, swiotlb force_bounce */
+	DMABENCH_OPS_IOMMU = 3,		/* iommu-dma (dev->dma_ops set, DMA domain) */
+	DMABENCH_OPS_OTHER = 4,		/* some other dma_map_ops */
+};
+
+enum dmabench_domain_type {
+	DMABENCH_DOMAIN_NONE = 1,	/* no IOMMU domain attached */
+	DMABENCH_DOMAIN_IDENTITY = 2,
+	DMABENCH_DOMAIN_DMA = 3,	/* strict invalidation */
+	DMABENCH_DOMAIN_DMA_FQ = 4,	/* lazy (flush queue) */
+	DMABENCH_DOMAIN_BLOCKED = 5,
+	DMABENCH_DOMAIN_UNMANAGED = 6,
+	DMABENCH_DOMAIN_OTHER = 7,
+};
+
+enum dmabench_api {
+	DMABENCH_API_ATTRS = 1,		/* dma_alloc_attrs() */
+	DMABENCH_API_PAGES = 2,		/* dma_alloc_pages() */
+	DMABENCH_API_NONCONTIG = 3,	/* dma_alloc_noncontiguous() */
+	DMABENCH_API_NONCONTIG_VMAP = 4,/* dma_alloc_noncontiguous() + dma_vmap_noncontiguous() */
+};
+#define DMABENCH_API_MAX		4
+
+enum dmabench_dir {
+	DMABENCH_DIR_BIDIRECTIONAL = 1,
+	DMABENCH_DIR_TO_DEVICE = 2,
+	DMABENCH_DIR_FROM_DEVICE = 3,
+};
+
+enum dmabench_kva_kind {
+	DMABENCH_KVA_LINEAR = 1,	/* address in the linear map: no VA consumed */
+	DMABENCH_KVA_VMALLOC = 2,	/* a vmalloc-space area: kva_bytes = its size incl. guard page */
+	DMABENCH_KVA_COOKIE = 3,	/* NO_KERNEL_MAPPING cookie outside vmalloc space: never dereferenced */
+	DMABENCH_KVA_NONE = 4,		/* API returns no kernel address (noncontig without vmap) */
+};
+
+enum dmabench_sync_dir {
+	DMABENCH_SYNC_FOR_CPU = 1,
+	DMABENCH_SYNC_FOR_DEVICE = 2,
+};
+
+enum dmabench_lat_op {
+	DMABENCH_LAT_ALLOC_FREE = 1,	/* a = alloc (api, attrs), b = free */
+	DMABENCH_LAT_SGTABLE = 2,	/* one alloc; a = dma_get_sgtable, b = sg_free_table */
+	DMABENCH_LAT_MAP_SG = 3,	/* alloc on dev + sgtable; a = dma_map_sg on dev2, b = dma_unmap_sg */
+	DMABENCH_LAT_MAP_SINGLE = 4,	/* page buffer; a = dma_map_single on dev, b = dma_unmap_single */
+	DMABENCH_LAT_SYNC_SG = 5,	/* alloc+sgtable+map on dev2; a = sync_sg_for_cpu, b = sync_sg_for_device */
+};
+#define DMABENCH_LAT_OP_MAX		5
+
+/*
+ * Attribute bits accepted by DMABENCH_IOC_ALLOC (values are the ABI's own;
+ * the module translates them to DMA_ATTR_*). Any other bit: -EINVAL.
+ */
+#define DMABENCH_ATTR_WEAK_ORDERING	(1ULL << 0)
+#define DMABENCH_ATTR_WRITE_COMBINE	(1ULL << 1)
+#define DMABENCH_ATTR_NO_KERNEL_MAPPING	(1ULL << 2)
+#define DMABENCH_ATTR_FORCE_CONTIGUOUS	(1ULL << 3)
+#define DMABENCH_ATTR_ALLOC_SINGLE_PAGES (1ULL << 4)
+#define DMABENCH_ATTR_NO_WARN		(1ULL << 5)
+#define DMABENCH_ATTR_PRIVILEGED	(1ULL << 6)
+#define DMABENCH_ATTR_SKIP_CPU_SYNC	(1ULL << 7)	/* map_sg / map_single / unmap only */
+#define DMABENCH_ALLOC_ATTRS_MASK	0x7fULL
+#define DMABENCH_MAP_ATTRS_MASK		(DMABENCH_ATTR_WEAK_ORDERING | DMABENCH_ATTR_SKIP_CPU_SYNC | \
+					 DMABENCH_ATTR_NO_WARN | DMABENCH_ATTR_PRIVILEGED)
+
+/* ---- structs ---- */
+
+/* DMABENCH_IOC_INFO */
+struct dmabench_info {
+	__u32 abi_version;		/* out */
+	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV) */
+	__u64 max_alloc_size;		/* out: DMABENCH_MAX_ALLOC_SIZE */
+	__u32 max_objects;		/* out */
+	__u32 max_lat_iters;		/* out */
+	__u32 page_size;		/* out */
+	__u32 hist_buckets;		/* out: DMABENCH_HIST_BUCKETS */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_DEV_INFO */
+struct dmabench_dev_info {
+	__u32 dev;			/* in: device id */
+	__u32 kind;			/* out: enum dmabench_dev_kind */
+	__u32 ops;			/* out: enum dmabench_ops_kind */
+	__u32 domain_type;		/* out: enum dmabench_domain_type */
+	__s32 iommu_group;		/* out: group id, -1 if none */
+	__u32 coherent;			/* out: 1 if dev_is_dma_coherent() */
+	__u64 dma_mask;			/* out */
+	__u64 coherent_dma_mask;	/* out */
+	__u64 max_mapping_size;		/* out: dma_max_mapping_size() */
+	__u64 seg_boundary;		/* out: dma_get_seg_boundary() */
+	__u32 max_seg_size;		/* out: dma_get_max_seg_size() */
+	__u32 live_objects;		/* out: objects (all files) that use this device */
+	__u8  name[32];			/* out: dev_name(), NUL-terminated */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_SET_MASK: platform devices only, only while no object uses the device (-EBUSY) */
+struct dmabench_set_mask {
+	__u32 dev;			/* in */
+	__u32 bits;			/* in: 12 .. 64 */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_ALLOC */
+struct dmabench_alloc {
+	__u32 dev;			/* in: device id */
+	__u32 api;			/* in: enum dmabench_api */
+	__u64 size;			/* in: 1 .. DMABENCH_MAX_ALLOC_SIZE */
+	__u64 attrs;			/* in: DMABENCH_ATTR_* within DMABENCH_ALLOC_ATTRS_MASK; API_PAGES: must be 0 */
+	__u32 dir;			/* in: enum dmabench_dir; API_ATTRS: must be 0 */
+	__u32 handle;			/* out: object handle (>= 1) */
+	__u64 dma_addr;			/* out: device address (first segment for noncontig) */
+	__u64 kva_bytes;		/* out: bytes of vmalloc space this allocation holds */
+	__u32 kva_kind;			/* out: enum dmabench_kva_kind */
+	__u32 nents;			/* out: noncontig: sg entries of its table; else 1 */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_FREE: releases any object: allocation, sg table or mapping */
+struct dmabench_handle {
+	__u32 handle;			/* in */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+/* One scatterlist segment as reported to userspace */
+struct dmabench_seg {
+	__u64 dma_addr;			/* mapped tables: sg_dma_address(); sg tables: 0 */
+	__u32 length;			/* mapped tables: sg_dma_len(); sg tables: sg->length */
+	__u32 offset;			/* sg->offset */
+};
+
+/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation */
+struct dmabench_sgtable {
+	__u32 alloc;			/* in: allocation handle */
+	__u32 handle;			/* out: sg table handle */
+	__u64 segs;			/* in: user pointer to struct dmabench_seg[segs_max], or 0 */
+	__u32 segs_max;			/* in: capacity of segs (0 .. 65536) */
+	__u32 nents;			/* out: orig_nents of the table */
+	__u64 total_len;		/* out: sum of segment lengths */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_MAP_SG: dma_map_sgtable() of a table on any device */
+struct dmabench_map_sg {
+	__u32 sgt;			/* in: sg table handle */
+	__u32 dev;			/* in: device to map on */
+	__u32 dir;			/* in: enum dmabench_dir */
+	__u32 handle;			/* out: mapping handle */
+	__u64 attrs;			/* in: within DMABENCH_MAP_ATTRS_MASK */
+	__u64 segs;			/* in: user pointer to struct dmabench_seg[segs_max], or 0 */
+	__u32 segs_max;			/* in: 0 .. 65536 */
+	__u32 nents_mapped;		/* out: DMA segments after mapping */
+	__u32 nents_in;			/* out: CPU segments of the table */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 dma_len;			/* out: sum of sg_dma_len() */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_MAP_SINGLE: the module allocates a page-backed buffer and dma_map_single()s it */
+struct dmabench_map_single {
+	__u32 dev;			/* in */
+	__u32 dir;			/* in: enum dmabench_dir */
+	__u64 size;			/* in: 1 .. DMABENCH_MAX_ALLOC_SIZE */
+	__u64 attrs;			/* in: within DMABENCH_MAP_ATTRS_MASK */
+	__u32 handle;			/* out */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 dma_addr;			/* out */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_SYNC: mapping (sg or single) or streaming allocation (pages, noncontig) */
+struct dmabench_sync {
+	__u32 handle;			/* in */
+	__u32 sync;			/* in: enum dmabench_sync_dir */
+	__u32 dir;			/* in: enum dmabench_dir: must match the mapping's */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+/* DMABENCH_IOC_STATS: module-wide live object counters (leak oracle) */
+struct dmabench_stats {
+	__u64 live_allocs;		/* out */
+	__u64 live_sgtables;		/* out */
+	__u64 live_mappings;		/* out: map_sg + map_single */
+	__u64 live_mmaps;		/* out: VMAs over allocations */
+	__u64 alloc_bytes;		/* out: bytes held by live allocations */
+	__u64 kva_bytes;		/* out: vmalloc bytes held by live allocations */
+	__u64 open_files;		/* out */
+	__u64 total_objects;		/* out: objects ever created (monotonic) */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/* Latency histogram: log-linear, 1 ns buckets below 1024 ns, then 512 per octave (<0.2% width) */
+#define DMABENCH_HIST_LINEAR		1024U
+#define DMABENCH_HIST_SUB		512U
+#define DMABENCH_HIST_OCTAVES		22U	/* 2^10 .. 2^32 ns */
+#define DMABENCH_HIST_BUCKETS		(DMABENCH_HIST_LINEAR + DMABENCH_HIST_OCTAVES * DMABENCH_HIST_SUB)
+
+static inline __u32 dmabench_hist_bucket(__u64 ns)
+{
+	unsigned int msb;
+
+	if (ns < DMABENCH_HIST_LINEAR)
+		return (__u32)ns;
+	if (ns >= (1ULL << 32))
+		return DMABENCH_HIST_BUCKETS - 1;
+	msb = 63 - (unsigned int)__builtin_clzll(ns);	/* 10 .. 31 */
+	return DMABENCH_HIST_LINEAR + (msb - 10) * DMABENCH_HIST_SUB +
+	       (__u32)((ns >> (msb - 9)) & (DMABENCH_HIST_SUB - 1));
+}
+
+/* Lowest value (ns) that falls into bucket b */
+static inline __u64 dmabench_hist_lower(__u32 b)
+{
+	__u32 o, s;
+
+	if (b < DMABENCH_HIST_LINEAR)
+		return b;
+	o = (b - DMABENCH_HIST_LINEAR) / DMABENCH_HIST_SUB;
+	s = (b - DMABENCH_HIST_LINEAR) % DMABENCH_HIST_SUB;
+	return ((__u64)(DMABENCH_HIST_SUB + s)) << (o + 1);
+}
+
+struct dmabench_lat_summary {
+	__u64 min_ns;			/* out */
+	__u64 max_ns;			/* out */
+	__u64 sum_ns;			/* out */
+	__u64 sumsq_ns2;		/* out: sum of squares (saturates at 2^64-1) */
+};
+
+/* DMABENCH_IOC_LAT: in-kernel loop; every iteration times op a, then op b */
+struct dmabench_lat {
+	__u32 op;			/* in: enum dmabench_lat_op */
+	__u32 dev;			/* in: device that allocates / maps single */
+	__u32 dev2;			/* in: LAT_MAP_SG, LAT_SYNC_SG: device that maps the table */
+	__u32 api;			/* in: enum dmabench_api for ops that allocate (SGTABLE: ATTRS only) */
+	__u64 size;			/* in: 1 .. DMABENCH_MAX_ALLOC_SIZE */
+	__u64 attrs;			/* in: alloc attrs */
+	__u32 dir;			/* in: enum dmabench_dir (streaming ops) or 0 */
+	__u32 iters;			/* in: 1 .. DMABENCH_MAX_LAT_ITERS */
+	__u64 budget_ns;		/* in: stop early once the loop ran this long (0 = no limit) */
+	__u64 samples_a;		/* in: user pointer to __u32[iters] raw ns of op a, or 0 */
+	__u64 samples_b;		/* in: same for op b, or 0 */
+	__u64 hist_a;			/* in: user pointer to __u32[DMABENCH_HIST_BUCKETS], or 0 */
+	__u64 hist_b;			/* in: same for op b, or 0 */
+	__u32 n;			/* out: iterations done (all samples valid up to n) */
+	__s32 error;			/* out: 0, or -errno of the op that stopped the loop early */
+	__u64 timer_min_ns;		/* out: min of 256 back-to-back ktime_get_ns() pairs */
+	__u64 timer_mean_ps;		/* out: their mean, in picoseconds */
+	struct dmabench_lat_summary a;	/* out */
+	struct dmabench_lat_summary b;	/* out */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+#define DMABENCH_IOC_MAGIC		0xDB
+#define DMABENCH_IOC_INFO		_IOWR(DMABENCH_IOC_MAGIC, 1, struct dmabench_info)
+#define DMABENCH_IOC_DEV_INFO		_IOWR(DMABENCH_IOC_MAGIC, 2, struct dmabench_dev_info)
+#define DMABENCH_IOC_SET_MASK		_IOW(DMABENCH_IOC_MAGIC, 3, struct dmabench_set_mask)
+#define DMABENCH_IOC_ALLOC		_IOWR(DMABENCH_IOC_MAGIC, 4, struct dmabench_alloc)
+#define DMABENCH_IOC_FREE		_IOW(DMABENCH_IOC_MAGIC, 5, struct dmabench_handle)
+#define DMABENCH_IOC_GET_SGTABLE	_IOWR(DMABENCH_IOC_MAGIC, 6, struct dmabench_sgtable)
+#define DMABENCH_IOC_MAP_SG		_IOWR(DMABENCH_IOC_MAGIC, 7, struct dmabench_map_sg)
+#define DMABENCH_IOC_MAP_SINGLE		_IOWR(DMABENCH_IOC_MAGIC, 8, struct dmabench_map_single)
+#define DMABENCH_IOC_SYNC		_IOW(DMABENCH_IOC_MAGIC, 9, struct dmabench_sync)
+#define DMABENCH_IOC_STATS		_IOWR(DMABENCH_IOC_MAGIC, 10, struct dmabench_stats)
+#define DMABENCH_IOC_LAT		_IOWR(DMABENCH_IOC_MAGIC, 11, struct dmabench_lat)
+/* 12..: reserved for verify (edu DMA engine), dma-buf export */
+
+/* Sizes are part of the ABI: identical on 32- and 64-bit */
+#define DMABENCH_ASSERT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), #t " size is ABI")
+DMABENCH_ASSERT_SIZE(dmabench_info, 64);
+DMABENCH_ASSERT_SIZE(dmabench_dev_info, 128);
+DMABENCH_ASSERT_SIZE(dmabench_set_mask, 24);
+DMABENCH_ASSERT_SIZE(dmabench_alloc, 88);
+DMABENCH_ASSERT_SIZE(dmabench_handle, 24);
+DMABENCH_ASSERT_SIZE(dmabench_seg, 16);
+DMABENCH_ASSERT_SIZE(dmabench_sgtable, 64);
+DMABENCH_ASSERT_SIZE(dmabench_map_sg, 88);
+DMABENCH_ASSERT_SIZE(dmabench_map_single, 72);
+DMABENCH_ASSERT_SIZE(dmabench_sync, 32);
+DMABENCH_ASSERT_SIZE(dmabench_stats, 96);
+DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
+
+#endif /* DMABENCH_ABI_H */
