@@ -111,3 +111,13 @@ unit: $(UNIT_BINS)
 clean:
 	rm -rf build
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean >/dev/null 2>&1
+
+# ---- the two set-up commands ----
+test: deps
+	$(MAKE) all unit
+	./harness/run-tests.sh
+
+run: deps
+	$(MAKE) all
+	build/host/dmabench run --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
+	@echo "summary: results/latest/summary.md"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# make test: unit tests on the host, then one VM per x86 backend running the
+# in-guest integration tests (KTAP). Ends with one line
+# "N passed, N failed, N skipped" and exits non-zero on any failure.
+# Exit codes of each unit test program: 0 pass, 1 fail, 4 skip (kselftest).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+pass=0 fail=0 skip=0
+out=${DMABENCH_TEST_OUT:-build/test-results}
+backends=${BACKENDS:-all}
+jobs=${JOBS:-2}
+
+echo "== unit tests"
+for t in build/host/unit/test_*; do
+	[ -x "$t" ] || continue
+	log=$(mktemp)
+	"$t" >"$log" 2>&1
+	rc=$?
+	name=${t##*/}
+	case $rc in
+	0) pass=$((pass + 1)); echo "ok   $name" ;;
+	4) skip=$((skip + 1)); echo "skip $name: $(grep -m1 -i 'skip' "$log" || echo 'no reason given')" ;;
+	*) fail=$((fail + 1)); echo "FAIL $name (exit $rc)"; sed 's/^/    /' "$log" | tail -n 40 ;;
+	esac
+	rm -f "$log"
+done
+
+echo "== integration tests in VMs (backends: $backends)"
+rm -rf "$out"
+vmlog=$(mktemp)
+trap 'rm -f "$vmlog"' EXIT
+build/host/dmabench run --backend "$backends" --job test --jobs "$jobs" --out "$out" ${KERNEL:+--kernel "$KERNEL"} 2>&1 | tee "$vmlog"
+rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$vmlog" | tail -n 1)
+if [ -n "$line" ]; then
+	read -r p _ f _ s _ <<<"${line//,/}"
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	# a non-zero exit without a counted failure (boot failure, panic...) is a failure too
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail=$((fail + 1)); echo "FAIL dmabench run exited $rc"; fi
+else
+	fail=$((fail + 1))
+	echo "FAIL dmabench run exited $rc without a result line"
+fi
+[ -d "$out" ] && echo "VM logs and results: $out/latest/"
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
