@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lat - latency distributions of DMA-mapping operations, timed inside the
+ * kernel by DMABENCH_IOC_LAT (each iteration times op a, then op b).
+ *
+ * Points: LAT_ALLOC_FREE, LAT_SGTABLE, LAT_MAP_SG (allocate on dev, map the
+ * sg table on dev2 = the second edu device; skipped with a note when there
+ * is only one) with alloc attrs none and NKM; LAT_MAP_SINGLE (attrs none);
+ * optionally LAT_SYNC_SG (--sync); sizes 4 KiB, 64 KiB, 1 MiB, 16 MiB.
+ * Every point runs at most --iters iterations and stops early after
+ * --budget-ms of in-kernel loop time.
+ *
+ * Output: {"schema":1,"timer_min_ns":N,"timer_mean_ns":X,"rows":[...]} with
+ * one row per op half (alloc/free, get_sgtable/free_sgtable, map_sg/unmap_sg,
+ * map_single/unmap_single, sync_for_cpu/sync_for_device): statistics from
+ * lib/stats (nearest-rank percentiles) and the raw samples in ns. A point
+ * that fails before any iteration gives rows with n 0 and its errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dmab.h"
+#include "json.h"
+#include "names.h"
+#include "stats.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const uint64_t sizes[] = { 4ULL << 10, 64ULL << 10, 1ULL << 20, 16ULL << 20 };
+
+struct point {
+	uint32_t op;
+	uint64_t attrs;
+	uint64_t size;
+};
+
+struct opts {
+	uint32_t iters;
+	uint64_t budget_ms;
+	long dev, dev2;
+	bool sync;
+	bool no_samples;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lat [--iters N] [--budget-ms MS] [--dev N] [--dev2 N] [--sync] [--no-samples] [OUT.json]\n"
+		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
+		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
+		"(default: second edu device). Per point: at most --iters iterations\n"
+		"(default 1000), stopping after --budget-ms of loop time (default 2000).\n"
+		"--sync adds sync_sg_for_cpu/for_device; --no-samples omits raw samples.\n"
+		"Writes JSON to OUT.json (default stdout).\n");
+}
+
+static const char *devname_of(int fd, long dev, char *buf, size_t len)
+{
+	struct dmabench_dev_info di;
+
+	if (dev < 0 || dmab_dev_info(fd, (uint32_t)dev, &di)) {
+		snprintf(buf, len, "?");
+	} else {
+		size_t n = strnlen((const char *)di.name, sizeof(di.name));
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, di.name, n);
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
+static void emit_half(struct dmab_json *j, const char *opname, const struct point *p, const char *dev,
+		      const char *dev2, uint32_t n, int err, const uint32_t *samples, bool with_samples)
+{
+	struct dmab_summary s;
+	char attrs[64];
+
+	dmab_attrs_format(p->attrs, attrs, sizeof(attrs));
+	if (dmab_summarize(samples, n, &s))
+		memset(&s, 0, sizeof(s));
+	dmab_json_obj_begin(j);
+	dmab_json_kv_str(j, "op", opname);
+	dmab_json_kv_str(j, "api", "attrs");
+	dmab_json_kv_str(j, "attrs", attrs);
+	dmab_json_kv_u64(j, "size", p->size);
+	dmab_json_kv_str(j, "dev", dev);
+	if (dev2)
+		dmab_json_kv_str(j, "dev2", dev2);
+	dmab_json_kv_u64(j, "n", n);
+	dmab_json_kv_i64(j, "errno", err);
+	if (err)
+		dmab_json_kv_str(j, "error", strerror(err));
+	dmab_json_kv_u64(j, "min", s.min);
+	dmab_json_kv_u64(j, "p50", s.p50);
+	dmab_json_kv_u64(j, "p90", s.p90);
+	dmab_json_kv_u64(j, "p99", s.p99);
+	dmab_json_kv_u64(j, "p999", s.p999);
+	dmab_json_kv_u64(j, "max", s.max);
+	dmab_json_kv_double(j, "mean", s.mean);
+	dmab_json_kv_double(j, "stddev", s.stddev);
+	if (with_samples) {
+		dmab_json_key(j, "samples");
+		dmab_json_arr_u32(j, samples, n);
+	}
+	dmab_json_obj_end(j);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "iters", required_argument, NULL, 'i' },
+		{ "budget-ms", required_argument, NULL, 'b' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "dev2", required_argument, NULL, 'D' },
+		{ "sync", no_argument, NULL, 's' },
+		{ "no-samples", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .iters = 1000, .budget_ms = 2000, .dev = -1, .dev2 = -1 };
+	struct point pts[64];
+	size_t npts = 0, i, si;
+	struct dmab_json j, *jp = &j;
+	char dev1name[40], dev2name[40], notes[256] = "";
+	uint32_t *sa = NULL, *sb = NULL;
+	uint64_t timer_min = 0;
+	double timer_mean = 0, t0 = now_s();
+	bool have_timer = false, have_dev2;
+	FILE *out = stdout;
+	int fd, c, ret = 0, nerr = 0;
+
+	while ((c = getopt_long(argc, argv, "i:b:d:D:snh", lo, NULL)) != -1) {
+		char *ep;
+		unsigned long long v;
+
+		switch (c) {
+		case 'i':
+		case 'b':
+		case 'd':
+		case 'D':
+			errno = 0;
+			v = strtoull(optarg, &ep, 0);
+			if (errno || *ep || optarg[0] == '-' ||
+			    (c == 'i' && (v < 1 || v > DMABENCH_MAX_LAT_ITERS)) ||
+			    ((c == 'd' || c == 'D') && v >= DMABENCH_MAX_DEVICES) ||
+			    (c == 'b' && v > 3600000)) {
+				fprintf(stderr, "lat: bad value '%s' for --%s\n", optarg,
+					c == 'i' ? "iters" : c == 'b' ? "budget-ms" : c == 'd' ? "dev" : "dev2");
+				return 2;
+			}
+			if (c == 'i')
+				o.iters = (uint32_t)v;
+			else if (c == 'b')
+				o.budget_ms = v;
+			else if (c == 'd')
+				o.dev = (long)v;
+			else
+				o.dev2 = (long)v;
+			break;
+		case 's':
+			o.sync = true;
+			break;
+		case 'n':
+			o.no_samples = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		usage(stderr);
+		return 2;
+	}
+
+	fd = dmab_open(NULL);
+	if (fd < 0) {
+		fprintf(stderr, "lat: open %s: %s (is dmabench.ko loaded, debugfs mounted, are you root?)\n",
+			DMABENCH_CTL_PATH, strerror(-fd));
+		return 1;
+	}
+	if (o.dev < 0)
+		o.dev = dmab_find_dev(fd, DMABENCH_DEV_EDU, 0);
+	if (o.dev < 0) {
+		fprintf(stderr, "lat: no edu device (use --dev N)\n");
+		return 1;
+	}
+	if (o.dev2 < 0) {
+		o.dev2 = dmab_find_dev(fd, DMABENCH_DEV_EDU, 1);
+		if (o.dev2 == o.dev)
+			o.dev2 = -1;
+	}
+	have_dev2 = o.dev2 >= 0;
+	if (!have_dev2)
+		snprintf(notes, sizeof(notes), "map_sg%s skipped: no second edu device (--dev2)",
+			 o.sync ? " and sync_sg" : "");
+	devname_of(fd, o.dev, dev1name, sizeof(dev1name));
+	devname_of(fd, o.dev2, dev2name, sizeof(dev2name));
+
+	for (si = 0; si < ARRAY_SIZE(sizes); si++) {
+		static const uint64_t attrs[] = { 0, DMABENCH_ATTR_NO_KERNEL_MAPPING };
+		size_t ai;
+
+		for (ai = 0; ai < ARRAY_SIZE(attrs); ai++) {
+			pts[npts++] = (struct point){ DMABENCH_LAT_ALLOC_FREE, attrs[ai], sizes[si] };
+			pts[npts++] = (struct point){ DMABENCH_LAT_SGTABLE, attrs[ai], sizes[si] };
+			if (have_dev2)
+				pts[npts++] = (struct point){ DMABENCH_LAT_MAP_SG, attrs[ai], sizes[si] };
+		}
+		pts[npts++] = (struct point){ DMABENCH_LAT_MAP_SINGLE, 0, sizes[si] };
+		if (o.sync && have_dev2)
+			pts[npts++] = (struct point){ DMABENCH_LAT_SYNC_SG, 0, sizes[si] };
+	}
+
+	sa = calloc(o.iters, sizeof(*sa));
+	sb = calloc(o.iters, sizeof(*sb));
+	if (!sa || !sb) {
+		fprintf(stderr, "lat: out of memory for %u samples\n", o.iters);
+		return 1;
+	}
+	if (optind < argc) {
+		out = fopen(argv[optind], "w");
+		if (!out) {
+			fprintf(stderr, "lat: %s: %s\n", argv[optind], strerror(errno));
+			return 1;
+		}
+	}
+
+	/* measure everything first: timer_* precede the rows in the output */
+	struct result {
+		int err;
+		uint32_t n;
+		uint32_t *a, *b;
+	} *res = calloc(npts, sizeof(*res));
+
+	if (!res) {
+		fprintf(stderr, "lat: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < npts; i++) {
+		const struct point *p = &pts[i];
+		bool streaming = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_MAP_SINGLE ||
+				 p->op == DMABENCH_LAT_SYNC_SG;
+		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
+		struct dmabench_lat l;
+		double pt0 = now_s();
+		char an[64];
+		int err;
+		uint32_t n;
+
+		memset(&l, 0, sizeof(l));
+		l.op = p->op;
+		l.dev = (uint32_t)o.dev;
+		l.dev2 = uses_dev2 ? (uint32_t)o.dev2 : 0;
+		l.api = DMABENCH_API_ATTRS;
+		l.size = p->size;
+		l.attrs = p->attrs;
+		l.dir = streaming ? DMABENCH_DIR_BIDIRECTIONAL : 0;
+		l.iters = o.iters;
+		l.budget_ns = o.budget_ms * 1000000ULL;
+		l.samples_a = (uintptr_t)sa;
+		l.samples_b = (uintptr_t)sb;
+		ret = dmab_lat(fd, &l);
+		if (ret) {
+			err = -ret;
+			n = 0;
+		} else {
+			err = l.error < 0 ? -l.error : l.error;
+			n = l.n > o.iters ? o.iters : l.n;
+			if (!have_timer || l.timer_min_ns < timer_min)
+				timer_min = l.timer_min_ns;
+			if (!have_timer)
+				timer_mean = (double)l.timer_mean_ps / 1000.0;
+			have_timer = true;
+		}
+		nerr += err != 0;
+		res[i].err = err;
+		res[i].n = n;
+		if (n) {
+			res[i].a = malloc(n * sizeof(uint32_t));
+			res[i].b = malloc(n * sizeof(uint32_t));
+			if (!res[i].a || !res[i].b) {
+				fprintf(stderr, "lat: out of memory\n");
+				return 1;
+			}
+			memcpy(res[i].a, sa, n * sizeof(uint32_t));
+			memcpy(res[i].b, sb, n * sizeof(uint32_t));
+		}
+		dmab_attrs_format(p->attrs, an, sizeof(an));
+		fprintf(stderr, "lat: %-10s %-4s %8llu KiB: n=%u%s%s (%.1f s)\n",
+			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), n,
+			err ? " error: " : "", err ? strerror(err) : "", now_s() - pt0);
+	}
+
+	dmab_json_init(jp, out, 2);
+	dmab_json_obj_begin(jp);
+	dmab_json_kv_u64(jp, "schema", 1);
+	dmab_json_kv_str(jp, "dev", dev1name);
+	dmab_json_kv_str(jp, "dev2", have_dev2 ? dev2name : NULL);
+	dmab_json_kv_u64(jp, "iters", o.iters);
+	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
+	dmab_json_kv_u64(jp, "timer_min_ns", timer_min);
+	dmab_json_kv_double(jp, "timer_mean_ns", timer_mean);
+	dmab_json_kv_double(jp, "wall_s", now_s() - t0);
+	dmab_json_key(jp, "notes");
+	dmab_json_arr_begin(jp);
+	if (notes[0])
+		dmab_json_str(jp, notes);
+	dmab_json_arr_end(jp);
+	dmab_json_key(jp, "rows");
+	dmab_json_arr_begin(jp);
+	for (i = 0; i < npts; i++) {
+		const struct point *p = &pts[i];
+		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
+
+		emit_half(jp, dmab_name_or(dmab_lat_half_a_names, p->op), p, dev1name,
+			  uses_dev2 ? dev2name : NULL, res[i].n, res[i].err, res[i].a, !o.no_samples);
+		emit_half(jp, dmab_name_or(dmab_lat_half_b_names, p->op), p, dev1name,
+			  uses_dev2 ? dev2name : NULL, res[i].n, res[i].err, res[i].b, !o.no_samples);
+		free(res[i].a);
+		free(res[i].b);
+	}
+	free(res);
+	dmab_json_arr_end(jp);
+	dmab_json_obj_end(jp);
+	c = dmab_json_finish(jp);
+	if (out != stdout && fclose(out) != 0 && !c)
+		c = -errno;
+	free(sa);
+	free(sb);
+	if (c)
+		fprintf(stderr, "lat: writing JSON: %s\n", strerror(-c));
+	else
+		fprintf(stderr, "lat: %zu points, %d with errors, %.1f s\n", npts, nerr, now_s() - t0);
+	close(fd);
+	return c ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * console.h - incremental scanner of the guest console (ttyS0).
+ *
+ * Recognised lines:
+ *   dmabench-init: start                      boot reached userspace
+ *   dmabench-progress: <job> <done>/<total> <text>
+ *   kernel log messages that START with (after an optional "[ 12.345678] "
+ *   printk time stamp):
+ *     "Kernel panic - not syncing"   -> panic
+ *     "Oops:" / "BUG:"               -> oops
+ *     "WARNING:"                     -> warn
+ */
+#ifndef DMAB_CONSOLE_H
+#define DMAB_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DMAB_CON_LINE_MAX 1024
+
+enum dmab_con_event {
+	DMAB_CON_NONE = 0,
+	DMAB_CON_INIT,
+	DMAB_CON_PROGRESS,
+	DMAB_CON_PANIC,
+	DMAB_CON_OOPS,
+	DMAB_CON_WARN,
+};
+
+struct dmab_progress {
+	char job[32];
+	unsigned long done, total;
+	char text[256];
+};
+
+/* Classify one line (without newline). Fills *pr for DMAB_CON_PROGRESS. */
+enum dmab_con_event dmab_console_line(const char *line, struct dmab_progress *pr);
+
+typedef void (*dmab_con_cb)(void *arg, enum dmab_con_event ev, const char *line,
+			    const struct dmab_progress *pr);
+
+struct dmab_console {
+	char line[DMAB_CON_LINE_MAX + 1];
+	size_t len;
+	bool saw_init, panic, oops, warn;
+	char first_bad[256];		/* first panic/oops/warn line */
+	unsigned long lines;
+	dmab_con_cb cb;
+	void *arg;
+};
+
+void dmab_console_init(struct dmab_console *c, dmab_con_cb cb, void *arg);
+/* Feed bytes; complete lines are classified, events update the flags and
+ * call cb (if set) for every event other than DMAB_CON_NONE. */
+void dmab_console_feed(struct dmab_console *c, const char *buf, size_t len);
+/* Process a final partial line. */
+void dmab_console_flush(struct dmab_console *c);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* util.h - small host-side helpers. Functions return 0 or -errno. */
+#ifndef DMAB_UTIL_H
+#define DMAB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+double dmab_now(void);				/* CLOCK_MONOTONIC seconds */
+void dmab_sleep_ms(unsigned int ms);
+bool dmab_is_file(const char *path);		/* regular file (after symlinks) */
+bool dmab_is_dir(const char *path);
+int dmab_mkdir_p(const char *path, mode_t mode);
+/* Read a whole file (max bytes) into a NUL-terminated malloc'd buffer. */
+int dmab_read_file(const char *path, char **buf, size_t *len, size_t max);
+/* Write a file atomically (tmp + rename). */
+int dmab_write_file(const char *path, const void *buf, size_t len);
+/* Remove a directory tree (no symlink following). Used by tests. */
+int dmab_rm_rf(const char *path);
+
+/* Search PATH for an executable (names with '/' are checked as they are). */
+int dmab_find_exe(const char *name, char *out, size_t outlen);
+/* Repository root: dirname(dirname(dirname(/proc/self/exe))) if it holds a
+ * Makefile and kmod/, else the current directory. */
+void dmab_repo_root(char *out, size_t outlen);
+/* Newest (version order) file matching dir/prefix*suffix. */
+int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,
+		      char *out, size_t outlen);
+
+/*
+ * Run argv (execvp, own process group, stdin /dev/null, stderr discarded)
+ * with cwd (NULL: unchanged), capture up to outlen-1 bytes of stdout, kill
+ * it after timeout_s. Returns the exit status (>= 0) or -errno / -ETIMEDOUT.
+ */
+int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
+		     char *out, size_t outlen);
+
+/* Kill one child pid: SIGTERM, wait up to grace_s, SIGKILL, reap. Returns the
+ * wait status. */
+int dmab_kill_wait(pid_t pid, double grace_s);
+
+/* Remove trailing whitespace in place. */
+void dmab_chomp(char *s);
+/* A plain file name: [A-Za-z0-9._-]{1,128}, not "." or "..". */
+bool dmab_plain_name(const char *s);
+
+#endif

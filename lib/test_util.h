@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* test_util.h - minimal assertions for the lib unit tests (exit 0 pass, 1 fail). */
+#ifndef DMAB_TEST_UTIL_H
+#define DMAB_TEST_UTIL_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int t_failures, t_checks;
+
+#define CHECK(cond) do { \
+	t_checks++; \
+	if (!(cond)) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+	} \
+} while (0)
+
+#define CHECK_EQ_U(a, b) do { \
+	unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
+	t_checks++; \
+	if (_a != _b) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s == %llu, expected %s == %llu\n", __FILE__, __LINE__, #a, _a, #b, _b); \
+	} \
+} while (0)
+
+#define CHECK_EQ_I(a, b) do { \
+	long long _a = (long long)(a), _b = (long long)(b); \
+	t_checks++; \
+	if (_a != _b) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, _a, _b); \
+	} \
+} while (0)
+
+#define CHECK_STR(a, b) do { \
+	const char *_a = (a), *_b = (b); \
+	t_checks++; \
+	if (!_a || !_b || strcmp(_a, _b)) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, \
+			_a ? _a : "(null)", _b ? _b : "(null)"); \
+	} \
+} while (0)
+
+#define CHECK_NEAR(a, b, eps) do { \
+	double _a = (a), _b = (b); \
+	t_checks++; \
+	if (!(_a - _b <= (eps) && _b - _a <= (eps))) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s == %.17g, expected %.17g\n", __FILE__, __LINE__, #a, _a, _b); \
+	} \
+} while (0)
+
+static int t_done(const char *name)
+{
+	printf("%s: %d checks, %d failed\n", name, t_checks, t_failures);
+	return t_failures ? 1 : 0;
+}
+
+#endif
