@@ -8,7 +8,10 @@
  * is only one) with alloc attrs none and NKM; LAT_MAP_SINGLE (attrs none);
  * optionally LAT_SYNC_SG (--sync); sizes 4 KiB, 64 KiB, 1 MiB, 16 MiB.
  * Every point runs at most --iters iterations and stops early after
- * --budget-ms of in-kernel loop time.
+ * --budget-ms of in-kernel loop time; the budget of each point is cut to
+ * its share of what is left of --total-s, so that the whole job stays
+ * near --total-s on slow backends (defaults: 20000, 10000 ms, 120 s; about
+ * 40-60 s under TCG on q35 with dma-direct or VT-d).
  *
  * Output: {"schema":1,"timer_min_ns":N,"timer_mean_ns":X,"rows":[...]} with
  * one row per op half (alloc/free, get_sgtable/free_sgtable, map_sg/unmap_sg,
@@ -45,6 +48,7 @@ struct opts {
 	uint32_t iters;
 	uint64_t budget_ms;
 	long dev, dev2;
+	uint64_t total_s;
 	bool sync;
 	bool no_samples;
 };
@@ -52,11 +56,13 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lat [--iters N] [--budget-ms MS] [--dev N] [--dev2 N] [--sync] [--no-samples] [OUT.json]\n"
+		"usage: lat [--iters N] [--budget-ms MS] [--total-s S] [--dev N] [--dev2 N] [--sync] [--no-samples]\n"
+		"           [OUT.json]\n"
 		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
 		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
 		"(default: second edu device). Per point: at most --iters iterations\n"
-		"(default 1000), stopping after --budget-ms of loop time (default 2000).\n"
+		"(default 20000), stopping after --budget-ms of loop time (default 10000);\n"
+		"budgets shrink so that all points fit in about --total-s (default 120).\n"
 		"--sync adds sync_sg_for_cpu/for_device; --no-samples omits raw samples.\n"
 		"Writes JSON to OUT.json (default stdout).\n");
 }
@@ -127,6 +133,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "iters", required_argument, NULL, 'i' },
 		{ "budget-ms", required_argument, NULL, 'b' },
+		{ "total-s", required_argument, NULL, 't' },
 		{ "dev", required_argument, NULL, 'd' },
 		{ "dev2", required_argument, NULL, 'D' },
 		{ "sync", no_argument, NULL, 's' },
@@ -134,7 +141,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .iters = 1000, .budget_ms = 2000, .dev = -1, .dev2 = -1 };
+	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1 };
 	struct point pts[64];
 	size_t npts = 0, i, si;
 	struct dmab_json j, *jp = &j;
@@ -146,13 +153,14 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
 
-	while ((c = getopt_long(argc, argv, "i:b:d:D:snh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snh", lo, NULL)) != -1) {
 		char *ep;
 		unsigned long long v;
 
 		switch (c) {
 		case 'i':
 		case 'b':
+		case 't':
 		case 'd':
 		case 'D':
 			errno = 0;
@@ -160,15 +168,18 @@ int main(int argc, char **argv)
 			if (errno || *ep || optarg[0] == '-' ||
 			    (c == 'i' && (v < 1 || v > DMABENCH_MAX_LAT_ITERS)) ||
 			    ((c == 'd' || c == 'D') && v >= DMABENCH_MAX_DEVICES) ||
-			    (c == 'b' && v > 3600000)) {
+			    (c == 'b' && v > 3600000) || (c == 't' && (v < 1 || v > 86400))) {
 				fprintf(stderr, "lat: bad value '%s' for --%s\n", optarg,
-					c == 'i' ? "iters" : c == 'b' ? "budget-ms" : c == 'd' ? "dev" : "dev2");
+					c == 'i' ? "iters" : c == 'b' ? "budget-ms" : c == 't' ? "total-s" :
+					c == 'd' ? "dev" : "dev2");
 				return 2;
 			}
 			if (c == 'i')
 				o.iters = (uint32_t)v;
 			else if (c == 'b')
 				o.budget_ms = v;
+			else if (c == 't')
+				o.total_s = v;
 			else if (c == 'd')
 				o.dev = (long)v;
 			else
@@ -278,6 +289,16 @@ int main(int argc, char **argv)
 		l.dir = streaming ? DMABENCH_DIR_BIDIRECTIONAL : 0;
 		l.iters = o.iters;
 		l.budget_ns = o.budget_ms * 1000000ULL;
+		{
+			/* this point's share of what is left of the total, at least 200 ms */
+			double left = (double)o.total_s - (now_s() - t0);
+			double share = left / (double)(npts - i) * 1e9;
+
+			if (share < 200e6)
+				share = 200e6;
+			if (share < (double)l.budget_ns)
+				l.budget_ns = (uint64_t)share;
+		}
 		l.samples_a = (uintptr_t)sa;
 		l.samples_b = (uintptr_t)sb;
 		ret = dmab_lat(fd, &l);
@@ -319,6 +340,7 @@ int main(int argc, char **argv)
 	dmab_json_kv_str(jp, "dev2", have_dev2 ? dev2name : NULL);
 	dmab_json_kv_u64(jp, "iters", o.iters);
 	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
+	dmab_json_kv_u64(jp, "total_s", o.total_s);
 	dmab_json_kv_u64(jp, "timer_min_ns", timer_min);
 	dmab_json_kv_double(jp, "timer_mean_ns", timer_mean);
 	dmab_json_kv_double(jp, "wall_s", now_s() - t0);

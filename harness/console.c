@@ -102,7 +102,7 @@ static void do_line(struct dmab_console *c)
 		break;
 	}
 	if ((ev == DMAB_CON_PANIC || ev == DMAB_CON_OOPS || ev == DMAB_CON_WARN) && !c->first_bad[0])
-		snprintf(c->first_bad, sizeof(c->first_bad), "%s", skip_stamp(c->line));
+		snprintf(c->first_bad, sizeof(c->first_bad), "%.255s", skip_stamp(c->line));
 	if (ev != DMAB_CON_NONE && c->cb)
 		c->cb(c->arg, ev, c->line, ev == DMAB_CON_PROGRESS ? &pr : NULL);
 	c->len = 0;

@@ -76,7 +76,10 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	add(&a, "-cpu");
 	add(&a, "max");
 	add(&a, "-m");
-	add(&a, "%dM", s->mem_mb ? s->mem_mb : 1024);
+	if (!s->mem_mb || s->mem_mb % 1024 == 0)
+		add(&a, "%dG", s->mem_mb ? s->mem_mb / 1024 : 1);
+	else
+		add(&a, "%dM", s->mem_mb);
 	add(&a, "-smp");
 	add(&a, "1");
 	add(&a, "-nographic");

@@ -136,7 +136,6 @@ int dmab_write_json(const char *path, const cJSON *j)
 	if (!s)
 		return -ENOMEM;
 	size_t l = strlen(s);
-	s[l] = '\n';	/* cJSON_Print allocates exactly; rewrite via a copy */
 	char *t = malloc(l + 2);
 	if (!t) {
 		free(s);
@@ -183,6 +182,10 @@ const char *dmab_env_mode(const cJSON *env, char *buf, size_t len)
 	}
 	if (!buf[0])
 		snprintf(buf, len, "no-iommu-groups");
+	else if (strlen(buf) + 7 < len) {
+		memmove(buf + 7, buf, strlen(buf) + 1);
+		memcpy(buf, "groups:", 7);
+	}
 	return buf;
 }
 

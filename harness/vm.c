@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,7 @@ static int vm_start(struct dmab_runner *r, struct dmab_vm *vm)
 		goto setup_err;
 	}
 	vm->state = DMAB_VM_RUNNING;
+	vm->qemu_pid = vm->pid;
 	vlog(vm, "started QEMU pid %d", (int)vm->pid);
 	return 0;
 setup_err:

@@ -34,7 +34,8 @@ struct dmab_vm {
 
 	/* filled while running */
 	enum dmab_vm_state state;
-	pid_t pid;
+	pid_t pid;			/* running QEMU, -1 when none */
+	pid_t qemu_pid;			/* the pid QEMU had (kept for the record) */
 	int con_fd, chan_fd;
 	struct dmab_console con;
 	struct dmab_channel chan;

@@ -367,6 +367,9 @@ static void json_klog_lines(struct dmab_json *j, const char *key, const char *co
 
 				if (line[0] == '<' && strchr(line, '>'))
 					line = strchr(line, '>') + 1;
+				/* the command line and init's environment echo every word */
+				if (strstr(line, "ommand line") || strstr(line, "DMABENCH_"))
+					continue;
 				for (p = needles; *p; p++)
 					if (strstr(line, *p)) {
 						dmab_json_str(j, line);
@@ -382,7 +385,7 @@ static void json_klog_lines(struct dmab_json *j, const char *key, const char *co
 
 static int build_env_json(struct sbuf *out)
 {
-	static const char *const swiotlb_needles[] = { "software IO TLB", "swiotlb", NULL };
+	static const char *const swiotlb_needles[] = { "software IO TLB", NULL };
 	static const char *const iommu_needles[] = { "DMAR:", "AMD-Vi:", "iommu:", "IOMMU", "iommu ", NULL };
 	struct dmab_json j;
 	struct utsname u;
@@ -514,6 +517,7 @@ static int build_env_json(struct sbuf *out)
 	if (dmab_vmallocinfo_read_path(NULL, &vi) == 0) {
 		dmab_json_kv_u64(&j, "vmallocinfo_bytes", vi.bytes);
 		dmab_json_kv_u64(&j, "vmallocinfo_areas", vi.areas);
+		dmab_json_kv_u64(&j, "vmallocinfo_unpurged_bytes", vi.unpurged_bytes);
 	}
 	dmab_json_obj_end(&j);
 

@@ -24,7 +24,7 @@ struct sbuf {
 	int err;
 };
 
-static void sb_reserve(struct sbuf *b, size_t extra)
+static inline void sb_reserve(struct sbuf *b, size_t extra)
 {
 	size_t ncap;
 	char *np;
@@ -43,7 +43,7 @@ static void sb_reserve(struct sbuf *b, size_t extra)
 	b->cap = ncap;
 }
 
-static void sb_add(struct sbuf *b, const void *s, size_t n)
+static inline void sb_add(struct sbuf *b, const void *s, size_t n)
 {
 	sb_reserve(b, n);
 	if (b->err)
@@ -53,13 +53,13 @@ static void sb_add(struct sbuf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static void sb_puts(struct sbuf *b, const char *s)
+static inline void sb_puts(struct sbuf *b, const char *s)
 {
 	sb_add(b, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+static inline void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -78,14 +78,14 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static void sb_free(struct sbuf *b)
+static inline void sb_free(struct sbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
 
 /* Read a whole file (raw bytes) into b. 0 or -errno. */
-static int read_file_sb(const char *path, struct sbuf *b)
+static inline int read_file_sb(const char *path, struct sbuf *b)
 {
 	char tmp[65536];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -111,7 +111,7 @@ static int read_file_sb(const char *path, struct sbuf *b)
 	return b->err;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
+static inline int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
 
@@ -128,7 +128,7 @@ static int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static double now_s(void)
+static inline double now_s(void)
 {
 	struct timespec ts;
 
@@ -154,7 +154,7 @@ struct child_res {
  * killed (SIGKILL). Returns 0 when the child was started (see r), -errno
  * otherwise.
  */
-static int run_child(char *const argv[], int capture, unsigned int timeout_s, struct child_res *r)
+static inline int run_child(char *const argv[], int capture, unsigned int timeout_s, struct child_res *r)
 {
 	int pfd[2] = { -1, -1 };
 	double t0 = now_s(), deadline = t0 + timeout_s;
@@ -258,7 +258,7 @@ static int run_child(char *const argv[], int capture, unsigned int timeout_s, st
 }
 
 /* "exit 0" / "exit 3" / "signal 11 (Segmentation fault)" / "timeout after N s" */
-static void describe_status(const struct child_res *r, unsigned int timeout_s, char *buf, size_t len)
+static inline void describe_status(const struct child_res *r, unsigned int timeout_s, char *buf, size_t len)
 {
 	if (r->spawn_err)
 		snprintf(buf, len, "could not start: %s", strerror(-r->spawn_err));

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the host-side `dmabench` command: boot one VM per DMA backend,
+ * collect what the guest sends back, classify, write results/<run-id>/.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/backends.h"
+#include "harness/exitcodes.h"
+#include "harness/hostmode.h"
+#include "harness/opts.h"
+#include "harness/qemu.h"
+#include "harness/results.h"
+#include "harness/util.h"
+#include "harness/vm.h"
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
+"       dmabench backends           list the backend descriptors\n"
+"       dmabench help | --help      this text\n"
+"\n"
+"run options:\n"
+"  --backend B,...|all   backends to run (default all; see 'dmabench backends')\n"
+"  --kernel PATH         guest kernel (default: newest /boot/vmlinuz-*-amd64)\n"
+"  --initrd PATH         initramfs (default: <repo>/build/x86_64/initramfs.cpio)\n"
+"  --out DIR             results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest\n"
+"  --timeout S           wall clock limit per VM in seconds (default 600)\n"
+"  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
+"  --job LIST            guest jobs, comma list of test, va, lat (default va,lat)\n"
+"  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
+"  --jobs N, -j N        VMs run at once (default 1)\n"
+"  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
+"  --dry-run             print the QEMU command lines and exit 0\n"
+"  --quiet, -q           no progress lines\n"
+"  --host                run the job on the running kernel (root), not in VMs:\n"
+"    --device BDF,...    PCI functions to bind to dmabench (driver_override); no others are touched\n"
+"    --module PATH       dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)\n"
+"    --runner PATH       the job runner (default <repo>/build/x86_64/initramfs/init)\n"
+"\n"
+"exit codes (the most severe over all backends:\n"
+"            panic > interrupted > oops > timeout > boot > results > setup > warning > test failure):\n"
+"  0    ok\n"
+"  1    test failure ('not ok' in test.ktap, or the guest's DMABENCH-END status non-zero)\n"
+"  2    usage or setup error (bad option, unknown backend, missing kernel, initrd, QEMU)\n"
+"  3    boot failure (no 'dmabench-init: start' before QEMU exited or the boot timeout)\n"
+"  5    kernel Oops or BUG on the console\n"
+"  6    kernel WARNING on the console\n"
+"  7    results missing or corrupt (no DMABENCH-END, malformed channel, invalid JSON)\n"
+"  124  timeout (VM still running after --timeout)\n"
+"  130  interrupted (SIGINT/SIGTERM)\n"
+"  255  kernel panic\n"
+"The console log of every VM is kept in <out>/<run-id>/<backend>/console.log.\n");
+}
+
+static void list_backends(void)
+{
+	printf("%-13s %-8s %-7s %-16s %-34s %s\n", "backend", "expect", "domain", "qemu devices",
+	       "kernel cmdline", "notes");
+	for (size_t i = 0; i < dmab_nbackends; i++) {
+		const struct dmab_backend *b = &dmab_backends[i];
+		char devs[128] = "";
+		for (int d = 0; d < DMAB_MAX_QEMU_DEVICES && b->devices[d]; d++) {
+			if (devs[0])
+				strcat(devs, ",");
+			strncat(devs, b->devices[d], sizeof(devs) - strlen(devs) - 2);
+		}
+		printf("%-13s %-8s %-7s %-16s %-34s %s\n", b->name, b->expect_ops, b->expect_domain,
+		       devs[0] ? devs : "-", b->cmdline[0] ? b->cmdline : "-", b->note);
+	}
+	printf("every VM: -machine q35 -cpu max -m 1G -smp 1, two -device %s after the backend devices\n",
+	       DMAB_EDU_DEVICE);
+}
+
+static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char *accel)
+{
+	struct dmab_vm_spec s = {
+		.qemu = o->qemu, .kernel = o->kernel, .initrd = o->initrd, .backend = vm->backend,
+		.job = o->job, .accel = accel, .console_path = vm->console_path, .chan_path = vm->chan_path,
+	};
+	return dmab_qemu_argv(&s, &vm->argv);
+}
+
+/* KTAP lines per backend and the count line; returns nothing, prints to stdout. */
+static void print_tests(struct dmab_vm *vms, int n)
+{
+	int pass = 0, fail = 0, skip = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct dmab_vm *vm = &vms[i];
+		if (vm->have_ktap) {
+			for (int k = 0; k < vm->ktap.ncases; k++) {
+				const struct dmab_ktap_case *c = &vm->ktap.cases[k];
+				printf("%s: %s %d %s%s%s%s\n", vm->name, c->result == DMAB_KTAP_FAIL ? "not ok" : "ok",
+				       c->num, c->name, c->result == DMAB_KTAP_SKIP ? " # SKIP" : c->reason[0] ? " #" : "",
+				       c->reason[0] ? " " : "", c->reason);
+			}
+			if (vm->ktap.missing)
+				printf("%s: not ok - %d planned test(s) never reported\n", vm->name, vm->ktap.missing);
+			pass += vm->ktap.passed;
+			fail += vm->ktap.failed;
+			skip += vm->ktap.skipped;
+		}
+		if (vm->cls != DMAB_EXIT_OK && (!vm->have_ktap || vm->ktap.failed == 0)) {
+			printf("%s: not ok - VM %s (exit %d)%s%s\n", vm->name, dmab_class_name(vm->cls), vm->cls,
+			       vm->reason[0] ? ": " : "", vm->reason);
+			fail++;
+		}
+	}
+	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+}
+
+static int choose_accel(const struct dmab_opts *o, struct dmab_run_info *ri)
+{
+	char why[256];
+
+	if (o->accel == DMAB_ACCEL_TCG) {
+		snprintf(ri->accel, sizeof(ri->accel), "tcg");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "--accel tcg");
+		return 0;
+	}
+	if (o->accel == DMAB_ACCEL_KVM) {
+		snprintf(ri->accel, sizeof(ri->accel), "kvm");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "--accel kvm (not probed)");
+		return 0;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: probing KVM (bounded boot, 20 s max)...\n");
+	if (dmab_kvm_probe(o->qemu, o->kernel, 20, why, sizeof(why)) == 0) {
+		snprintf(ri->accel, sizeof(ri->accel), "kvm");
+	} else {
+		snprintf(ri->accel, sizeof(ri->accel), "tcg");
+	}
+	snprintf(ri->accel_note, sizeof(ri->accel_note), "auto: KVM probe: %.200s", why);
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: accel %s (%s)\n", ri->accel, why);
+	return 0;
+}
+
+static int write_results(const char *rundir, struct dmab_vm *vms, int n, struct dmab_run_info *ri)
+{
+	char path[4400];
+	int ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		cJSON *j = dmab_vm_json(&vms[i], ri);
+		snprintf(path, sizeof(path), "%s/vm.json", vms[i].dir);
+		if (dmab_write_json(path, j))
+			ret = -EIO;
+		cJSON_Delete(j);
+		/* an empty qemu.log says nothing */
+		if (dmab_is_file(vms[i].log_path)) {
+			char *b = NULL;
+			size_t l = 0;
+			if (dmab_read_file(vms[i].log_path, &b, &l, 1 << 20) == 0 && l == 0)
+				unlink(vms[i].log_path);
+			free(b);
+		}
+	}
+	cJSON *run = dmab_run_json(vms, n, ri);
+	snprintf(path, sizeof(path), "%s/run.json", rundir);
+	if (dmab_write_json(path, run))
+		ret = -EIO;
+	snprintf(path, sizeof(path), "%s/summary.md", rundir);
+	char tmp[4500];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (f) {
+		dmab_summary_write(run, f);
+		if (fclose(f) || rename(tmp, path)) {
+			unlink(tmp);
+			ret = -EIO;
+		}
+	} else {
+		ret = -EIO;
+	}
+	cJSON_Delete(run);
+	return ret;
+}
+
+static int make_run_dir(const struct dmab_opts *o, struct dmab_run_info *ri, char *rundir, size_t len)
+{
+	time_t t = time(NULL);
+	char id[96];
+	int r;
+
+	dmab_run_info_env(ri, o->repo, t);
+	dmab_run_id(t, ri->git_sha, id, sizeof(id));
+	r = dmab_mkdir_p(o->out, 0755);
+	if (r)
+		return r;
+	for (int k = 1; k < 100; k++) {
+		if (k == 1)
+			snprintf(ri->run_id, sizeof(ri->run_id), "%s", id);
+		else
+			snprintf(ri->run_id, sizeof(ri->run_id), "%.80s-%d", id, k);
+		snprintf(rundir, len, "%s/%s", o->out, ri->run_id);
+		if (mkdir(rundir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int cmd_run(struct dmab_opts *o)
+{
+	struct dmab_run_info ri;
+	struct dmab_vm *vms;
+	char rundir[4300], err[1024];
+	int n = o->host ? 1 : o->nbackends, worst, ret;
+	struct dmab_host_state hs;
+
+	memset(&ri, 0, sizeof(ri));
+	if (dmab_opts_resolve(o, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	vms = calloc((size_t)n, sizeof(*vms));
+	if (!vms)
+		return DMAB_EXIT_USAGE;
+
+	if (o->dry_run) {
+		snprintf(ri.accel, sizeof(ri.accel), "%s", o->accel == DMAB_ACCEL_KVM ? "kvm" : "tcg");
+		if (o->accel == DMAB_ACCEL_AUTO)
+			printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
+		for (int i = 0; i < n; i++) {
+			char dir[4300];
+			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, o->backends[i]->name);
+			dmab_vm_init(&vms[i], o->backends[i], dir, o->job);
+			if (build_argv(o, &vms[i], ri.accel)) {
+				fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
+				return DMAB_EXIT_USAGE;
+			}
+			char *line = dmab_argv_join(vms[i].argv);
+			printf("# %s\n%s\n", o->backends[i]->name, line ? line : "?");
+			free(line);
+			dmab_vm_release(&vms[i]);
+		}
+		free(vms);
+		return DMAB_EXIT_OK;
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (o->host) {
+		snprintf(ri.accel, sizeof(ri.accel), "host");
+		snprintf(ri.accel_note, sizeof(ri.accel_note), "--host: running kernel");
+		snprintf(ri.qemu_version, sizeof(ri.qemu_version), "-");
+	} else {
+		dmab_find_exe(o->qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
+		if (dmab_qemu_version(o->qemu, ri.qemu_version, sizeof(ri.qemu_version)))
+			snprintf(ri.qemu_version, sizeof(ri.qemu_version), "unknown");
+		choose_accel(o, &ri);
+		if (g_stop) {
+			free(vms);
+			return DMAB_EXIT_INTERRUPTED;
+		}
+	}
+	ret = make_run_dir(o, &ri, rundir, sizeof(rundir));
+	if (ret) {
+		fprintf(stderr, "dmabench: cannot create %s/<run-id>: %s\n", o->out, strerror(-ret));
+		free(vms);
+		return DMAB_EXIT_USAGE;
+	}
+	snprintf(ri.kernel, sizeof(ri.kernel), "%s", o->host ? "running" : o->kernel);
+	snprintf(ri.initrd, sizeof(ri.initrd), "%s", o->host ? "-" : o->initrd);
+	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
+	ri.timeout = o->timeout;
+	ri.parallel = o->jobs;
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,
+			o->host ? "host run" : n == 1 ? "backend" : "backends", o->job, o->jobs, o->timeout, rundir);
+
+	for (int i = 0; i < n; i++) {
+		char dir[4400];
+		const struct dmab_backend *b = o->host ? NULL : o->backends[i];
+		snprintf(dir, sizeof(dir), "%s/%s", rundir, b ? b->name : "host");
+		dmab_vm_init(&vms[i], b, dir, o->job);
+		if (dmab_mkdir_p(dir, 0755) || (b ? build_argv(o, &vms[i], ri.accel) : 0)) {
+			fprintf(stderr, "dmabench: cannot prepare %s\n", dir);
+			free(vms);
+			return DMAB_EXIT_USAGE;
+		}
+		if (!b) {
+			char *argv[] = { o->runner, NULL };
+			vms[i].argv = calloc(2, sizeof(char *));
+			vms[i].argv[0] = strdup(argv[0]);
+		}
+	}
+
+	struct dmab_runner r = {
+		.vms = vms, .n = n, .parallel = o->jobs, .timeout = o->timeout,
+		.boot_timeout = o->boot_timeout, .stop = &g_stop, .log = o->quiet ? NULL : stderr,
+	};
+	if (o->host) {
+		setenv("DMABENCH_HOST", "1", 1);
+		setenv("DMABENCH_RESULTS", vms[0].chan_path, 1);
+		setenv("DMABENCH_JOB", o->job, 1);
+		setenv("DMABENCH_BACKEND", "host", 1);
+		if (dmab_host_setup(o, &hs, err, sizeof(err), r.log)) {
+			fprintf(stderr, "dmabench: %s\n", err);
+			vms[0].facts.setup_error = true;
+			snprintf(vms[0].reason, sizeof(vms[0].reason), "%.500s", err);
+			vms[0].state = DMAB_VM_DONE;
+			dmab_vm_finish(&vms[0]);
+			worst = vms[0].cls;
+		} else {
+			worst = dmab_run_vms(&r);
+			dmab_host_teardown(&hs, r.log);
+		}
+	} else {
+		worst = dmab_run_vms(&r);
+	}
+	ri.exit_code = worst;
+
+	if (write_results(rundir, vms, n, &ri))
+		fprintf(stderr, "dmabench: warning: could not write all result files in %s\n", rundir);
+	if (dmab_update_latest(o->out, ri.run_id))
+		fprintf(stderr, "dmabench: warning: cannot update %s/latest\n", o->out);
+
+	if (dmab_job_has(o->job, "test"))
+		print_tests(vms, n);
+	for (int i = 0; i < n; i++) {
+		struct dmab_vm *vm = &vms[i];
+		printf("%-13s %-16s exit %-3d boot %5.1f s total %6.1f s%s%s\n", vm->name, dmab_class_name(vm->cls),
+		       vm->cls, vm->t_init ? vm->t_init - vm->t_start : 0.0,
+		       vm->t_exit ? vm->t_exit - vm->t_start : 0.0, vm->reason[0] ? "  " : "", vm->reason);
+	}
+	printf("summary: %s/summary.md\n", rundir);
+	printf("dmabench: exit %d (%s)\n", worst, dmab_class_name(worst));
+	for (int i = 0; i < n; i++)
+		dmab_vm_release(&vms[i]);
+	free(vms);
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	struct dmab_opts o;
+	char err[1024];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	dmab_opts_init(&o);
+	if (dmab_opts_parse(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	switch (o.cmd) {
+	case DMAB_CMD_HELP:
+		usage(stdout);
+		return 0;
+	case DMAB_CMD_BACKENDS:
+		list_backends();
+		return 0;
+	case DMAB_CMD_RUN:
+		return cmd_run(&o);
+	default:
+		usage(stderr);
+		return DMAB_EXIT_USAGE;
+	}
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * summary.c - summary.md from a run.json object. Tolerant: any missing or
+ * mistyped field prints as "-", never a crash.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/results.h"
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static const char *s_or(const cJSON *o, const char *k, const char *def)
+{
+	const cJSON *v = get(o, k);
+
+	return cJSON_IsString(v) && v->valuestring ? v->valuestring : def;
+}
+
+static bool num(const cJSON *o, const char *k, double *v)
+{
+	const cJSON *x = get(o, k);
+
+	if (!cJSON_IsNumber(x))
+		return false;
+	*v = x->valuedouble;
+	return true;
+}
+
+/* "%.1f" or "-" */
+static const char *fmt_s(const cJSON *o, const char *k, char *buf, size_t len)
+{
+	double v;
+
+	if (!num(o, k, &v))
+		return "-";
+	snprintf(buf, len, "%.1f", v);
+	return buf;
+}
+
+static const char *fmt_u(const cJSON *o, const char *k, char *buf, size_t len)
+{
+	double v;
+
+	if (!num(o, k, &v))
+		return "-";
+	snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+/* bytes, shortened: 4096 -> 4K, 1048576 -> 1M, 12345 -> 12345 */
+static const char *fmt_bytes(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+	const char *sign = v < 0 ? "-" : "";
+
+	if (a >= 1048576 && fmod(a, 1048576) == 0)
+		snprintf(buf, len, "%s%.0fM", sign, a / 1048576);
+	else if (a >= 1024 && fmod(a, 1024) == 0)
+		snprintf(buf, len, "%s%.0fK", sign, a / 1024);
+	else
+		snprintf(buf, len, "%s%.0f", sign, a);
+	return buf;
+}
+
+static void md_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* ---- VA table: rows keyed by dev/api/attrs/size, one column per backend ---- */
+struct va_key {
+	char dev[32], api[32], attrs[48];
+	double size;
+};
+
+static int va_key_cmp(const void *a, const void *b)
+{
+	const struct va_key *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->dev, y->dev)))
+		return c;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	if ((c = strcmp(x->api, y->api)))
+		return c;
+	return strcmp(x->attrs, y->attrs);
+}
+
+static void va_key_of(const cJSON *row, struct va_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	snprintf(k->dev, sizeof(k->dev), "%s", s_or(row, "dev", "-"));
+	snprintf(k->api, sizeof(k->api), "%s", s_or(row, "api", "-"));
+	snprintf(k->attrs, sizeof(k->attrs), "%s", s_or(row, "attrs", "-"));
+	if (!num(row, "size", &k->size))
+		k->size = -1;
+}
+
+static const cJSON *backend_file(const cJSON *b, const char *name)
+{
+	return get(get(b, "files"), name);
+}
+
+static const cJSON *va_find(const cJSON *b, const struct va_key *k)
+{
+	const cJSON *rows = get(backend_file(b, "va.json"), "rows"), *r;
+
+	if (!cJSON_IsArray(rows))
+		return NULL;
+	cJSON_ArrayForEach(r, rows) {
+		struct va_key rk;
+		va_key_of(r, &rk);
+		if (!va_key_cmp(&rk, k))
+			return r;
+	}
+	return NULL;
+}
+
+static void va_table(const cJSON *bs, FILE *f)
+{
+	struct va_key *keys = NULL;
+	size_t n = 0, cap = 0;
+	const cJSON *b, *r;
+	int nb = cJSON_GetArraySize(bs);
+	bool multi_dev = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = get(backend_file(b, "va.json"), "rows");
+		if (!cJSON_IsArray(rows))
+			continue;
+		cJSON_ArrayForEach(r, rows) {
+			struct va_key k;
+			bool dup = false;
+			if (!cJSON_IsObject(r))
+				continue;
+			va_key_of(r, &k);
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = !va_key_cmp(&keys[i], &k);
+			if (dup)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct va_key *nk = realloc(keys, cap * sizeof(*nk));
+				if (!nk)
+					goto out;
+				keys = nk;
+			}
+			if (n && strcmp(keys[0].dev, k.dev))
+				multi_dev = true;
+			keys[n++] = k;
+		}
+	}
+	fprintf(f, "\n## Kernel virtual address space per allocation\n\n");
+	if (!n) {
+		fprintf(f, "No VA results (job va not run or no va.json received).\n");
+		goto out;
+	}
+	qsort(keys, n, sizeof(*keys), va_key_cmp);
+	fprintf(f, "Cell: VA the module reports / `/proc/vmallocinfo` delta (bytes, K = KiB, M = MiB); "
+		   "**!** marks a disagreement, `err N` a failed allocation.\n\n");
+	fprintf(f, "|%s size | api | attrs |", multi_dev ? " dev |" : "");
+	cJSON_ArrayForEach(b, bs) {
+		fputc(' ', f);
+		md_escape(f, s_or(b, "name", "-"));
+		fputs(" |", f);
+	}
+	fprintf(f, "\n|%s---:|---|---|", multi_dev ? "---|" : "");
+	for (int i = 0; i < nb; i++)
+		fputs("---|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		char sb[32];
+		fputc('|', f);
+		if (multi_dev)
+			fprintf(f, " %s |", keys[i].dev);
+		fprintf(f, " %s | %s | %s |", keys[i].size < 0 ? "-" : fmt_bytes(keys[i].size, sb, sizeof(sb)),
+			keys[i].api, keys[i].attrs);
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *row = va_find(b, &keys[i]);
+			double km = 0, kv = 0, e;
+			char x[32], y[32];
+			if (!row) {
+				fputs(" - |", f);
+				continue;
+			}
+			const cJSON *ok = get(row, "ok");
+			if (cJSON_IsFalse(ok)) {
+				fprintf(f, " err %s |", num(row, "errno", &e) ? (snprintf(x, sizeof(x), "%.0f", e), x) : "-");
+				continue;
+			}
+			bool hk = num(row, "kva_module", &km), hv = num(row, "kva_vmallocinfo", &kv);
+			const cJSON *agree = get(row, "agree");
+			bool bad = cJSON_IsFalse(agree) || (hk && hv && km != kv);
+			fprintf(f, " %s / %s%s |", hk ? fmt_bytes(km, x, sizeof(x)) : "-",
+				hv ? fmt_bytes(kv, y, sizeof(y)) : "-", bad ? " **!**" : "");
+		}
+		fputc('\n', f);
+	}
+out:
+	free(keys);
+}
+
+static void lat_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *r;
+	bool any = false;
+
+	fprintf(f, "\n## Latency (ns, measured in the kernel)\n\n");
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *lat = backend_file(b, "lat.json");
+		const cJSON *rows = get(lat, "rows");
+		char t1[32], t2[32];
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "| backend | op | api | attrs | NKM | size | p50 | p99 | max | n |\n"
+				   "|---|---|---|---|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		cJSON_ArrayForEach(r, rows) {
+			char a[32], p50[32], p99[32], mx[32], nn[32], sz[32];
+			double s, e;
+			const char *attrs = s_or(r, "attrs", "-");
+			if (!cJSON_IsObject(r))
+				continue;
+			fputs("| ", f);
+			md_escape(f, s_or(b, "name", "-"));
+			fputs(" | ", f);
+			md_escape(f, s_or(r, "op", "-"));
+			fputs(" | ", f);
+			md_escape(f, s_or(r, "api", "-"));
+			fputs(" | ", f);
+			md_escape(f, attrs);
+			fprintf(f, " | %s | %s |", strstr(attrs, "NKM") ? "yes" : "no",
+				num(r, "size", &s) ? fmt_bytes(s, sz, sizeof(sz)) : "-");
+			if (num(r, "errno", &e) && e != 0) {
+				fprintf(f, " err %.0f | - | - | %s |\n", e, fmt_u(r, "n", nn, sizeof(nn)));
+				continue;
+			}
+			fprintf(f, " %s | %s | %s | %s |\n", fmt_u(r, "p50", p50, sizeof(p50)),
+				fmt_u(r, "p99", p99, sizeof(p99)), fmt_u(r, "max", mx, sizeof(mx)),
+				fmt_u(r, "n", nn, sizeof(nn)));
+			(void)a;
+		}
+		double tm;
+		if (num(lat, "timer_min_ns", &tm))
+			fprintf(f, "| %s | (timer resolution) | | | | | %s | | | |\n", s_or(b, "name", "-"),
+				fmt_u(lat, "timer_min_ns", t1, sizeof(t1)));
+		(void)t2;
+	}
+	if (!any)
+		fprintf(f, "No latency results (job lat not run or no lat.json received).\n");
+}
+
+int dmab_summary_write(const cJSON *run, FILE *f)
+{
+	const cJSON *env = get(run, "env"), *bs = get(run, "backends"), *b;
+	char t1[32], t2[32];
+
+	if (!cJSON_IsArray(bs))
+		bs = NULL;
+	fprintf(f, "# dmabench run %s\n\n", s_or(run, "run_id", "-"));
+	fprintf(f, "- created: %s, exit %s (%s)\n", s_or(run, "created", "-"),
+		fmt_u(run, "exit_code", t1, sizeof(t1)), s_or(run, "exit_class", "-"));
+	fprintf(f, "- host kernel: %s; git %s\n", s_or(env, "host_kernel", "-"), s_or(env, "git_sha", "-"));
+	fprintf(f, "- QEMU: %s, accel %s", s_or(env, "qemu_version", "-"), s_or(env, "accel", "-"));
+	if (*s_or(env, "accel_note", ""))
+		fprintf(f, " (%s)", s_or(env, "accel_note", ""));
+	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", s_or(env, "kernel", "-"), s_or(env, "job", "-"));
+
+	fprintf(f, "\n## Backends\n\n| backend | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
+		   "|---|---|---|---|---|---|---:|---:|\n");
+	if (bs) {
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *vm = get(b, "vm"), *k = get(vm, "ktap");
+			char tests[64] = "-", p[16], fl[16], sk[16];
+			if (k)
+				snprintf(tests, sizeof(tests), "%s/%s/%s", fmt_u(k, "passed", p, sizeof(p)),
+					 fmt_u(k, "failed", fl, sizeof(fl)), fmt_u(k, "skipped", sk, sizeof(sk)));
+			fputs("| ", f);
+			md_escape(f, s_or(b, "name", "-"));
+			fputs(" | ", f);
+			md_escape(f, s_or(b, "status", "-"));
+			const char *reason = s_or(b, "reason", "");
+			if (*reason) {
+				fputs(": ", f);
+				md_escape(f, reason);
+			}
+			fprintf(f, " | %s/%s | ", s_or(b, "expect_ops", "-"), s_or(b, "expect_domain", "-"));
+			md_escape(f, s_or(b, "effective_mode", "-"));
+			const cJSON *me = get(b, "mode_matches_expect");
+			if (cJSON_IsFalse(me))
+				fputs(" **(differs)**", f);
+			fputs(" | ", f);
+			md_escape(f, s_or(b, "guest_kernel", "-"));
+			fprintf(f, " | %s | %s | %s |\n", tests, fmt_s(vm, "boot_to_init_s", t1, sizeof(t1)),
+				fmt_s(vm, "total_s", t2, sizeof(t2)));
+		}
+	}
+	if (bs) {
+		va_table(bs, f);
+		lat_table(bs, f);
+	}
+	return ferror(f) ? -5 : 0;
+}

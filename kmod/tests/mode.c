@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mode: every edu device's DEV_INFO ops kind and IOMMU domain type match
+ * DMABENCH_EXPECT_OPS (direct|swiotlb|iommu) and DMABENCH_EXPECT_DOMAIN
+ * (none|identity|DMA|DMA-FQ); the domain type also agrees with
+ * /sys/kernel/iommu_groups/<group>/type.
+ */
+#include "kmod/tests/tcommon.h"
+
+static int sysfs_group_type(int group, char *buf, size_t len)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type", group);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+int main(void)
+{
+	const char *eops = getenv("DMABENCH_EXPECT_OPS");
+	const char *edom = getenv("DMABENCH_EXPECT_DOMAIN");
+	uint32_t ids[DMABENCH_MAX_DEVICES];
+	struct dmabench_dev_info di;
+	int fd, n, i, bad = 0;
+	char type[64];
+
+	fd = t_open();
+	n = t_find_devs(fd, DMABENCH_DEV_EDU, ids, DMABENCH_MAX_DEVICES);
+	if (!n)
+		t_skip("no edu device (run QEMU with -device edu)");
+	if (!eops || !edom)
+		t_skip("DMABENCH_EXPECT_OPS / DMABENCH_EXPECT_DOMAIN not set");
+
+	for (i = 0; i < n; i++) {
+		t_assert(!t_dev_info(fd, ids[i], &di), "dev_info %u", ids[i]);
+		printf("mode: dev %u %s ops=%s domain=%s group=%d mask=%#llx max_mapping=%llu max_seg=%u coherent=%u\n",
+		       ids[i], (char *)di.name, t_ops_name(di.ops), t_domain_name(di.domain_type),
+		       di.iommu_group, (unsigned long long)di.dma_mask,
+		       (unsigned long long)di.max_mapping_size, di.max_seg_size, di.coherent);
+		if (strcmp(t_ops_name(di.ops), eops)) {
+			printf("mode: dev %u: ops %s, expected %s\n", ids[i], t_ops_name(di.ops), eops);
+			bad++;
+		}
+		if (strcmp(t_domain_name(di.domain_type), edom)) {
+			printf("mode: dev %u: domain %s, expected %s\n", ids[i],
+			       t_domain_name(di.domain_type), edom);
+			bad++;
+		}
+		if (di.iommu_group >= 0 && !sysfs_group_type(di.iommu_group, type, sizeof(type)) &&
+		    strcmp(type, t_domain_name(di.domain_type))) {
+			printf("mode: dev %u: sysfs group %d type '%s' != module's '%s'\n", ids[i],
+			       di.iommu_group, type, t_domain_name(di.domain_type));
+			bad++;
+		}
+		if ((di.iommu_group < 0) != (di.domain_type == DMABENCH_DOMAIN_NONE)) {
+			printf("mode: dev %u: group %d but domain %s\n", ids[i], di.iommu_group,
+			       t_domain_name(di.domain_type));
+			bad++;
+		}
+	}
+	close(fd);
+	if (bad)
+		t_fail("%d mismatches (expected ops=%s domain=%s)", bad, eops, edom);
+	printf("mode: %d edu devices ops=%s domain=%s: PASS\n", n, eops, edom);
+	return T_PASS;
+}
