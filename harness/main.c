@@ -35,6 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
 "       dmabench backends           list the backend descriptors\n"
+"       dmabench summary RUN_DIR    print summary.md again from RUN_DIR/run.json\n"
 "       dmabench help | --help      this text\n"
 "\n"
 "run options:\n"
@@ -360,6 +361,29 @@ static int cmd_run(struct dmab_opts *o)
 	return worst;
 }
 
+static int cmd_summary(const struct dmab_opts *o)
+{
+	char path[4200], *buf = NULL;
+	cJSON *run;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/run.json", o->run_dir);
+	r = dmab_read_file(path, &buf, NULL, 1ULL << 32);
+	if (r) {
+		fprintf(stderr, "dmabench: %s: %s\n", path, strerror(-r));
+		return DMAB_EXIT_USAGE;
+	}
+	run = cJSON_Parse(buf);
+	free(buf);
+	if (!run) {
+		fprintf(stderr, "dmabench: %s: not valid JSON\n", path);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_summary_write(run, stdout);
+	cJSON_Delete(run);
+	return r ? DMAB_EXIT_USAGE : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dmab_opts o;
@@ -380,6 +404,8 @@ int main(int argc, char **argv)
 		return 0;
 	case DMAB_CMD_RUN:
 		return cmd_run(&o);
+	case DMAB_CMD_SUMMARY:
+		return cmd_summary(&o);
 	default:
 		usage(stderr);
 		return DMAB_EXIT_USAGE;

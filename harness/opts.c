@@ -155,8 +155,14 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			return errf(err, errlen, "backends: unexpected argument '%s'", argv[2]);
 		return 0;
 	}
+	if (!strcmp(argv[1], "summary")) {
+		o->cmd = DMAB_CMD_SUMMARY;
+		if (argc != 3)
+			return errf(err, errlen, "usage: dmabench summary RUN_DIR (a results/<run-id> folder)");
+		return set_path(o->run_dir, argv[2], "summary", err, errlen);
+	}
 	if (strcmp(argv[1], "run"))
-		return errf(err, errlen, "unknown command '%s' (commands: run, backends, help)", argv[1]);
+		return errf(err, errlen, "unknown command '%s' (commands: run, backends, summary, help)", argv[1]);
 	o->cmd = DMAB_CMD_RUN;
 
 	for (i = 2; i < argc; i++) {

@@ -11,7 +11,7 @@
 #define DMAB_PATH_MAX		4096
 #define DMAB_MAX_DEVICES	16
 
-enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP };
+enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP, DMAB_CMD_SUMMARY };
 enum dmab_accel { DMAB_ACCEL_AUTO = 0, DMAB_ACCEL_TCG, DMAB_ACCEL_KVM };
 
 struct dmab_opts {
@@ -25,6 +25,7 @@ struct dmab_opts {
 	char module[DMAB_PATH_MAX];	/* --host */
 	char runner[DMAB_PATH_MAX];	/* --host */
 	char repo[DMAB_PATH_MAX];
+	char run_dir[DMAB_PATH_MAX];	/* `summary RUN_DIR` */
 	double timeout;			/* per VM, seconds */
 	double boot_timeout;		/* to "dmabench-init: start"; 0: min(timeout, 300) */
 	char job[128];			/* comma list of test, va, lat */

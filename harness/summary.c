@@ -102,10 +102,35 @@ static int va_key_cmp(const void *a, const void *b)
 	return strcmp(x->attrs, y->attrs);
 }
 
-static void va_key_of(const cJSON *row, struct va_key *k)
+/*
+ * Devices differ in name between backends (an IOMMU shifts the PCI
+ * addresses), so rows are matched by the device's position among the
+ * distinct devices of that backend's va.json: "#0", "#1", ...
+ */
+static int dev_index(const cJSON *rows, const char *dev)
+{
+	const char *seen[16];
+	int n = 0;
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, rows) {
+		const char *d = s_or(r, "dev", "-");
+		int i;
+		for (i = 0; i < n; i++)
+			if (!strcmp(seen[i], d))
+				break;
+		if (i == n && n < 16)
+			seen[n++] = d;
+		if (!strcmp(d, dev))
+			return i;
+	}
+	return 0;
+}
+
+static void va_key_of(const cJSON *rows, const cJSON *row, struct va_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	snprintf(k->dev, sizeof(k->dev), "%s", s_or(row, "dev", "-"));
+	snprintf(k->dev, sizeof(k->dev), "#%d", dev_index(rows, s_or(row, "dev", "-")));
 	snprintf(k->api, sizeof(k->api), "%s", s_or(row, "api", "-"));
 	snprintf(k->attrs, sizeof(k->attrs), "%s", s_or(row, "attrs", "-"));
 	if (!num(row, "size", &k->size))
@@ -125,7 +150,7 @@ static const cJSON *va_find(const cJSON *b, const struct va_key *k)
 		return NULL;
 	cJSON_ArrayForEach(r, rows) {
 		struct va_key rk;
-		va_key_of(r, &rk);
+		va_key_of(rows, r, &rk);
 		if (!va_key_cmp(&rk, k))
 			return r;
 	}
@@ -149,7 +174,7 @@ static void va_table(const cJSON *bs, FILE *f)
 			bool dup = false;
 			if (!cJSON_IsObject(r))
 				continue;
-			va_key_of(r, &k);
+			va_key_of(rows, r, &k);
 			for (size_t i = 0; i < n && !dup; i++)
 				dup = !va_key_cmp(&keys[i], &k);
 			if (dup)
@@ -188,7 +213,7 @@ static void va_table(const cJSON *bs, FILE *f)
 		char sb[32];
 		fputc('|', f);
 		if (multi_dev)
-			fprintf(f, " %s |", keys[i].dev);
+			fprintf(f, " %s |", keys[i].dev);	/* position: device names differ per backend */
 		fprintf(f, " %s | %s | %s |", keys[i].size < 0 ? "-" : fmt_bytes(keys[i].size, sb, sizeof(sb)),
 			keys[i].api, keys[i].attrs);
 		cJSON_ArrayForEach(b, bs) {

@@ -54,6 +54,18 @@ int main(void)
 	CHECK_CONTAINS(out, "DMA-FQ");
 	CHECK_CONTAINS(out, "amd-iommu");
 
+	/* summary from a run.json */
+	char rj[600];
+	snprintf(rj, sizeof(rj), "%s/run.json", dir);
+	t_write(rj, "{\"run_id\":\"R1\",\"backends\":[{\"name\":\"amd\",\"status\":\"ok\"}]}");
+	snprintf(args, sizeof(args), "summary %s", dir);
+	CHECK_EQ(run(args), 0);
+	CHECK_CONTAINS(out, "# dmabench run R1");
+	CHECK_CONTAINS(out, "| amd | ok |");
+	CHECK_EQ(run("summary /nonexistent"), DMAB_EXIT_USAGE);
+	CHECK_EQ(run("summary"), DMAB_EXIT_USAGE);
+	unlink(rj);
+
 	CHECK_EQ(run(""), DMAB_EXIT_USAGE);
 	CHECK_EQ(run("frob"), DMAB_EXIT_USAGE);
 	CHECK_CONTAINS(out, "unknown command 'frob'");
@@ -81,7 +93,7 @@ int main(void)
 	CHECK_EQ(run(args), 0);
 	CHECK_CONTAINS(out, "# intel-strict\n");
 	CHECK_CONTAINS(out, "-accel tcg -machine q35 -cpu max -m 1G -smp 1 -nographic -no-reboot -nodefaults");
-	CHECK_CONTAINS(out, "'console=ttyS0 panic=-1 intel_iommu=on iommu.strict=1 DMABENCH_JOB=test "
+	CHECK_CONTAINS(out, "'console=ttyS0 panic=-1 no_timer_check intel_iommu=on iommu.strict=1 DMABENCH_JOB=test "
 			    "DMABENCH_BACKEND=intel-strict DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA'");
 	CHECK_CONTAINS(out, "-device intel-iommu -device edu,dma_mask=0xffffffffffffffff "
 			    "-device edu,dma_mask=0xffffffffffffffff");

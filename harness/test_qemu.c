@@ -56,7 +56,7 @@ int main(void)
 		i = idx(argv, "-append", 0);
 		CHECK(i > 0);
 		const char *ap = argv[i + 1];
-		CHECK(!strncmp(ap, "console=ttyS0 panic=-1 ", 23));
+		CHECK(!strncmp(ap, "console=ttyS0 panic=-1 no_timer_check ", 38));
 		CHECK_CONTAINS(ap, be->cmdline);
 		snprintf(cmd, sizeof(cmd), "DMABENCH_JOB=va,lat DMABENCH_BACKEND=%s DMABENCH_EXPECT_OPS=%s "
 			 "DMABENCH_EXPECT_DOMAIN=%s", be->name, be->expect_ops, be->expect_domain);
@@ -96,7 +96,7 @@ int main(void)
 	CHECK(!strcmp(argv[idx(argv, "-accel", 0) + 1], "kvm"));
 	CHECK(!strcmp(argv[idx(argv, "-m", 0) + 1], "1536M"));
 	CHECK_EQ(dmab_kernel_cmdline(&s, cmd, sizeof(cmd)), 0);
-	CHECK_STR(cmd, "console=ttyS0 panic=-1 DMABENCH_JOB=test DMABENCH_BACKEND=amd "
+	CHECK_STR(cmd, "console=ttyS0 panic=-1 no_timer_check DMABENCH_JOB=test DMABENCH_BACKEND=amd "
 		       "DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA");
 	CHECK_EQ(dmab_kernel_cmdline(&s, cmd, 20), -ENOSPC);
 	dmab_argv_free(argv);

@@ -98,13 +98,23 @@ int main(void)
 	txt = summary_of(s);
 	free(s);
 	CHECK_CONTAINS(txt, "| intel-lazy | ok | iommu/DMA-FQ | iommu/DMA-FQ | 6.1.0-56-amd64 | - | 12.5 | 31.0 |");
-	CHECK(!strstr(txt, "| edu0 |"));	/* one device: no dev column */
+	CHECK(!strstr(txt, "| #0 |"));	/* one device: no dev column */
 	CHECK_CONTAINS(txt, "| 1M | attrs | NKM | 0 / 0 |");
 	CHECK_CONTAINS(txt, "| 4K | noncontig_vmap | none | 8K / 4K **!** |");
 	CHECK_CONTAINS(txt, "| 8K | pages | FC | err 12 |");
 	CHECK_CONTAINS(txt, "No latency results");
 	free(txt);
 	dmab_vm_release(&vm);
+
+	/* rows of different device names match by position; two devices get a dev column */
+	txt = summary_of("{\"backends\":[{\"name\":\"x\",\"files\":{\"va.json\":{\"rows\":["
+			 "{\"dev\":\"0000:00:01.0\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"kva_module\":8192,\"kva_vmallocinfo\":8192},"
+			 "{\"dev\":\"platform0\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"kva_module\":0,\"kva_vmallocinfo\":0}]}}},"
+			 "{\"name\":\"y\",\"files\":{\"va.json\":{\"rows\":["
+			 "{\"dev\":\"0000:00:02.0\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"kva_module\":4096,\"kva_vmallocinfo\":4096}]}}}]}");
+	CHECK_CONTAINS(txt, "| #0 | 4K | attrs | none | 8K / 8K | 4K / 4K |");
+	CHECK_CONTAINS(txt, "| #1 | 4K | attrs | none | 0 / 0 | - |");
+	free(txt);
 
 	/* summary is tolerant: missing fields, wrong types, empty objects */
 	txt = summary_of("{}");

@@ -20,6 +20,13 @@
  * dma_mmap_attrs() / dma_mmap_pages() / dma_mmap_noncontiguous(). The
  * mapping must cover exactly the page-rounded allocation size. An
  * allocation that is mmapped cannot be freed (-EBUSY) until unmapped.
+ * mmap errors: offset not a live allocation handle -EBADF, length not the
+ * page-rounded allocation size -EINVAL.
+ *
+ * Device-dependent limits, checked after the device lookup: a mapping
+ * (MAP_SINGLE size, any MAP_SG CPU segment) above dma_max_mapping_size()
+ * of the mapping device -E2BIG; on dma-direct, memory the device can
+ * neither address nor bounce through swiotlb -EIO (the kernel would WARN).
  */
 #ifndef DMABENCH_ABI_H
 #define DMABENCH_ABI_H
@@ -151,7 +158,11 @@ struct dmabench_dev_info {
 	__u64 reserved[4];		/* in: must be 0 */
 };
 
-/* DMABENCH_IOC_SET_MASK: platform devices only, only while no object uses the device (-EBUSY) */
+/*
+ * DMABENCH_IOC_SET_MASK: platform devices only (other kinds -EINVAL), only
+ * while no object uses the device (-EBUSY); a mask the kernel refuses
+ * (dma_set_mask_and_coherent(), e.g. below 24 bits on x86) -EIO.
+ */
 struct dmabench_set_mask {
 	__u32 dev;			/* in */
 	__u32 bits;			/* in: 12 .. 64 */
@@ -163,8 +174,9 @@ struct dmabench_alloc {
 	__u32 dev;			/* in: device id */
 	__u32 api;			/* in: enum dmabench_api */
 	__u64 size;			/* in: 1 .. DMABENCH_MAX_ALLOC_SIZE */
-	__u64 attrs;			/* in: DMABENCH_ATTR_* within DMABENCH_ALLOC_ATTRS_MASK; API_PAGES: must be 0 */
-	__u32 dir;			/* in: enum dmabench_dir; API_ATTRS: must be 0 */
+	__u64 attrs;			/* in: DMABENCH_ATTR_* within DMABENCH_ALLOC_ATTRS_MASK; API_PAGES: must be 0;
+					 * API_NONCONTIG*: only ALLOC_SINGLE_PAGES (the kernel WARNs on others) */
+	__u32 dir;			/* in: enum dmabench_dir; API_ATTRS: must be 0, others: required */
 	__u32 handle;			/* out: object handle (>= 1) */
 	__u64 dma_addr;			/* out: device address (first segment for noncontig) */
 	__u64 kva_bytes;		/* out: bytes of vmalloc space this allocation holds */
@@ -194,11 +206,12 @@ struct dmabench_sgtable {
 	__u64 segs;			/* in: user pointer to struct dmabench_seg[segs_max], or 0 */
 	__u32 segs_max;			/* in: capacity of segs (0 .. 65536) */
 	__u32 nents;			/* out: orig_nents of the table */
-	__u64 total_len;		/* out: sum of segment lengths */
+	__u64 total_len;		/* out: sum of segment lengths (size, or PAGE_ALIGN(size) where
+					 * the kernel rounds the last entry up, e.g. dma-direct) */
 	__u64 reserved[4];		/* in: must be 0 */
 };
 
-/* DMABENCH_IOC_MAP_SG: dma_map_sgtable() of a table on any device */
+/* DMABENCH_IOC_MAP_SG: dma_map_sgtable() of a table on any device; one mapping per table (-EBUSY) */
 struct dmabench_map_sg {
 	__u32 sgt;			/* in: sg table handle */
 	__u32 dev;			/* in: device to map on */
@@ -286,7 +299,15 @@ struct dmabench_lat_summary {
 	__u64 sumsq_ns2;		/* out: sum of squares (saturates at 2^64-1) */
 };
 
-/* DMABENCH_IOC_LAT: in-kernel loop; every iteration times op a, then op b */
+/*
+ * DMABENCH_IOC_LAT: in-kernel loop; every iteration times op a, then op b.
+ * api/attrs/dir are validated as for ALLOC where the op allocates; MAP_SG
+ * and SYNC_SG need dir (used for the alloc and the map, map attrs 0);
+ * MAP_SINGLE ignores api, needs dir and takes attrs as map attrs (within
+ * DMABENCH_MAP_ATTRS_MASK). dev2 is only looked at by MAP_SG and SYNC_SG.
+ * Setup failures return -errno; a failing op during the loop ends it with
+ * the ioctl returning 0, n iterations done and error set.
+ */
 struct dmabench_lat {
 	__u32 op;			/* in: enum dmabench_lat_op */
 	__u32 dev;			/* in: device that allocates / maps single */
