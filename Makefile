@@ -26,7 +26,7 @@ GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/
 UNIT_SRCS := $(wildcard lib/test_*.c harness/test_*.c bench/test_*.c)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
-.PHONY: all deps host guest kmod initramfs unit test run clean help
+.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod
 all: host initramfs
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "make            build the host tool, dmabench.ko, guest programs, initramfs"
 	@echo "make test       unit tests, then one VM per x86 backend running the integration tests"
 	@echo "make run        benchmark every x86 backend into results/<run-id>/ (results/latest)"
+	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "variables: KVER=$(KVER) KDIR=$(KDIR) KERNEL=$(KERNEL)"
 
 # Idempotent: installs only what is missing; `apt-get update` once, then one install.
@@ -121,3 +122,11 @@ run: deps
 	$(MAKE) all
 	build/host/dmabench run --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md"
+
+# dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.
+HOST_KDIR ?= /lib/modules/$(shell uname -r)/build
+host-kmod:
+	@test -d $(HOST_KDIR) || { echo "host-kmod: no build directory for the running kernel $$(uname -r) at $(HOST_KDIR): install its headers or set HOST_KDIR="; exit 1; }
+	rm -rf build/host-kmod && mkdir -p build/host-kmod
+	cp kmod/dmabench.c kmod/dmabench_abi.h kmod/Kbuild build/host-kmod/
+	$(MAKE) -C $(HOST_KDIR) M=$(CURDIR)/build/host-kmod modules
