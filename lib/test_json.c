@@ -84,7 +84,7 @@ static void check_main(const char *text)
 		fprintf(stderr, "unparseable:\n%s\n", text);
 		return;
 	}
-	CHECK_EQ_I(cJSON_GetObjectItem(root, "schema")->valuedouble, 1);
+	CHECK_EQ(cJSON_GetObjectItem(root, "schema")->valuedouble, 1);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(root, "tricky")), tricky);
 	CHECK(cJSON_GetObjectItem(root, "big")->valuedouble == 9007199254740992.0);
 	CHECK(cJSON_GetObjectItem(root, "neg")->valuedouble == -123456789.0);
@@ -102,18 +102,18 @@ static void check_main(const char *text)
 	cJSON_ArrayForEach(row, rows) {
 		cJSON *nested = cJSON_GetObjectItem(row, "nested");
 
-		CHECK_EQ_I(cJSON_GetObjectItem(row, "i")->valuedouble, i);
+		CHECK_EQ(cJSON_GetObjectItem(row, "i")->valuedouble, i);
 		CHECK(cJSON_IsArray(cJSON_GetObjectItem(nested, "empty_arr")));
-		CHECK_EQ_I(cJSON_GetArraySize(cJSON_GetObjectItem(nested, "empty_arr")), 0);
+		CHECK_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(nested, "empty_arr")), 0);
 		CHECK(cJSON_IsObject(cJSON_GetObjectItem(nested, "empty_obj")));
 		s = cJSON_GetObjectItem(row, "samples");
-		CHECK_EQ_I(cJSON_GetArraySize(s), 4);
+		CHECK_EQ(cJSON_GetArraySize(s), 4);
 		CHECK(cJSON_GetArrayItem(s, 2)->valuedouble == 4294967295.0);
 		CHECK(cJSON_GetArrayItem(s, 3)->valuedouble == 77.0);
 		i++;
 	}
 	mixed = cJSON_GetObjectItem(root, "mixed");
-	CHECK_EQ_I(cJSON_GetArraySize(mixed), 4);
+	CHECK_EQ(cJSON_GetArraySize(mixed), 4);
 	CHECK(cJSON_IsNull(cJSON_GetArrayItem(mixed, 0)));
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(mixed, 1)), "");
 	CHECK(cJSON_GetArrayItem(mixed, 2)->valuedouble == 18446744073709551615.0);
@@ -185,20 +185,20 @@ int main(void)
 	cJSON *root;
 
 	/* compact and pretty renderings both parse back to the same values */
-	CHECK_EQ_I(render(doc_main, 0, &text), 0);
+	CHECK_EQ(render(doc_main, 0, &text), 0);
 	CHECK(strchr(text, '\n') == strrchr(text, '\n'));	/* compact: only the final newline */
 	check_main(text);
 	free(text);
-	CHECK_EQ_I(render(doc_main, 2, &text), 0);
+	CHECK_EQ(render(doc_main, 2, &text), 0);
 	CHECK(strstr(text, "\n  {\"i\":1,") != NULL);	/* one row per line */
 	check_main(text);
 	free(text);
-	CHECK_EQ_I(render(doc_main, 99, &text), 0);
+	CHECK_EQ(render(doc_main, 99, &text), 0);
 	check_main(text);
 	free(text);
 
 	/* invalid UTF-8 becomes U+FFFD; output stays valid JSON */
-	CHECK_EQ_I(render(doc_invalid_utf8, 0, &text), 0);
+	CHECK_EQ(render(doc_invalid_utf8, 0, &text), 0);
 	root = cJSON_Parse(text);
 	CHECK(root != NULL);
 	CHECK(strstr(text, "a\\ufffdb\\ufffd(") != NULL);
@@ -207,21 +207,21 @@ int main(void)
 	free(text);
 
 	/* misuse is reported, not silently written */
-	CHECK_EQ_I(render(doc_key_in_array, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_key_in_array, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_value_without_key, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_value_without_key, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_unbalanced, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_unbalanced, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_unclosed, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_unclosed, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_two_roots, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_two_roots, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_dangling_key, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_dangling_key, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_deep, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_deep, 0, &text), -EINVAL);
 	free(text);
-	CHECK_EQ_I(render(doc_empty, 0, &text), -EINVAL);
+	CHECK_EQ(render(doc_empty, 0, &text), -EINVAL);
 	free(text);
 
 	/* write errors surface as -EIO */
@@ -234,7 +234,7 @@ int main(void)
 			setvbuf(f, NULL, _IONBF, 0);
 			dmab_json_init(&j, f, 0);
 			dmab_json_str(&j, "x");
-			CHECK_EQ_I(dmab_json_finish(&j), -EIO);
+			CHECK_EQ(dmab_json_finish(&j), -EIO);
 			fclose(f);
 		}
 	}

@@ -36,7 +36,7 @@ int main(void)
 
 	for (p = dmab_klog_bad_patterns; *p; p++)
 		n++;
-	CHECK_EQ_I(n, 10);
+	CHECK_EQ(n, 10);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(dmab_klog_match(bad[i]) != NULL);
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -46,7 +46,7 @@ int main(void)
 	{
 		const char rec[] = "4,1234,5678901,-;WARNING: CPU: 0 PID: 1 at x\n SUBSYSTEM=pci\n DEVICE=+pci:0000:00:02.0\n";
 
-		CHECK_EQ_I(dmab_kmsg_parse(rec, strlen(rec), &seq, &msg, &len), 0);
+		CHECK_EQ(dmab_kmsg_parse(rec, strlen(rec), &seq, &msg, &len), 0);
 		CHECK_EQ_U(seq, 1234);
 		CHECK_EQ_U(len, strlen("WARNING: CPU: 0 PID: 1 at x"));
 		CHECK(strncmp(msg, "WARNING: CPU: 0 PID: 1 at x", len) == 0);
@@ -55,12 +55,12 @@ int main(void)
 		/* newer kernels add a caller field */
 		const char rec[] = "6,99,100,c,caller=T1;hello";
 
-		CHECK_EQ_I(dmab_kmsg_parse(rec, strlen(rec), &seq, &msg, &len), 0);
+		CHECK_EQ(dmab_kmsg_parse(rec, strlen(rec), &seq, &msg, &len), 0);
 		CHECK_EQ_U(seq, 99);
 		CHECK_EQ_U(len, 5);
 	}
-	CHECK_EQ_I(dmab_kmsg_parse("garbage", 7, &seq, &msg, &len), -EINVAL);
-	CHECK_EQ_I(dmab_kmsg_parse("x,1,2,-;m", 9, &seq, &msg, &len), -EINVAL);
-	CHECK_EQ_I(dmab_kmsg_parse("4;m", 3, &seq, &msg, &len), -EINVAL);
+	CHECK_EQ(dmab_kmsg_parse("garbage", 7, &seq, &msg, &len), -EINVAL);
+	CHECK_EQ(dmab_kmsg_parse("x,1,2,-;m", 9, &seq, &msg, &len), -EINVAL);
+	CHECK_EQ(dmab_kmsg_parse("4;m", 3, &seq, &msg, &len), -EINVAL);
 	return t_done("test_klog");
 }

@@ -16,20 +16,20 @@ static void round_trip(const struct dmab_name *t, uint32_t first, uint32_t last)
 
 		CHECK(n != NULL);
 		if (n)
-			CHECK_EQ_I(dmab_value_of(t, n), (int)v);
+			CHECK_EQ(dmab_value_of(t, n), (int)v);
 	}
 	/* every table entry round trips and names are unique */
 	for (p = t; p->name; p++) {
 		const struct dmab_name *q;
 
-		CHECK_EQ_I(dmab_value_of(t, p->name), (int)p->val);
+		CHECK_EQ(dmab_value_of(t, p->name), (int)p->val);
 		for (q = p + 1; q->name; q++)
 			CHECK(strcmp(p->name, q->name) != 0);
 	}
 	CHECK(dmab_name_of(t, 0) == NULL);	/* ABI enums start at 1 */
 	CHECK_STR(dmab_name_or(t, 0), "?");
-	CHECK_EQ_I(dmab_value_of(t, "no-such-name"), -EINVAL);
-	CHECK_EQ_I(dmab_value_of(t, NULL), -EINVAL);
+	CHECK_EQ(dmab_value_of(t, "no-such-name"), -EINVAL);
+	CHECK_EQ(dmab_value_of(t, NULL), -EINVAL);
 }
 
 static void attrs_rt(uint64_t attrs, const char *expect)
@@ -37,9 +37,9 @@ static void attrs_rt(uint64_t attrs, const char *expect)
 	char buf[128];
 	uint64_t back = ~0ULL;
 
-	CHECK_EQ_I(dmab_attrs_format(attrs, buf, sizeof(buf)), 0);
+	CHECK_EQ(dmab_attrs_format(attrs, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, expect);
-	CHECK_EQ_I(dmab_attrs_parse(buf, &back), 0);
+	CHECK_EQ(dmab_attrs_parse(buf, &back), 0);
 	CHECK_EQ_U(back, attrs);
 }
 
@@ -66,13 +66,13 @@ int main(void)
 	CHECK_STR(dmab_name_of(dmab_lat_half_a_names, DMABENCH_LAT_SGTABLE), "get_sgtable");
 	CHECK_STR(dmab_name_of(dmab_lat_half_b_names, DMABENCH_LAT_MAP_SINGLE), "unmap_single");
 	/* sysfs iommu group type strings and case/separator tolerance */
-	CHECK_EQ_I(dmab_value_of(dmab_domain_names, "DMA"), DMABENCH_DOMAIN_DMA);
-	CHECK_EQ_I(dmab_value_of(dmab_domain_names, "DMA-FQ"), DMABENCH_DOMAIN_DMA_FQ);
-	CHECK_EQ_I(dmab_value_of(dmab_domain_names, "dma_fq"), DMABENCH_DOMAIN_DMA_FQ);
-	CHECK_EQ_I(dmab_value_of(dmab_domain_names, "identity"), DMABENCH_DOMAIN_IDENTITY);
-	CHECK_EQ_I(dmab_value_of(dmab_ops_names, "IOMMU"), DMABENCH_OPS_IOMMU);
-	CHECK_EQ_I(dmab_value_of(dmab_api_names, "noncontig-vmap"), DMABENCH_API_NONCONTIG_VMAP);
-	CHECK_EQ_I(dmab_value_of(dmab_api_names, "noncontig_vma"), -EINVAL);
+	CHECK_EQ(dmab_value_of(dmab_domain_names, "DMA"), DMABENCH_DOMAIN_DMA);
+	CHECK_EQ(dmab_value_of(dmab_domain_names, "DMA-FQ"), DMABENCH_DOMAIN_DMA_FQ);
+	CHECK_EQ(dmab_value_of(dmab_domain_names, "dma_fq"), DMABENCH_DOMAIN_DMA_FQ);
+	CHECK_EQ(dmab_value_of(dmab_domain_names, "identity"), DMABENCH_DOMAIN_IDENTITY);
+	CHECK_EQ(dmab_value_of(dmab_ops_names, "IOMMU"), DMABENCH_OPS_IOMMU);
+	CHECK_EQ(dmab_value_of(dmab_api_names, "noncontig-vmap"), DMABENCH_API_NONCONTIG_VMAP);
+	CHECK_EQ(dmab_value_of(dmab_api_names, "noncontig_vma"), -EINVAL);
 
 	/* attribute sets used by the VA sweep */
 	attrs_rt(0, "none");
@@ -88,36 +88,36 @@ int main(void)
 
 		CHECK(n != NULL);
 		if (n) {
-			CHECK_EQ_I(dmab_attrs_parse(n, &a), 0);
+			CHECK_EQ(dmab_attrs_parse(n, &a), 0);
 			CHECK_EQ_U(a, 1ULL << bit);
 		}
 	}
 	CHECK(dmab_attr_bit_name(1ULL << 9) == NULL);
 
 	/* parse: long names, prefixes, case, order */
-	CHECK_EQ_I(dmab_attrs_parse("DMA_ATTR_NO_KERNEL_MAPPING+fc", &a), 0);
+	CHECK_EQ(dmab_attrs_parse("DMA_ATTR_NO_KERNEL_MAPPING+fc", &a), 0);
 	CHECK_EQ_U(a, DMABENCH_ATTR_NO_KERNEL_MAPPING | DMABENCH_ATTR_FORCE_CONTIGUOUS);
-	CHECK_EQ_I(dmab_attrs_parse("FC+NKM", &a), 0);
+	CHECK_EQ(dmab_attrs_parse("FC+NKM", &a), 0);
 	CHECK_EQ_U(a, DMABENCH_ATTR_NO_KERNEL_MAPPING | DMABENCH_ATTR_FORCE_CONTIGUOUS);
-	CHECK_EQ_I(dmab_attrs_parse("NONE", &a), 0);
+	CHECK_EQ(dmab_attrs_parse("NONE", &a), 0);
 	CHECK_EQ_U(a, 0);
-	CHECK_EQ_I(dmab_attrs_parse("0x24", &a), 0);
+	CHECK_EQ(dmab_attrs_parse("0x24", &a), 0);
 	CHECK_EQ_U(a, 0x24);
 	/* errors leave *attrs alone */
 	a = 7;
-	CHECK_EQ_I(dmab_attrs_parse("", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse("NKM+", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse("+NKM", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse("NKM++FC", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse("NKM+BOGUS", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse("0x", &a), -EINVAL);
-	CHECK_EQ_I(dmab_attrs_parse(NULL, &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("NKM+", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("+NKM", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("NKM++FC", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("NKM+BOGUS", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse("0x", &a), -EINVAL);
+	CHECK_EQ(dmab_attrs_parse(NULL, &a), -EINVAL);
 	CHECK_EQ_U(a, 7);
 
 	/* too small a buffer: -ENOSPC and a terminated prefix */
-	CHECK_EQ_I(dmab_attrs_format(DMABENCH_ATTR_NO_KERNEL_MAPPING | DMABENCH_ATTR_FORCE_CONTIGUOUS,
+	CHECK_EQ(dmab_attrs_format(DMABENCH_ATTR_NO_KERNEL_MAPPING | DMABENCH_ATTR_FORCE_CONTIGUOUS,
 				     small, sizeof(small)), -ENOSPC);
 	CHECK(strlen(small) < sizeof(small));
-	CHECK_EQ_I(dmab_attrs_format(0, small, 0), -ENOSPC);
+	CHECK_EQ(dmab_attrs_format(0, small, 0), -ENOSPC);
 	return t_done("test_names");
 }

@@ -48,7 +48,7 @@ int main(void)
 	int fd;
 
 	f = fixture(vmallocinfo);
-	CHECK_EQ_I(dmab_vmallocinfo_read(f, &v), 0);
+	CHECK_EQ(dmab_vmallocinfo_read(f, &v), 0);
 	fclose(f);
 	CHECK_EQ_U(v.areas, 4);
 	CHECK_EQ_U(v.bytes, 8192 + 8192 + 20480 + 20480);
@@ -56,7 +56,7 @@ int main(void)
 	CHECK_EQ_U(v.unpurged_bytes, 69632);
 
 	f = fixture("");
-	CHECK_EQ_I(dmab_vmallocinfo_read(f, &v), 0);
+	CHECK_EQ(dmab_vmallocinfo_read(f, &v), 0);
 	fclose(f);
 	CHECK_EQ_U(v.areas, 0);
 	CHECK_EQ_U(v.bytes, 0);
@@ -71,14 +71,14 @@ int main(void)
 		n += 3000;
 		n += (size_t)snprintf(big + n, sizeof(big) - n, " 0xdead-0xbeef 999\n0xa-0xb 8192 x\n");
 		f = fixture(big);
-		CHECK_EQ_I(dmab_vmallocinfo_read(f, &v), 0);
+		CHECK_EQ(dmab_vmallocinfo_read(f, &v), 0);
 		fclose(f);
 		CHECK_EQ_U(v.areas, 2);
 		CHECK_EQ_U(v.bytes, 4096 + 8192);
 	}
 
 	f = fixture(meminfo);
-	CHECK_EQ_I(dmab_meminfo_read(f, &m), 0);
+	CHECK_EQ(dmab_meminfo_read(f, &m), 0);
 	fclose(f);
 	CHECK_EQ_U(m.mem_total, 1005284ULL * 1024);
 	CHECK_EQ_U(m.mem_free, 935640ULL * 1024);
@@ -87,10 +87,10 @@ int main(void)
 
 	/* MemFreeX must not match MemFree; missing fields are an error */
 	f = fixture("MemFreeX: 5 kB\nVmallocUsed: 1 kB\n");
-	CHECK_EQ_I(dmab_meminfo_read(f, &m), -EINVAL);
+	CHECK_EQ(dmab_meminfo_read(f, &m), -EINVAL);
 	fclose(f);
 	f = fixture("MemFree: 5 kB\n");
-	CHECK_EQ_I(dmab_meminfo_read(f, &m), -EINVAL);
+	CHECK_EQ(dmab_meminfo_read(f, &m), -EINVAL);
 	fclose(f);
 
 	/* path variants on a real file, and a missing one */
@@ -99,22 +99,22 @@ int main(void)
 	if (fd >= 0) {
 		CHECK(write(fd, meminfo, strlen(meminfo)) == (ssize_t)strlen(meminfo));
 		close(fd);
-		CHECK_EQ_I(dmab_meminfo_read_path(path, &m), 0);
+		CHECK_EQ(dmab_meminfo_read_path(path, &m), 0);
 		CHECK_EQ_U(m.vmalloc_used, 7396ULL * 1024);
-		CHECK_EQ_I(dmab_vmallocinfo_read_path(path, &v), 0);
+		CHECK_EQ(dmab_vmallocinfo_read_path(path, &v), 0);
 		CHECK_EQ_U(v.areas, 0);
-		CHECK_EQ_I(dmab_read_text(path, &text, 1 << 20), 0);
+		CHECK_EQ(dmab_read_text(path, &text, 1 << 20), 0);
 		CHECK(text && strncmp(text, "MemTotal:", 9) == 0);
 		CHECK(text && text[strlen(text) - 1] != '\n');	/* trailing newline stripped */
 		free(text);
-		CHECK_EQ_I(dmab_read_text(path, &text, 16), 0);	/* capped */
+		CHECK_EQ(dmab_read_text(path, &text, 16), 0);	/* capped */
 		CHECK(text && strlen(text) == 15);
 		free(text);
 		unlink(path);
 	}
-	CHECK_EQ_I(dmab_meminfo_read_path("/nonexistent/meminfo", &m), -ENOENT);
-	CHECK_EQ_I(dmab_vmallocinfo_read_path("/nonexistent/vmallocinfo", &v), -ENOENT);
-	CHECK_EQ_I(dmab_read_text("/nonexistent/x", &text, 100), -ENOENT);
+	CHECK_EQ(dmab_meminfo_read_path("/nonexistent/meminfo", &m), -ENOENT);
+	CHECK_EQ(dmab_vmallocinfo_read_path("/nonexistent/vmallocinfo", &v), -ENOENT);
+	CHECK_EQ(dmab_read_text("/nonexistent/x", &text, 100), -ENOENT);
 	CHECK(text == NULL);
 
 	/* the real files, when readable (not an error when not) */

@@ -83,17 +83,17 @@ int main(void)
 	script(".hidden", "exit 1", 0755);
 	script("g_skip_noreason", "exit 4", 0755);
 
-	CHECK_EQ_I(test_list_read(dir, &l), 0);
+	CHECK_EQ(test_list_read(dir, &l), 0);
 	CHECK_EQ_U(l.n, 6);
 	if (l.n == 6) {
 		CHECK_STR(l.names[0], "a_ok");
 		CHECK_STR(l.names[5], "g_skip_noreason");
 	}
 	test_list_free(&l);
-	CHECK_EQ_I(test_list_read("/nonexistent/dir", &l), -ENOENT);
+	CHECK_EQ(test_list_read("/nonexistent/dir", &l), -ENOENT);
 
 	ret = run_tests(dir, 1, &ktap, &tot, progress);
-	CHECK_EQ_I(ret, 1);
+	CHECK_EQ(ret, 1);
 	CHECK_EQ_U(tot.pass, 1);
 	CHECK_EQ_U(tot.skip, 2);
 	CHECK_EQ_U(tot.fail, 3);
@@ -119,7 +119,7 @@ int main(void)
 
 	/* missing directory: a KTAP plan of 0 and an error */
 	ret = run_tests("/nonexistent/dir", 1, &ktap, &tot, NULL);
-	CHECK_EQ_I(ret, -ENOENT);
+	CHECK_EQ(ret, -ENOENT);
 	CHECK(ktap.p && strstr(ktap.p, "1..0 # SKIP cannot read /nonexistent/dir") != NULL);
 	sb_free(&ktap);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* test_util.h - minimal assertions for the lib unit tests (exit 0 pass, 1 fail). */
+/* test_util.h - assertions for every host unit test (exit 0 pass, 1 fail, 4 skip). */
 #ifndef DMAB_TEST_UTIL_H
 #define DMAB_TEST_UTIL_H
 
@@ -25,7 +25,7 @@ static int t_failures, t_checks;
 	} \
 } while (0)
 
-#define CHECK_EQ_I(a, b) do { \
+#define CHECK_EQ(a, b) do { \
 	long long _a = (long long)(a), _b = (long long)(b); \
 	t_checks++; \
 	if (_a != _b) { \
@@ -53,8 +53,22 @@ static int t_failures, t_checks;
 	} \
 } while (0)
 
-static int t_done(const char *name)
+#define CHECK_CONTAINS(hay, needle) do { \
+	const char *_h = (hay), *_n = (needle); \
+	t_checks++; \
+	if (!_h || !strstr(_h, _n)) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s does not contain \"%s\"\n", __FILE__, __LINE__, #hay, _n); \
+	} \
+} while (0)
+
+/* Set by a test that made temporary files; run by t_done(). */
+static void (*t_cleanup)(void);
+
+static inline int t_done(const char *name)
 {
+	if (t_cleanup)
+		t_cleanup();
 	printf("%s: %d checks, %d failed\n", name, t_checks, t_failures);
 	return t_failures ? 1 : 0;
 }
