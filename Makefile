@@ -59,7 +59,7 @@ $(H)/harness/%.o: harness/%.c
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(H)/dmabench: $(H)/harness/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS))
-	$(CC) $(HOST_CFLAGS) $^ -o $@ -lcjson -lm
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 
 # ---- guest side (static binaries packed into the initramfs) ----
 $(B)/lib/%.o: lib/%.c
@@ -99,13 +99,13 @@ $(B)/initramfs.cpio: guest kmod
 # ---- tests ----
 $(H)/unit/test_%: lib/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ -lcjson -lm
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 $(H)/unit/test_%: harness/test_%.c $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ -lcjson -lm
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ -lcjson -lm
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 
 unit: $(UNIT_BINS)
 
