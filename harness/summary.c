@@ -157,6 +157,8 @@ static const cJSON *va_find(const cJSON *b, const struct va_key *k)
 	return NULL;
 }
 
+static void va_headline(const cJSON *bs, FILE *f);
+
 static void va_table(const cJSON *bs, FILE *f)
 {
 	struct va_key *keys = NULL;
@@ -197,6 +199,8 @@ static void va_table(const cJSON *bs, FILE *f)
 		goto out;
 	}
 	qsort(keys, n, sizeof(*keys), va_key_cmp);
+	va_headline(bs, f);
+	fprintf(f, "\n### Every size, API and attribute set\n\n");
 	fprintf(f, "Cell: VA the module reports / `/proc/vmallocinfo` delta (bytes, K = KiB, M = MiB); "
 		   "**!** marks a disagreement, `err N` a failed allocation.\n\n");
 	fprintf(f, "|%s size | api | attrs |", multi_dev ? " dev |" : "");
@@ -241,26 +245,73 @@ out:
 	free(keys);
 }
 
+/* Headline: 1 MiB dma_alloc_attrs on the first device, per backend, NKM against none. */
+static void va_headline(const cJSON *bs, FILE *f)
+{
+	static const char *const sets[] = { "none", "NKM", "FC", "NKM+FC" };
+	const cJSON *b;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		double none = 0, nkm = 0;
+		char c[4][32], saved[32] = "-";
+		bool have_none = false, have_nkm = false;
+
+		for (int i = 0; i < 4; i++) {
+			struct va_key k = { .dev = "#0", .api = "attrs", .size = 1048576 };
+			const cJSON *row;
+			double v;
+
+			snprintf(k.attrs, sizeof(k.attrs), "%s", sets[i]);
+			row = va_find(b, &k);
+			snprintf(c[i], sizeof(c[i]), "-");
+			if (!row)
+				continue;
+			if (cJSON_IsFalse(get(row, "ok"))) {
+				snprintf(c[i], sizeof(c[i]), "err %.0f", num(row, "errno", &v) ? v : 0);
+				continue;
+			}
+			if (!num(row, "kva_module", &v))
+				continue;
+			snprintf(c[i], sizeof(c[i]), "%.0f (%s)", v, s_or(row, "kva_kind", "?"));
+			if (i == 0)
+				have_none = true, none = v;
+			if (i == 1)
+				have_nkm = true, nkm = v;
+		}
+		if (have_none && have_nkm)
+			fmt_bytes(none - nkm, saved, sizeof(saved));
+		if (!any)
+			fprintf(f, "\n### 1 MiB `dma_alloc_attrs`: kernel VA bytes held, without and with NO_KERNEL_MAPPING\n\n"
+				   "| backend | none | NKM | FORCE_CONTIGUOUS | NKM+FC | saved by NKM |\n"
+				   "|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		fputs("| ", f);
+		md_escape(f, s_or(b, "name", "-"));
+		fprintf(f, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], saved);
+	}
+}
+
 static void lat_table(const cJSON *bs, FILE *f)
 {
+	static const char *const cols[] = { "n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev" };
 	const cJSON *b, *r;
 	bool any = false;
 
-	fprintf(f, "\n## Latency (ns, measured in the kernel)\n\n");
+	fprintf(f, "\n## Latency (ns, timed inside the kernel: no syscall in the numbers)\n\n");
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *lat = backend_file(b, "lat.json");
-		const cJSON *rows = get(lat, "rows");
-		char t1[32], t2[32];
+		const cJSON *rows = get(backend_file(b, "lat.json"), "rows");
+
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
 		if (!any)
-			fprintf(f, "| backend | op | api | attrs | NKM | size | p50 | p99 | max | n |\n"
-				   "|---|---|---|---|---|---:|---:|---:|---:|---:|\n");
+			fprintf(f, "| backend | op | attrs | size | n | min | p50 | p90 | p99 | p99.9 | max | mean | stddev |\n"
+				   "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		any = true;
 		cJSON_ArrayForEach(r, rows) {
-			char a[32], p50[32], p99[32], mx[32], nn[32], sz[32];
+			char buf[32];
 			double s, e;
-			const char *attrs = s_or(r, "attrs", "-");
+
 			if (!cJSON_IsObject(r))
 				continue;
 			fputs("| ", f);
@@ -268,28 +319,34 @@ static void lat_table(const cJSON *bs, FILE *f)
 			fputs(" | ", f);
 			md_escape(f, s_or(r, "op", "-"));
 			fputs(" | ", f);
-			md_escape(f, s_or(r, "api", "-"));
-			fputs(" | ", f);
-			md_escape(f, attrs);
-			fprintf(f, " | %s | %s |", strstr(attrs, "NKM") ? "yes" : "no",
-				num(r, "size", &s) ? fmt_bytes(s, sz, sizeof(sz)) : "-");
+			md_escape(f, s_or(r, "attrs", "-"));
+			fprintf(f, " | %s |", num(r, "size", &s) ? fmt_bytes(s, buf, sizeof(buf)) : "-");
 			if (num(r, "errno", &e) && e != 0) {
-				fprintf(f, " err %.0f | - | - | %s |\n", e, fmt_u(r, "n", nn, sizeof(nn)));
+				fprintf(f, " 0 | err %.0f | | | | | | | |\n", e);
 				continue;
 			}
-			fprintf(f, " %s | %s | %s | %s |\n", fmt_u(r, "p50", p50, sizeof(p50)),
-				fmt_u(r, "p99", p99, sizeof(p99)), fmt_u(r, "max", mx, sizeof(mx)),
-				fmt_u(r, "n", nn, sizeof(nn)));
-			(void)a;
+			for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+				fprintf(f, " %s |", fmt_u(r, cols[i], buf, sizeof(buf)));
+			fputc('\n', f);
 		}
-		double tm;
-		if (num(lat, "timer_min_ns", &tm))
-			fprintf(f, "| %s | (timer resolution) | | | | | %s | | | |\n", s_or(b, "name", "-"),
-				fmt_u(lat, "timer_min_ns", t1, sizeof(t1)));
-		(void)t2;
 	}
-	if (!any)
+	if (!any) {
 		fprintf(f, "No latency results (job lat not run or no lat.json received).\n");
+		return;
+	}
+	fprintf(f, "\nTimer overhead (back-to-back `ktime_get_ns()` pairs, measured in each call; not subtracted):\n\n"
+		   "| backend | min ns | mean ns |\n|---|---:|---:|\n");
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *lat = backend_file(b, "lat.json");
+		char t1[32], t2[32];
+
+		if (!lat)
+			continue;
+		fputs("| ", f);
+		md_escape(f, s_or(b, "name", "-"));
+		fprintf(f, " | %s | %s |\n", fmt_u(lat, "timer_min_ns", t1, sizeof(t1)),
+			fmt_s(lat, "timer_mean_ns", t2, sizeof(t2)));
+	}
 }
 
 int dmab_summary_write(const cJSON *run, FILE *f)
