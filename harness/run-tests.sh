@@ -26,6 +26,15 @@ for t in build/host/unit/test_*; do
 	rm -f "$log"
 done
 
+echo "== failure paths of dmabench run against real QEMU"
+while read -r status name rest; do
+	case "$status $name" in
+	"ok "*) pass=$((pass + 1)); echo "ok   vm-failure $name" ;;
+	"not ok") fail=$((fail + 1)); echo "FAIL vm-failure $rest" ;;
+	*) fail=$((fail + 1)); echo "FAIL vm-failure: unexpected output: $status $name $rest" ;;
+	esac
+done < <(./harness/test_vm_failures.sh 2>&1)
+
 echo "== integration tests in VMs (backends: $backends)"
 rm -rf "$out"
 vmlog=$(mktemp)

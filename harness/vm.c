@@ -225,10 +225,24 @@ void dmab_vm_finish(struct dmab_vm *vm)
 	case DMAB_EXIT_WARN:
 		snprintf(vm->reason, sizeof(vm->reason), "%s", vm->con.first_bad);
 		break;
-	case DMAB_EXIT_BOOT:
-		snprintf(vm->reason, sizeof(vm->reason), "no 'dmabench-init: start' %s",
-			 f->boot_timed_out ? "before the boot timeout" : "before QEMU exited");
+	case DMAB_EXIT_BOOT: {
+		/* QEMU says why it would not start (bad kernel image, device error) on its stderr */
+		char *log = NULL, *last;
+		size_t len = 0;
+
+		if (dmab_read_file(vm->log_path, &log, &len, 1 << 16) || !len) {
+			free(log);
+			log = NULL;
+		}
+		while (log && len && (log[len - 1] == '\n' || log[len - 1] == '\r'))
+			log[--len] = 0;
+		last = log ? strrchr(log, '\n') : NULL;
+		snprintf(vm->reason, sizeof(vm->reason), "no 'dmabench-init: start' %s%s%.200s",
+			 f->boot_timed_out ? "before the boot timeout" : "before QEMU exited",
+			 log ? ": " : "", log ? (last ? last + 1 : log) : "");
+		free(log);
 		break;
+	}
 	case DMAB_EXIT_TIMEOUT:
 		snprintf(vm->reason, sizeof(vm->reason), "still running at the timeout");
 		break;

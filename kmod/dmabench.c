@@ -506,6 +506,24 @@ static struct dmab_obj *dmab_lookup(struct dmab_file *f, u32 handle, u32 type)
 	return obj;
 }
 
+/* Live counters of the leak oracle: sign +1 when an object is published, -1 when it leaves. */
+static void dmab_account(const struct dmab_obj *obj, int sign)
+{
+	switch (obj->type) {
+	case DMAB_OBJ_ALLOC:
+		atomic64_add(sign, &dmab_stats.live_allocs);
+		atomic64_add(sign * (s64)obj->buf.size, &dmab_stats.alloc_bytes);
+		atomic64_add(sign * (s64)obj->kva_bytes, &dmab_stats.kva_bytes);
+		break;
+	case DMAB_OBJ_SGT:
+		atomic64_add(sign, &dmab_stats.live_sgtables);
+		break;
+	default:
+		atomic64_add(sign, &dmab_stats.live_mappings);
+		break;
+	}
+}
+
 static int dmab_publish(struct dmab_file *f, struct dmab_obj *obj)
 {
 	int ret;
@@ -522,19 +540,7 @@ static int dmab_publish(struct dmab_file *f, struct dmab_obj *obj)
 		obj->parent->children++;
 	atomic_inc(&obj->d->objects);
 	atomic64_inc(&dmab_stats.total_objects);
-	switch (obj->type) {
-	case DMAB_OBJ_ALLOC:
-		atomic64_inc(&dmab_stats.live_allocs);
-		atomic64_add(obj->buf.size, &dmab_stats.alloc_bytes);
-		atomic64_add(obj->kva_bytes, &dmab_stats.kva_bytes);
-		break;
-	case DMAB_OBJ_SGT:
-		atomic64_inc(&dmab_stats.live_sgtables);
-		break;
-	default:
-		atomic64_inc(&dmab_stats.live_mappings);
-		break;
-	}
+	dmab_account(obj, 1);
 	return 0;
 }
 
@@ -553,19 +559,7 @@ static int dmab_unpublish(struct dmab_file *f, struct dmab_obj *obj)
 	if (obj->parent)
 		obj->parent->children--;
 	atomic_dec(&obj->d->objects);
-	switch (obj->type) {
-	case DMAB_OBJ_ALLOC:
-		atomic64_dec(&dmab_stats.live_allocs);
-		atomic64_sub(obj->buf.size, &dmab_stats.alloc_bytes);
-		atomic64_sub(obj->kva_bytes, &dmab_stats.kva_bytes);
-		break;
-	case DMAB_OBJ_SGT:
-		atomic64_dec(&dmab_stats.live_sgtables);
-		break;
-	default:
-		atomic64_dec(&dmab_stats.live_mappings);
-		break;
-	}
+	dmab_account(obj, -1);
 	return 0;
 }
 
