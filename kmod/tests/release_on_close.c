@@ -36,6 +36,7 @@ static const uint64_t attrs_attrs[] = {
 struct sample {
 	struct dmabench_stats st;
 	long long vmalloc, memfree_kb;
+	struct t_meminfo_snap mi;
 };
 
 static void sample(int fd, struct sample *s)
@@ -44,6 +45,7 @@ static void sample(int fd, struct sample *s)
 	t_stats(fd, &s->st);
 	s->vmalloc = t_vmalloc_total();
 	s->memfree_kb = t_meminfo("MemFree");
+	t_meminfo_snap(&s->mi);
 }
 
 /* Create about @n objects on @fd; returns bytes allocated. */
@@ -107,14 +109,17 @@ static uint64_t populate(int fd, uint32_t A, uint32_t B, int n, void **map, size
 	return bytes;
 }
 
-static void compare(const char *tag, const struct sample *b, const struct sample *e,
-		    uint64_t bytes)
+/*
+ * Exact checks (live counters, vmalloc) on every cycle. Returns the MemFree
+ * shortfall against the baseline in kB (positive: less free than before).
+ */
+static long long check_cycle(const char *tag, int cycle, const struct sample *b, const struct sample *e,
+			     long long memtol_kb)
 {
-	long long memtol_kb = 8192 + (long long)(bytes / 1024) * 3 / 100;
 	long long dv = e->vmalloc - b->vmalloc, dm = b->memfree_kb - e->memfree_kb;
 
-	printf("%s: vmalloc delta %lld bytes (tolerance %lld), MemFree delta %lld kB (tolerance %lld kB), allocated %llu bytes\n",
-	       tag, dv, VMALLOC_TOL, -dm, memtol_kb, (unsigned long long)bytes);
+	printf("%s: cycle %d: vmalloc delta %lld bytes (tolerance %lld), MemFree delta %lld kB (tolerance %lld kB)\n",
+	       tag, cycle, dv, VMALLOC_TOL, -dm, memtol_kb);
 	if (!t_stats_live_equal(&b->st, &e->st)) {
 		t_print_stats("baseline", &b->st);
 		t_print_stats("after", &e->st);
@@ -122,21 +127,103 @@ static void compare(const char *tag, const struct sample *b, const struct sample
 	}
 	if (dv > VMALLOC_TOL)
 		t_fail("%s: vmalloc grew by %lld bytes", tag, dv);
-	if (dm > memtol_kb)
-		t_fail("%s: MemFree shrank by %lld kB", tag, dm);
+	return dm;
+}
+
+/*
+ * MemFree is not exact: the AMD IOMMU path keeps a bounded cache of pages
+ * that shows as a sawtooth (measured: -19, -19, +46 MiB over three identical
+ * cycles, no drift), Intel ~1 MiB. A leak grows with every cycle; a cache
+ * does not. So a part is repeated (up to CYCLES times) while MemFree is
+ * below baseline minus tolerance, and fails only if it never comes back:
+ * a leak of the objects' memory (tens of MiB per cycle) cannot pass.
+ */
+#define CYCLES 4
+
+static void run_part(const char *tag, int ctl, const struct sample *base,
+		     uint64_t (*cycle_fn)(int ctl, uint32_t A, uint32_t B), uint32_t A, uint32_t B)
+{
+	struct sample e;
+	long long dm = 0, memtol_kb = 0;
+
+	for (int c = 1; c <= CYCLES; c++) {
+		uint64_t bytes = cycle_fn(ctl, A, B);
+
+		memtol_kb = 8192 + (long long)(bytes / 1024) * 3 / 100;
+		sample(ctl, &e);
+		dm = check_cycle(tag, c, base, &e, memtol_kb);
+		if (dm <= memtol_kb)
+			return;
+	}
+	t_meminfo_diff(tag, &base->mi, &e.mi, 1024);
+	t_fail("%s: MemFree stayed %lld kB below baseline after %d identical cycles", tag, dm, CYCLES);
+}
+
+/* part 1: a file with NOBJ objects (and an mmap) is closed */
+static uint64_t close_cycle(int ctl, uint32_t A, uint32_t B)
+{
+	struct dmabench_stats st, before;
+	size_t maplen = 0;
+	uint64_t bytes;
+	void *map;
+	int fd;
+
+	t_stats(ctl, &before);
+	fd = t_open();
+	bytes = populate(fd, A, B, NOBJ, &map, &maplen);
+	t_stats(ctl, &st);
+	t_print_stats("populated", &st);
+	t_assert(st.live_allocs + st.live_sgtables + st.live_mappings ==
+		 before.live_allocs + before.live_sgtables + before.live_mappings + NOBJ,
+		 "expected %d live objects", NOBJ);
+	t_assert(st.live_mmaps == before.live_mmaps + 1, "mmap not counted");
+	munmap(map, maplen);
+	close(fd);
+	return bytes;
+}
+
+/* part 2: a forked child holding objects and an mmap is SIGKILLed */
+static uint64_t sigkill_cycle(int ctl, uint32_t A, uint32_t B)
+{
+	struct dmabench_stats st, before;
+	uint64_t bytes = 0;
+	int pfd[2];
+	pid_t pid;
+
+	t_stats(ctl, &before);
+	t_assert(!pipe(pfd), "pipe");
+	pid = fork();
+	t_assert(pid >= 0, "fork");
+	if (pid == 0) {
+		size_t maplen = 0;
+		void *map;
+		int fd;
+
+		close(pfd[0]);
+		fd = t_open();
+		bytes = populate(fd, A, B, 300, &map, &maplen);
+		if (write(pfd[1], &bytes, sizeof(bytes)) != sizeof(bytes))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	t_assert(read(pfd[0], &bytes, sizeof(bytes)) == sizeof(bytes), "child did not get ready");
+	close(pfd[0]);
+	t_stats(ctl, &st);
+	t_print_stats("child populated", &st);
+	t_assert(st.live_allocs > before.live_allocs && st.live_mmaps == before.live_mmaps + 1,
+		 "child objects not visible");
+	kill(pid, SIGKILL);
+	t_assert(waitpid(pid, NULL, 0) == pid, "waitpid");
+	return bytes;
 }
 
 int main(void)
 {
-	struct sample base, mid, end;
-	struct dmabench_stats st;
+	struct sample base;
 	uint32_t A, B;
-	uint64_t bytes;
-	size_t maplen = 0;
-	void *map;
-	int fd, ctl, pfd[2];
-	pid_t pid;
-	char c;
+	int ctl;
 
 	ctl = t_open();
 	if (!t_pick_pair(ctl, &A, &B))
@@ -144,44 +231,9 @@ int main(void)
 	if (t_vmalloc_total() < 0 || t_meminfo("MemFree") < 0)
 		t_skip("/proc/vmallocinfo or /proc/meminfo unreadable");
 
-	/* part 1: close */
 	sample(ctl, &base);
-	fd = t_open();
-	bytes = populate(fd, A, B, NOBJ, &map, &maplen);
-	t_stats(ctl, &st);
-	t_print_stats("populated", &st);
-	t_assert(st.live_allocs + st.live_sgtables + st.live_mappings ==
-		 base.st.live_allocs + base.st.live_sgtables + base.st.live_mappings + NOBJ,
-		 "expected %d live objects", NOBJ);
-	t_assert(st.live_mmaps == base.st.live_mmaps + 1, "mmap not counted");
-	munmap(map, maplen);
-	close(fd);
-	sample(ctl, &mid);
-	compare("release_on_close/close", &base, &mid, bytes);
-
-	/* part 2: SIGKILL a child holding objects and an mmap */
-	t_assert(!pipe(pfd), "pipe");
-	pid = fork();
-	t_assert(pid >= 0, "fork");
-	if (pid == 0) {
-		close(pfd[0]);
-		fd = t_open();
-		populate(fd, A, B, 300, &map, &maplen);
-		if (write(pfd[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(pfd[1]);
-	t_assert(read(pfd[0], &c, 1) == 1, "child did not get ready");
-	t_stats(ctl, &st);
-	t_print_stats("child populated", &st);
-	t_assert(st.live_allocs > base.st.live_allocs && st.live_mmaps == base.st.live_mmaps + 1,
-		 "child objects not visible");
-	kill(pid, SIGKILL);
-	t_assert(waitpid(pid, NULL, 0) == pid, "waitpid");
-	sample(ctl, &end);
-	compare("release_on_close/sigkill", &base, &end, bytes);
+	run_part("release_on_close/close", ctl, &base, close_cycle, A, B);
+	run_part("release_on_close/sigkill", ctl, &base, sigkill_cycle, A, B);
 	close(ctl);
 	printf("release_on_close: PASS\n");
 	return T_PASS;

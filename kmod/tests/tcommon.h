@@ -211,6 +211,46 @@ static inline long long t_meminfo(const char *key)
 	return v;
 }
 
+
+/* Snapshot of /proc/meminfo to explain a MemFree shortfall. */
+struct t_meminfo_snap {
+	char text[8192];
+};
+
+static inline void t_meminfo_snap(struct t_meminfo_snap *s)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t n = f ? fread(s->text, 1, sizeof(s->text) - 1, f) : 0;
+
+	s->text[n] = 0;
+	if (f)
+		fclose(f);
+}
+
+/* Print every field that moved by at least @min_kb between two snapshots. */
+static inline void t_meminfo_diff(const char *tag, const struct t_meminfo_snap *a,
+				  const struct t_meminfo_snap *b, long long min_kb)
+{
+	const char *p = a->text;
+
+	while (*p) {
+		char key[64];
+		long long va, vb;
+		const char *q;
+		int klen;
+
+		if (sscanf(p, "%63[^:]: %lld", key, &va) == 2) {
+			klen = (int)strlen(key);
+			for (q = b->text; *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : q + strlen(q))
+				if (!strncmp(q, key, klen) && q[klen] == ':' && sscanf(q + klen + 1, "%lld", &vb) == 1) {
+					if (vb - va >= min_kb || va - vb >= min_kb)
+						printf("%s: meminfo %s %lld -> %lld kB (%+lld)\n", tag, key, va, vb, vb - va);
+					break;
+				}
+		}
+		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+	}
+}
 static inline void t_drop_caches(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
