@@ -37,8 +37,9 @@ vmcase() {
 mkdir -p "$work/empty" && (cd "$work/empty" && echo . | cpio --quiet -o -H newc >../empty.cpio)
 vmcase panic 255 'Kernel panic' --initrd "$work/empty.cpio" --timeout 120
 
-# 2. The guest runs longer than --timeout: dmabench stops its own QEMU by pid.
-vmcase timeout 124 'dmabench-init: start' --job lat --timeout 15 --boot-timeout 14
+# 2. The guest runs longer than --timeout (the lat job alone takes >= 26 s after a
+#    ~6 s boot): dmabench stops its own QEMU by pid.
+vmcase timeout 124 'dmabench-init: start' --job lat --timeout 22 --boot-timeout 21
 
 # 3. Not a kernel image: QEMU refuses it, and the reason carries QEMU's words.
 vmcase bad-kernel 3 '' --kernel /etc/hostname
