@@ -14,9 +14,11 @@
  * over 1,000 objects is far above it. MemFree: 8 MiB plus 3% of what was
  * allocated: freed pages first land on per-CPU lists (not counted as
  * free), slab caches for xarray nodes / sg tables / IOVAs stay populated,
- * and IOMMU page tables are kept; the test allocates well over 60 MiB, so
- * leaking even a tenth of it fails. Page cache is dropped before each
- * MemFree sample.
+ * and IOMMU page tables are kept (8 MiB more per IOMMU domain, see
+ * iommu_allowance_kb(); bounded caches are told from leaks by repeating
+ * cycles, see run_part()); the test allocates well over 60 MiB, so leaking
+ * even a tenth of it fails. Page cache is dropped before each MemFree
+ * sample.
  */
 #include <signal.h>
 #include <sys/wait.h>
@@ -39,12 +41,33 @@ struct sample {
 	struct t_meminfo_snap mi;
 };
 
+/*
+ * Pages on the per-CPU free lists (/proc/zoneinfo "count:"), in kB. MemFree
+ * does not count them, and they can be large: arm64 virt with 1 GiB has one
+ * zone and 1 CPU, pcp high = 7040 pages (27.5 MiB); after a DMA-heavy test
+ * ~5100 pages (20 MiB) sat there and stayed (measured), not a leak.
+ */
+static long long pcp_free_kb(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	long long pages = 0, n;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %lld", &n) == 1)
+			pages += n;
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static void sample(int fd, struct sample *s)
 {
 	t_drop_caches();
 	t_stats(fd, &s->st);
 	s->vmalloc = t_vmalloc_total();
-	s->memfree_kb = t_meminfo("MemFree");
+	s->memfree_kb = t_meminfo("MemFree") + pcp_free_kb();	/* free incl. per-CPU lists */
 	t_meminfo_snap(&s->mi);
 }
 
@@ -118,7 +141,7 @@ static long long check_cycle(const char *tag, int cycle, const struct sample *b,
 {
 	long long dv = e->vmalloc - b->vmalloc, dm = b->memfree_kb - e->memfree_kb;
 
-	printf("%s: cycle %d: vmalloc delta %lld bytes (tolerance %lld), MemFree delta %lld kB (tolerance %lld kB)\n",
+	printf("%s: cycle %d: vmalloc delta %lld bytes (tolerance %lld), MemFree+pcp delta %lld kB (tolerance %lld kB)\n",
 	       tag, cycle, dv, VMALLOC_TOL, -dm, memtol_kb);
 	if (!t_stats_live_equal(&b->st, &e->st)) {
 		t_print_stats("baseline", &b->st);
@@ -140,16 +163,36 @@ static long long check_cycle(const char *tag, int cycle, const struct sample *b,
  */
 #define CYCLES 4
 
+/*
+ * VT-d and AMD-Vi in 6.1 keep page-table pages of partly unmapped ranges;
+ * no /proc/meminfo field counts them (measured: ~1.4 MiB more per cycle on
+ * intel-strict, other fields within 1 MiB). They are bounded by the leaf
+ * tables of the 32-bit IOVA space the allocator prefers: 4 GiB / 4 KiB * 8 B
+ * = 8 MiB per IOMMU domain. Allowed on top of the tolerance, per domain used.
+ */
+static long long iommu_allowance_kb(int ctl, uint32_t A, uint32_t B)
+{
+	struct dmabench_dev_info a, b;
+	long long kb = 0;
+
+	if (!t_dev_info(ctl, A, &a) && a.ops == DMABENCH_OPS_IOMMU)
+		kb += 8192;
+	if (A != B && !t_dev_info(ctl, B, &b) && b.ops == DMABENCH_OPS_IOMMU &&
+	    (a.ops != DMABENCH_OPS_IOMMU || a.iommu_group != b.iommu_group))
+		kb += 8192;
+	return kb;
+}
+
 static void run_part(const char *tag, int ctl, const struct sample *base,
 		     uint64_t (*cycle_fn)(int ctl, uint32_t A, uint32_t B), uint32_t A, uint32_t B)
 {
+	long long dm = 0, memtol_kb = 0, iommu_kb = iommu_allowance_kb(ctl, A, B);
 	struct sample e;
-	long long dm = 0, memtol_kb = 0;
 
 	for (int c = 1; c <= CYCLES; c++) {
 		uint64_t bytes = cycle_fn(ctl, A, B);
 
-		memtol_kb = 8192 + (long long)(bytes / 1024) * 3 / 100;
+		memtol_kb = 8192 + (long long)(bytes / 1024) * 3 / 100 + iommu_kb;
 		sample(ctl, &e);
 		dm = check_cycle(tag, c, base, &e, memtol_kb);
 		if (dm <= memtol_kb)
