@@ -231,7 +231,8 @@ int dmab_qemu_version(const char *qemu, char *out, size_t len)
 
 int dmab_kvm_probe(const char *qemu, const char *kernel, double timeout_s, char *why, size_t len)
 {
-	char dir[] = "/tmp/dmabench-kvmprobe-XXXXXX", con[128], log[128], serial[160];
+	char dir[4096], con[4200], log[4200], serial[4300];
+	const char *tmp = getenv("TMPDIR");
 	char *buf = NULL, *logbuf = NULL;
 	int ret = -EIO, status = 0;
 	pid_t pid;
@@ -240,6 +241,7 @@ int dmab_kvm_probe(const char *qemu, const char *kernel, double timeout_s, char 
 		snprintf(why, len, "/dev/kvm not usable: %s", strerror(errno));
 		return -ENODEV;
 	}
+	snprintf(dir, sizeof(dir), "%s/dmabench-kvmprobe-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		snprintf(why, len, "mkdtemp: %s", strerror(errno));
 		return -errno;
