@@ -3,6 +3,21 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 # Kernel under test: newest Debian amd64 kernel installed by `make deps`.
 KVER ?= $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
+ifeq ($(ARCH),arm64)
+# arm64 (cross): Debian's arm64 kernel of the amd64 kernel's ABI, unpacked by `make deps`
+ARM64_ROOT := $(CURDIR)/build/arm64/kernel
+KDIR ?= $(ARM64_ROOT)/usr/src/linux-headers-$(KVER:-amd64=-arm64)
+KERNEL ?= $(ARM64_ROOT)/boot/vmlinuz-$(KVER:-amd64=-arm64)
+GUEST_CC := aarch64-linux-gnu-gcc
+# the module is built in a copy (build/arm64/kmod) so kmod/ keeps the x86 objects
+KMOD_M := $(CURDIR)/build/arm64/kmod
+KMOD_ARGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# results channel = virtio console (not built in): init loads lib/mods/*.ko in name order
+ARM64_MODDIR := $(ARM64_ROOT)/lib/modules/$(KVER:-amd64=-arm64)/kernel/drivers
+ARM64_MODS := virtio/virtio_pci_legacy_dev virtio/virtio_pci_modern_dev virtio/virtio_pci char/virtio_console
+GUEST_MODS = $(B)/mods.stamp
+endif
+KMOD_M ?= $(CURDIR)/kmod
 KDIR ?= /usr/src/linux-headers-$(KVER)
 KERNEL ?= /boot/vmlinuz-$(KVER)
 
@@ -19,15 +34,30 @@ HOST_CFLAGS := $(CFLAGS_COMMON)
 DEBS := build-essential make gcc clang lld llvm libclang-rt-14-dev \
 	qemu-system-x86 qemu-utils linux-image-amd64 linux-headers-amd64 \
 	kmod cpio libcjson-dev liburing-dev gnuplot-nox hyperfine
+# arm64 guests (issue 5): QEMU, cross compiler, static arm64 libc; the arm64 kernel
+# itself is unpacked into build/arm64/kernel/ by harness/arm64-kernel.sh.
+DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 HARNESS_SRCS := $(filter-out harness/test_%.c harness/main.c,$(wildcard harness/*.c))
 GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/tests/*.c))
+# io_uring programs (bench/uring, kmod/tests/uring) link Debian's liburing.a: x86_64 only
+# (there is no arm64 liburing.a in the cross toolchain).
+ifeq ($(ARCH),arm64)
+GUEST_TESTS := $(filter-out %/uring,$(GUEST_TESTS))
+GUEST_URING :=
+else
+GUEST_URING := $(B)/initramfs/bin/uring
+endif
 UNIT_SRCS := $(wildcard lib/test_*.c harness/test_*.c bench/test_*.c)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod
+.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
 all: host initramfs
+
+# the arm64 guest side (cross-built): `make ARCH=arm64` does the same
+initramfs-arm64:
+	$(MAKE) ARCH=arm64 initramfs
 
 help:
 	@echo "make deps       install the Debian packages dmabench needs (idempotent)"
@@ -39,6 +69,7 @@ help:
 
 # Idempotent: installs only what is missing; `apt-get update` once, then one install.
 deps:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { echo "deps: dpkg --add-architecture arm64"; dpkg --add-architecture arm64; }
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -46,6 +77,7 @@ deps:
 	  echo "deps: installing:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "deps: all $(words $(DEBS)) packages present"; fi
+	@./harness/arm64-kernel.sh build/arm64/kernel
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -74,21 +106,28 @@ $(B)/initramfs/init: harness/guest/init.c $(GUEST_LIB) $(wildcard harness/guest/
 
 $(B)/initramfs/bin/%: bench/%.c $(GUEST_LIB)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
 
 $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
 
-guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(GUEST_TESTS)
+guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
+
+# arm64: the kernel's virtio console modules, numbered in dependency order
+$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)
+	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods
+	i=1; for m in $^; do cp $$m $(B)/initramfs/lib/mods/$$i-$$(basename $$m); i=$$((i + 1)); done
+	touch $@
 
 # ---- kernel module ----
 kmod: $(B)/initramfs/lib/dmabench.ko
 $(B)/initramfs/lib/dmabench.ko: kmod/dmabench.c kmod/dmabench_abi.h kmod/Kbuild
 	@test -d $(KDIR) || { echo "kmod: kernel build directory $(KDIR) not found (run 'make deps' or set KDIR=)"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+	@if [ "$(KMOD_M)" != "$(CURDIR)/kmod" ]; then mkdir -p $(KMOD_M) && cp kmod/dmabench.c kmod/dmabench_abi.h kmod/Kbuild $(KMOD_M)/; fi
+	$(MAKE) -C $(KDIR) M=$(KMOD_M) $(KMOD_ARGS) modules
 	@mkdir -p $(@D)
-	cp kmod/dmabench.ko $@
+	cp $(KMOD_M)/dmabench.ko $@
 
 # ---- initramfs: newc cpio of build/<arch>/initramfs ----
 initramfs: $(B)/initramfs.cpio
@@ -114,13 +153,18 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean >/dev/null 2>&1
 
 # ---- the two set-up commands ----
+# Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
+ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)
+, := ,
 test: deps
 	$(MAKE) all unit
-	./harness/run-tests.sh
+	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
+	ARCHES=$(ARCHES) ./harness/run-tests.sh
 
 run: deps
 	$(MAKE) all
-	build/host/dmabench run --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
+	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
+	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md"
 
 # dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.

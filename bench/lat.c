@@ -13,6 +13,12 @@
  * near --total-s on slow backends (defaults: 20000, 10000 ms, 120 s; about
  * 40-60 s under TCG on q35 with dma-direct or VT-d).
  *
+ * --sizes LIST and --ops LIST (lat op names: alloc_free, sgtable, map_sg,
+ * map_single, sync_sg) restrict the points; --repeat R runs R interleaved
+ * rounds over all points (each with iters/R iterations and budget/R),
+ * appending the samples, so that slow drift of the machine spreads over
+ * every point instead of biasing the last ones (rows carry "rounds").
+ *
  * Output: {"schema":1,"timer_min_ns":N,"timer_mean_ns":X,"rows":[...]} with
  * one row per op half (alloc/free, get_sgtable/free_sgtable, map_sg/unmap_sg,
  * map_single/unmap_single, sync_for_cpu/sync_for_device): statistics from
@@ -36,7 +42,8 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const uint64_t sizes[] = { 4ULL << 10, 64ULL << 10, 1ULL << 20, 16ULL << 20 };
+static uint64_t sizes[8] = { 4ULL << 10, 64ULL << 10, 1ULL << 20, 16ULL << 20 };
+static size_t nsizes = 4;
 
 struct point {
 	uint32_t op;
@@ -51,19 +58,73 @@ struct opts {
 	uint64_t total_s;
 	bool sync;
 	bool no_samples;
+	uint32_t repeat;
+	uint32_t ops_mask;	/* bit op: run it; 0 = default set */
 };
+
+/* "4096,64K,1M" -> sizes[]; 0 or -EINVAL */
+static int parse_sizes(const char *arg)
+{
+	char *dup = strdup(arg), *tok, *save;
+	size_t n = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *ep;
+		unsigned long long v = strtoull(tok, &ep, 0);
+
+		if (*ep == 'K' || *ep == 'k')
+			v <<= 10, ep++;
+		else if (*ep == 'M' || *ep == 'm')
+			v <<= 20, ep++;
+		if (*ep || v == 0 || v > DMABENCH_MAX_ALLOC_SIZE || n >= ARRAY_SIZE(sizes)) {
+			free(dup);
+			return -EINVAL;
+		}
+		sizes[n++] = v;
+	}
+	free(dup);
+	if (!n)
+		return -EINVAL;
+	nsizes = n;
+	return 0;
+}
+
+static int parse_ops(const char *arg, uint32_t *mask)
+{
+	char *dup = strdup(arg), *tok, *save;
+
+	if (!dup)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int v = dmab_value_of(dmab_lat_op_names, tok);
+
+		if (v < 1 || v > 31) {
+			free(dup);
+			return -EINVAL;
+		}
+		*mask |= 1U << v;
+	}
+	free(dup);
+	return *mask ? 0 : -EINVAL;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lat [--iters N] [--budget-ms MS] [--total-s S] [--dev N] [--dev2 N] [--sync] [--no-samples]\n"
-		"           [OUT.json]\n"
+		"           [--sizes 4K,64K,...] [--ops alloc_free,sgtable,map_sg,map_single,sync_sg]\n"
+		"           [--repeat R] [OUT.json]\n"
 		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
 		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
 		"(default: second edu device). Per point: at most --iters iterations\n"
 		"(default 20000), stopping after --budget-ms of loop time (default 10000);\n"
 		"budgets shrink so that all points fit in about --total-s (default 120).\n"
 		"--sync adds sync_sg_for_cpu/for_device; --no-samples omits raw samples.\n"
+		"--repeat R: R interleaved rounds over all points, iters and budget split\n"
+		"between them, samples appended (default 1).\n"
 		"Writes JSON to OUT.json (default stdout).\n");
 }
 
@@ -138,10 +199,14 @@ int main(int argc, char **argv)
 		{ "dev2", required_argument, NULL, 'D' },
 		{ "sync", no_argument, NULL, 's' },
 		{ "no-samples", no_argument, NULL, 'n' },
+		{ "sizes", required_argument, NULL, 'S' },
+		{ "ops", required_argument, NULL, 'O' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1 };
+	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1,
+			 .repeat = 1 };
 	struct point pts[64];
 	size_t npts = 0, i, si;
 	struct dmab_json j, *jp = &j;
@@ -153,7 +218,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
 
-	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:", lo, NULL)) != -1) {
 		char *ep;
 		unsigned long long v;
 
@@ -191,6 +256,30 @@ int main(int argc, char **argv)
 		case 'n':
 			o.no_samples = true;
 			break;
+		case 'S':
+			if (parse_sizes(optarg)) {
+				fprintf(stderr, "lat: bad --sizes '%s' (comma list of sizes, K/M suffixes, at most %zu)\n",
+					optarg, ARRAY_SIZE(sizes));
+				return 2;
+			}
+			break;
+		case 'O':
+			if (parse_ops(optarg, &o.ops_mask)) {
+				fprintf(stderr, "lat: bad --ops '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'r': {
+			char *ep;
+			unsigned long v = strtoul(optarg, &ep, 10);
+
+			if (*ep || v < 1 || v > 100) {
+				fprintf(stderr, "lat: bad --repeat '%s' (1..100)\n", optarg);
+				return 2;
+			}
+			o.repeat = (uint32_t)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -228,18 +317,25 @@ int main(int argc, char **argv)
 	devname_of(fd, o.dev, dev1name, sizeof(dev1name));
 	devname_of(fd, o.dev2, dev2name, sizeof(dev2name));
 
-	for (si = 0; si < ARRAY_SIZE(sizes); si++) {
+	if (!o.ops_mask)
+		o.ops_mask = (1U << DMABENCH_LAT_ALLOC_FREE) | (1U << DMABENCH_LAT_SGTABLE) | (1U << DMABENCH_LAT_MAP_SG) |
+			     (1U << DMABENCH_LAT_MAP_SINGLE) | (o.sync ? 1U << DMABENCH_LAT_SYNC_SG : 0);
+#define WANT(op) (o.ops_mask & (1U << (op)))
+	for (si = 0; si < nsizes; si++) {
 		static const uint64_t attrs[] = { 0, DMABENCH_ATTR_NO_KERNEL_MAPPING };
 		size_t ai;
 
 		for (ai = 0; ai < ARRAY_SIZE(attrs); ai++) {
-			pts[npts++] = (struct point){ DMABENCH_LAT_ALLOC_FREE, attrs[ai], sizes[si] };
-			pts[npts++] = (struct point){ DMABENCH_LAT_SGTABLE, attrs[ai], sizes[si] };
-			if (have_dev2)
+			if (WANT(DMABENCH_LAT_ALLOC_FREE))
+				pts[npts++] = (struct point){ DMABENCH_LAT_ALLOC_FREE, attrs[ai], sizes[si] };
+			if (WANT(DMABENCH_LAT_SGTABLE))
+				pts[npts++] = (struct point){ DMABENCH_LAT_SGTABLE, attrs[ai], sizes[si] };
+			if (have_dev2 && WANT(DMABENCH_LAT_MAP_SG))
 				pts[npts++] = (struct point){ DMABENCH_LAT_MAP_SG, attrs[ai], sizes[si] };
 		}
-		pts[npts++] = (struct point){ DMABENCH_LAT_MAP_SINGLE, 0, sizes[si] };
-		if (o.sync && have_dev2)
+		if (WANT(DMABENCH_LAT_MAP_SINGLE))
+			pts[npts++] = (struct point){ DMABENCH_LAT_MAP_SINGLE, 0, sizes[si] };
+		if (WANT(DMABENCH_LAT_SYNC_SG) && have_dev2)
 			pts[npts++] = (struct point){ DMABENCH_LAT_SYNC_SG, 0, sizes[si] };
 	}
 
@@ -268,6 +364,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lat: out of memory\n");
 		return 1;
 	}
+	for (uint32_t rd = 0; rd < o.repeat; rd++)
 	for (i = 0; i < npts; i++) {
 		const struct point *p = &pts[i];
 		bool streaming = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_MAP_SINGLE ||
@@ -277,8 +374,15 @@ int main(int argc, char **argv)
 		double pt0 = now_s();
 		char an[64];
 		int err;
-		uint32_t n;
+		uint32_t n, per = (o.iters + o.repeat - 1) / o.repeat;
+		size_t done = (size_t)rd * npts + i;
 
+		if (res[i].err)
+			continue;	/* failed in an earlier round */
+		if (res[i].n + per > o.iters)
+			per = o.iters - res[i].n;
+		if (!per)
+			continue;
 		memset(&l, 0, sizeof(l));
 		l.op = p->op;
 		l.dev = (uint32_t)o.dev;
@@ -287,15 +391,16 @@ int main(int argc, char **argv)
 		l.size = p->size;
 		l.attrs = p->attrs;
 		l.dir = streaming ? DMABENCH_DIR_BIDIRECTIONAL : 0;
-		l.iters = o.iters;
-		l.budget_ns = o.budget_ms * 1000000ULL;
+		l.iters = per;
+		l.budget_ns = o.budget_ms * 1000000ULL / o.repeat;
 		{
 			/* this point's share of what is left of the total, at least 200 ms */
 			double left = (double)o.total_s - (now_s() - t0);
-			double share = left / (double)(npts - i) * 1e9;
+			double share = left / (double)((size_t)o.repeat * npts - done) * 1e9;
+			double floor_ns = 200e6 / o.repeat;
 
-			if (share < 200e6)
-				share = 200e6;
+			if (share < floor_ns)
+				share = floor_ns;
 			if (share < (double)l.budget_ns)
 				l.budget_ns = (uint64_t)share;
 		}
@@ -307,7 +412,7 @@ int main(int argc, char **argv)
 			n = 0;
 		} else {
 			err = l.error < 0 ? -l.error : l.error;
-			n = l.n > o.iters ? o.iters : l.n;
+			n = l.n > per ? per : l.n;
 			if (!have_timer || l.timer_min_ns < timer_min)
 				timer_min = l.timer_min_ns;
 			if (!have_timer)
@@ -315,21 +420,26 @@ int main(int argc, char **argv)
 			have_timer = true;
 		}
 		nerr += err != 0;
-		res[i].err = err;
-		res[i].n = n;
+		if (err)
+			res[i].err = err;	/* no further rounds of this point */
 		if (n) {
-			res[i].a = malloc(n * sizeof(uint32_t));
-			res[i].b = malloc(n * sizeof(uint32_t));
-			if (!res[i].a || !res[i].b) {
+			uint32_t *na = realloc(res[i].a, (res[i].n + n) * sizeof(uint32_t));
+			uint32_t *nb = na ? realloc(res[i].b, (res[i].n + n) * sizeof(uint32_t)) : NULL;
+
+			if (na)
+				res[i].a = na;
+			if (!na || !nb) {
 				fprintf(stderr, "lat: out of memory\n");
 				return 1;
 			}
-			memcpy(res[i].a, sa, n * sizeof(uint32_t));
-			memcpy(res[i].b, sb, n * sizeof(uint32_t));
+			res[i].b = nb;
+			memcpy(res[i].a + res[i].n, sa, n * sizeof(uint32_t));
+			memcpy(res[i].b + res[i].n, sb, n * sizeof(uint32_t));
+			res[i].n += n;
 		}
 		dmab_attrs_format(p->attrs, an, sizeof(an));
 		fprintf(stderr, "lat: %-10s %-4s %8llu KiB: n=%u%s%s (%.1f s)\n",
-			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), n,
+			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), res[i].n,
 			err ? " error: " : "", err ? strerror(err) : "", now_s() - pt0);
 	}
 
@@ -341,6 +451,7 @@ int main(int argc, char **argv)
 	dmab_json_kv_u64(jp, "iters", o.iters);
 	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
 	dmab_json_kv_u64(jp, "total_s", o.total_s);
+	dmab_json_kv_u64(jp, "rounds", o.repeat);
 	dmab_json_kv_u64(jp, "timer_min_ns", timer_min);
 	dmab_json_kv_double(jp, "timer_mean_ns", timer_mean);
 	dmab_json_kv_double(jp, "wall_s", now_s() - t0);

@@ -5,6 +5,7 @@
 #ifndef DMAB_BACKENDS_H
 #define DMAB_BACKENDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define DMAB_MAX_QEMU_DEVICES	4
@@ -13,7 +14,7 @@
 
 struct dmab_backend {
 	const char *name;
-	const char *arch;		/* "x86_64" */
+	const char *arch;		/* "x86_64" | "arm64" */
 	const char *machine;		/* -machine */
 	/* -device arguments placed BEFORE the edu devices (IOMMUs), NULL-terminated */
 	const char *devices[DMAB_MAX_QEMU_DEVICES];
@@ -21,20 +22,50 @@ struct dmab_backend {
 	const char *expect_ops;		/* direct | swiotlb | iommu */
 	const char *expect_domain;	/* none | identity | DMA | DMA-FQ */
 	const char *note;		/* one line for `dmabench backends` */
+	/*
+	 * Device kind under test (DMABENCH_DEV_KIND in the guest): NULL = edu;
+	 * "platform" = the module's own platform devices (va, lat and the mode
+	 * test run on those).
+	 */
+	const char *dev_kind;
+	/* NULL: not checked; "yes" | "no": dev_is_dma_coherent() of those devices */
+	const char *expect_coherent;
 };
+
+/* Architectures that have backends, in table order. */
+#define DMAB_ARCHES		"x86_64,arm64"
 
 extern const struct dmab_backend dmab_backends[];
 extern const size_t dmab_nbackends;
 
+/* First backend called name (x86_64 ones first), else the one labelled name. */
 const struct dmab_backend *dmab_backend_find(const char *name);
+/*
+ * Unique label: the name for x86_64, "<arch>-<name>" otherwise ("arm64-direct"):
+ * results folder, progress lines, summary columns.
+ */
+const char *dmab_backend_label(const struct dmab_backend *b);
+/* QEMU binary for arch ($DMABENCH_QEMU / $DMABENCH_QEMU_ARM64 override). */
+const char *dmab_arch_qemu(const char *arch);
+/* Validate a comma list of arches: 0, or -EINVAL with *bad the unknown one. */
+int dmab_arch_list_check(const char *arches, const char **bad);
+/* True if the comma list arches contains arch. */
+bool dmab_arch_in(const char *arches, const char *arch);
 
 /*
  * Parse a comma-separated list ("all" = every backend) into out[] (at most
  * max entries, duplicates dropped, order kept). Returns the count, or
  * -EINVAL with *bad pointing into a static copy of the unknown name,
- * -E2BIG when more than max.
+ * -E2BIG when more than max. Only x86_64 backends (labels select others).
  */
 int dmab_backend_parse_list(const char *list, const struct dmab_backend **out,
 			    size_t max, const char **bad);
+/*
+ * The same among the backends of the comma list arches ("x86_64,arm64"):
+ * "all" and plain names select those arches' backends (table order); a
+ * label ("arm64-direct") selects its backend whatever arches says.
+ */
+int dmab_backend_parse_list_arch(const char *list, const char *arches,
+				 const struct dmab_backend **out, size_t max, const char **bad);
 
 #endif

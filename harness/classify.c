@@ -12,6 +12,7 @@ const char *dmab_class_name(int code)
 	case DMAB_EXIT_OOPS: return "oops";
 	case DMAB_EXIT_WARN: return "warning";
 	case DMAB_EXIT_RESULTS: return "results-missing";
+	case DMAB_EXIT_REGRESSION: return "regression";
 	case DMAB_EXIT_TIMEOUT: return "timeout";
 	case DMAB_EXIT_INTERRUPTED: return "interrupted";
 	case DMAB_EXIT_PANIC: return "kernel-panic";

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness/backends.h"
+#include "harness/compare.h"
 #include "harness/exitcodes.h"
 #include "harness/hostmode.h"
 #include "harness/opts.h"
@@ -36,16 +37,26 @@ static void usage(FILE *f)
 "usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
 "       dmabench backends           list the backend descriptors\n"
 "       dmabench summary RUN_DIR    print summary.md again from RUN_DIR/run.json\n"
+"       dmabench compare [--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all]\n"
+"                        [-o FILE] BASE NEW\n"
+"                                   statistical comparison of two runs (run dirs, run.json or baselines);\n"
+"                                   exit 8 when a metric regressed beyond the threshold (default 5%%)\n"
+"       dmabench baseline [--max-samples N] RUN OUT.json\n"
+"                                   compact copy of a run for results/baselines/ (default 400 samples/row)\n"
 "       dmabench help | --help      this text\n"
 "\n"
 "run options:\n"
 "  --backend B,...|all   backends to run (default all; see 'dmabench backends')\n"
+"  --arch LIST           arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
+"                        --kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST\n"
 "  --kernel PATH         guest kernel (default: newest /boot/vmlinuz-*-amd64)\n"
 "  --initrd PATH         initramfs (default: <repo>/build/x86_64/initramfs.cpio)\n"
 "  --out DIR             results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest\n"
 "  --timeout S           wall clock limit per VM in seconds (default 600)\n"
+"  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
+"                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
 "  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
-"  --job LIST            guest jobs, comma list of test, va, lat (default va,lat)\n"
+"  --job LIST            guest jobs, comma list of test, va, lat, uring (default va,lat)\n"
 "  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
 "  --jobs N, -j N        VMs run at once (default 1)\n"
 "  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
@@ -65,6 +76,7 @@ static void usage(FILE *f)
 "  5    kernel Oops or BUG on the console\n"
 "  6    kernel WARNING on the console\n"
 "  7    results missing or corrupt (no DMABENCH-END, malformed channel, invalid JSON)\n"
+"  8    (compare only) a metric regressed beyond the threshold\n"
 "  124  timeout (VM still running after --timeout)\n"
 "  130  interrupted (SIGINT/SIGTERM)\n"
 "  255  kernel panic\n"
@@ -83,18 +95,23 @@ static void list_backends(void)
 				strcat(devs, ",");
 			strncat(devs, b->devices[d], sizeof(devs) - strlen(devs) - 2);
 		}
-		printf("%-13s %-8s %-7s %-16s %-34s %s\n", b->name, b->expect_ops, b->expect_domain,
+		printf("%-13s %-8s %-7s %-16s %-34s %s\n", dmab_backend_label(b), b->expect_ops, b->expect_domain,
 		       devs[0] ? devs : "-", b->cmdline[0] ? b->cmdline : "-", b->note);
 	}
 	printf("every VM: -machine q35 -cpu max -m 1G -smp 1, two -device %s after the backend devices\n",
 	       DMAB_EDU_DEVICE);
+	printf("arm64-*: qemu-system-aarch64 -machine virt[,iommu=smmuv3] (TCG), console ttyAMA0, results over "
+	       "a virtio console; select with --arch arm64 or the arm64- label\n");
 }
 
 static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char *accel)
 {
+	bool arm64 = !strcmp(vm->backend->arch, "arm64");	/* always TCG on an x86 host */
 	struct dmab_vm_spec s = {
-		.qemu = o->qemu, .kernel = o->kernel, .initrd = o->initrd, .backend = vm->backend,
-		.job = o->job, .accel = accel, .console_path = vm->console_path, .chan_path = vm->chan_path,
+		.qemu = arm64 ? o->arm64.qemu : o->qemu, .kernel = arm64 ? o->arm64.kernel : o->kernel,
+		.initrd = arm64 ? o->arm64.initrd : o->initrd, .backend = vm->backend,
+		.job = o->job, .accel = arm64 ? "tcg" : accel, .console_path = vm->console_path,
+		.chan_path = vm->chan_path, .append = o->append,
 	};
 	return dmab_qemu_argv(&s, &vm->argv);
 }
@@ -132,9 +149,9 @@ static int choose_accel(const struct dmab_opts *o, struct dmab_run_info *ri)
 {
 	char why[256];
 
-	if (o->accel == DMAB_ACCEL_TCG) {
+	if (o->accel == DMAB_ACCEL_TCG || !o->kernel[0]) {	/* no kernel: arm64 backends only */
 		snprintf(ri->accel, sizeof(ri->accel), "tcg");
-		snprintf(ri->accel_note, sizeof(ri->accel_note), "--accel tcg");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "%s", o->kernel[0] ? "--accel tcg" : "arm64: TCG");
 		return 0;
 	}
 	if (o->accel == DMAB_ACCEL_KVM) {
@@ -248,14 +265,14 @@ static int cmd_run(struct dmab_opts *o)
 			printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
 		for (int i = 0; i < n; i++) {
 			char dir[4300];
-			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, o->backends[i]->name);
+			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, dmab_backend_label(o->backends[i]));
 			dmab_vm_init(&vms[i], o->backends[i], dir, o->job);
 			if (build_argv(o, &vms[i], ri.accel)) {
 				fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
 				return DMAB_EXIT_USAGE;
 			}
 			char *line = dmab_argv_join(vms[i].argv);
-			printf("# %s\n%s\n", o->backends[i]->name, line ? line : "?");
+			printf("# %s\n%s\n", dmab_backend_label(o->backends[i]), line ? line : "?");
 			free(line);
 			dmab_vm_release(&vms[i]);
 		}
@@ -291,6 +308,11 @@ static int cmd_run(struct dmab_opts *o)
 	}
 	snprintf(ri.kernel, sizeof(ri.kernel), "%s", o->host ? "running" : o->kernel);
 	snprintf(ri.initrd, sizeof(ri.initrd), "%s", o->host ? "-" : o->initrd);
+	if (!o->host && o->arm64.kernel[0]) {	/* arm64 backends: "<x86 kernel> arm64:<kernel>" */
+		size_t kl = strlen(ri.kernel), il = strlen(ri.initrd);
+		snprintf(ri.kernel + kl, sizeof(ri.kernel) - kl, "%sarm64:%.2000s", kl ? " " : "", o->arm64.kernel);
+		snprintf(ri.initrd + il, sizeof(ri.initrd) - il, "%sarm64:%.2000s", il ? " " : "", o->arm64.initrd);
+	}
 	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
@@ -301,7 +323,7 @@ static int cmd_run(struct dmab_opts *o)
 	for (int i = 0; i < n; i++) {
 		char dir[4400];
 		const struct dmab_backend *b = o->host ? NULL : o->backends[i];
-		snprintf(dir, sizeof(dir), "%s/%s", rundir, b ? b->name : "host");
+		snprintf(dir, sizeof(dir), "%s/%s", rundir, b ? dmab_backend_label(b) : "host");
 		dmab_vm_init(&vms[i], b, dir, o->job);
 		if (dmab_mkdir_p(dir, 0755) || (b ? build_argv(o, &vms[i], ri.accel) : 0)) {
 			fprintf(stderr, "dmabench: cannot prepare %s\n", dir);
@@ -384,12 +406,109 @@ static int cmd_summary(const struct dmab_opts *o)
 	return r ? DMAB_EXIT_USAGE : 0;
 }
 
+static int cmd_compare(int argc, char **argv)
+{
+	struct dmab_cmp_opts co;
+	struct dmab_cmp c;
+	cJSON *base = NULL, *new = NULL;
+	char err[4400];
+	FILE *f = stdout;
+	int r;
+
+	if (dmab_cmp_parse(argc, argv, &co, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	if (dmab_cmp_load(co.base, &base, err, sizeof(err)) || dmab_cmp_load(co.new, &new, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: compare: %s\n", err);
+		cJSON_Delete(base);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_cmp_run(base, new, &co, &c);
+	cJSON_Delete(base);
+	cJSON_Delete(new);
+	if (r) {
+		fprintf(stderr, "dmabench: compare: %s\n", strerror(-r));
+		dmab_cmp_free(&c);
+		return DMAB_EXIT_USAGE;
+	}
+	if (co.out && !(f = fopen(co.out, "we"))) {
+		fprintf(stderr, "dmabench: compare: %s: %s\n", co.out, strerror(errno));
+		dmab_cmp_free(&c);
+		return DMAB_EXIT_USAGE;
+	}
+	r = dmab_cmp_write(&c, &co, f);
+	if (f != stdout && fclose(f))
+		r = -EIO;
+	if (r)
+		fprintf(stderr, "dmabench: compare: writing the report: %s\n", strerror(-r));
+	if (co.out)
+		fprintf(stderr, "dmabench: compare: %zu regressed, %zu improved; report in %s\n", c.nregressed,
+			c.nimproved, co.out);
+	r = r ? DMAB_EXIT_USAGE : c.nregressed ? DMAB_EXIT_REGRESSION : DMAB_EXIT_OK;
+	dmab_cmp_free(&c);
+	return r;
+}
+
+static int cmd_baseline(int argc, char **argv)
+{
+	unsigned long max = 400;
+	const char *pos[2] = { NULL, NULL };
+	cJSON *run = NULL, *bl = NULL;
+	char err[4400];
+	int npos = 0, r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--max-samples") && i + 1 < argc) {
+			char *ep;
+
+			max = strtoul(argv[++i], &ep, 10);
+			if (*ep || max < 1 || max > 1000000) {
+				fprintf(stderr, "dmabench: baseline: bad --max-samples '%s'\n", argv[i]);
+				return DMAB_EXIT_USAGE;
+			}
+		} else if (argv[i][0] != '-' && npos < 2) {
+			pos[npos++] = argv[i];
+		} else {
+			fprintf(stderr, "dmabench: baseline: usage: dmabench baseline [--max-samples N] RUN OUT.json\n");
+			return DMAB_EXIT_USAGE;
+		}
+	}
+	if (npos != 2) {
+		fprintf(stderr, "dmabench: baseline: usage: dmabench baseline [--max-samples N] RUN OUT.json\n");
+		return DMAB_EXIT_USAGE;
+	}
+	if (dmab_cmp_load(pos[0], &run, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: baseline: %s\n", err);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_baseline_make(run, max, &bl);
+	cJSON_Delete(run);
+	if (!r) {
+		char *s = cJSON_PrintUnformatted(bl);
+
+		r = s ? dmab_write_file(pos[1], s, strlen(s)) : -ENOMEM;
+		free(s);
+	}
+	cJSON_Delete(bl);
+	if (r) {
+		fprintf(stderr, "dmabench: baseline: %s: %s\n", pos[1], strerror(-r));
+		return DMAB_EXIT_USAGE;
+	}
+	return DMAB_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct dmab_opts o;
 	char err[1024];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* compare and baseline have their own small option sets */
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "baseline"))
+		return cmd_baseline(argc - 1, argv + 1);
 	dmab_opts_init(&o);
 	if (dmab_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);

@@ -10,7 +10,7 @@
 #include "harness/opts.h"
 #include "harness/util.h"
 
-static const char *const known_jobs[] = { "test", "va", "lat", NULL };
+static const char *const known_jobs[] = { "test", "va", "lat", "uring", NULL };
 
 const char *dmab_accel_name(enum dmab_accel a)
 {
@@ -26,6 +26,8 @@ void dmab_opts_init(struct dmab_opts *o)
 	o->jobs = 1;
 	snprintf(o->job, sizeof(o->job), "va,lat");
 	snprintf(o->qemu, sizeof(o->qemu), "%s", q && *q ? q : "qemu-system-x86_64");
+	snprintf(o->arch, sizeof(o->arch), "x86_64");
+	snprintf(o->arm64.qemu, sizeof(o->arm64.qemu), "%s", dmab_arch_qemu("arm64"));
 }
 
 static int errf(char *err, size_t len, const char *fmt, ...)
@@ -58,7 +60,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 	int n = 0;
 
 	if (!list || !*list)
-		return errf(err, errlen, "--job: empty job list (known: test, va, lat)");
+		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring)");
 	if (strlen(list) >= sizeof(buf))
 		return errf(err, errlen, "--job: list too long");
 	strcpy(buf, list);
@@ -67,7 +69,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 		for (int i = 0; known_jobs[i]; i++)
 			ok |= !strcmp(t, known_jobs[i]);
 		if (!ok)
-			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat)", t);
+			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring)", t);
 		n++;
 	}
 	if (!n || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
@@ -139,7 +141,8 @@ static int set_path(char *dst, const char *v, const char *name, char *err, size_
 
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	bool backend_set = false;
+	bool backend_set = false, qemu_set = false;
+	const char *backend_list = "all";
 	int i = 1;
 
 	err[0] = 0;
@@ -173,18 +176,17 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			o->cmd = DMAB_CMD_HELP;
 			return 0;
 		} else if (is_opt(a, "--backend")) {
-			const char *bad;
 			if (!(v = optval(argc, argv, &i, "--backend", err, errlen)))
 				return -EINVAL;
-			int n = dmab_backend_parse_list(v, o->backends, 32, &bad);
-			if (n == -E2BIG)
-				return errf(err, errlen, "--backend: too many backends");
-			if (n < 0)
-				return errf(err, errlen, bad && *bad ?
-					    "--backend: unknown backend '%s' (see 'dmabench backends')" :
-					    "--backend: empty list%s", bad ? bad : "");
-			o->nbackends = n;
+			backend_list = v;	/* parsed below, once --arch is known */
 			backend_set = true;
+		} else if (is_opt(a, "--arch")) {
+			const char *bad;
+			if (!(v = optval(argc, argv, &i, "--arch", err, errlen)))
+				return -EINVAL;
+			if (strlen(v) >= sizeof(o->arch) || dmab_arch_list_check(v, &bad))
+				return errf(err, errlen, "--arch: '%s' is not a comma list of %s", v, DMAB_ARCHES);
+			snprintf(o->arch, sizeof(o->arch), "%s", v);
 		} else if (is_opt(a, "--kernel")) {
 			if (!(v = optval(argc, argv, &i, "--kernel", err, errlen)))
 				return -EINVAL;
@@ -201,6 +203,7 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			if (!(v = optval(argc, argv, &i, "--qemu", err, errlen)))
 				return -EINVAL;
 			r = set_path(o->qemu, v, "--qemu", err, errlen);
+			qemu_set = true;
 		} else if (is_opt(a, "--module")) {
 			if (!(v = optval(argc, argv, &i, "--module", err, errlen)))
 				return -EINVAL;
@@ -209,6 +212,12 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			if (!(v = optval(argc, argv, &i, "--runner", err, errlen)))
 				return -EINVAL;
 			r = set_path(o->runner, v, "--runner", err, errlen);
+		} else if (is_opt(a, "--append")) {
+			if (!(v = optval(argc, argv, &i, "--append", err, errlen)))
+				return -EINVAL;
+			if (strlen(v) >= sizeof(o->append) || strpbrk(v, "\n\r"))
+				return errf(err, errlen, "--append: too long or not one line");
+			snprintf(o->append, sizeof(o->append), "%s", v);
 		} else if (is_opt(a, "--timeout")) {
 			if (!(v = optval(argc, argv, &i, "--timeout", err, errlen)))
 				return -EINVAL;
@@ -279,9 +288,24 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 		return errf(err, errlen, "--host runs on the running kernel: --backend does not apply");
 	if (o->host && o->dry_run)
 		return errf(err, errlen, "--dry-run does not apply to --host");
-	if (!backend_set && !o->host) {
+	if (!o->host) {
 		const char *bad;
-		o->nbackends = dmab_backend_parse_list("all", o->backends, 32, &bad);
+		int n = dmab_backend_parse_list_arch(backend_list, o->arch, o->backends, 32, &bad);
+		if (n == -E2BIG)
+			return errf(err, errlen, "--backend: too many backends");
+		if (n < 0)
+			return errf(err, errlen, bad && *bad ?
+				    "--backend: unknown backend '%s' (see 'dmabench backends')" :
+				    "--backend: empty list%s", bad ? bad : "");
+		o->nbackends = n;
+	}
+	/* without x86_64 in --arch, --kernel/--initrd/--qemu are the arm64 ones */
+	if (!dmab_arch_in(o->arch, "x86_64")) {
+		memcpy(o->arm64.kernel, o->kernel, sizeof(o->kernel));
+		memcpy(o->arm64.initrd, o->initrd, sizeof(o->initrd));
+		if (qemu_set)
+			memcpy(o->arm64.qemu, o->qemu, sizeof(o->qemu));
+		o->kernel[0] = o->initrd[0] = 0;
 	}
 	return 0;
 }
@@ -312,6 +336,42 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 		}
 		return 0;
 	}
+	/* every arch of the selected backends (a label can select another arch) */
+	bool want_x86 = false, want_arm64 = false;
+	for (int i = 0; i < o->nbackends; i++) {
+		want_x86 |= !strcmp(o->backends[i]->arch, "x86_64");
+		want_arm64 |= !strcmp(o->backends[i]->arch, "arm64");
+	}
+	if (want_arm64) {
+		if (!o->arm64.kernel[0]) {
+			char kdir[DMAB_PATH_MAX];
+			snprintf(kdir, sizeof(kdir), "%.4000s/build/arm64/kernel/boot", o->repo);
+			if (dmab_newest_match(kdir, "vmlinuz-", "-arm64", o->arm64.kernel, sizeof(o->arm64.kernel))) {
+				snprintf(err, errlen, "no arm64 kernel: %s/vmlinuz-*-arm64 not found (make deps, "
+					 "or --arch arm64 --kernel PATH)", kdir);
+				return -ENOENT;
+			}
+		}
+		if (!dmab_is_file(o->arm64.kernel)) {
+			snprintf(err, errlen, "arm64 kernel %s: not found", o->arm64.kernel);
+			return -ENOENT;
+		}
+		if (!o->arm64.initrd[0])
+			snprintf(o->arm64.initrd, sizeof(o->arm64.initrd), "%.4000s/build/arm64/initramfs.cpio",
+				 o->repo);
+		if (!dmab_is_file(o->arm64.initrd)) {
+			snprintf(err, errlen, "arm64 initramfs %s: not found (run 'make initramfs-arm64' or "
+				 "pass --arch arm64 --initrd)", o->arm64.initrd);
+			return -ENOENT;
+		}
+		if (dmab_find_exe(o->arm64.qemu, path, sizeof(path))) {
+			snprintf(err, errlen, "QEMU binary '%s' not found (install qemu-system-arm with 'make deps', "
+				 "or set DMABENCH_QEMU_ARM64)", o->arm64.qemu);
+			return -ENOENT;
+		}
+	}
+	if (!want_x86)
+		return 0;
 	if (!o->kernel[0]) {
 		if (dmab_newest_match("/boot", "vmlinuz-", "-amd64", o->kernel, sizeof(o->kernel))) {
 			snprintf(err, errlen, "no kernel: /boot/vmlinuz-*-amd64 not found (make deps, or --kernel PATH)");

@@ -36,6 +36,14 @@ struct dmab_opts {
 	bool quiet;
 	char devices[DMAB_MAX_DEVICES][16];	/* normalised BDFs "0000:01:00.0" */
 	int ndevices;
+	char append[1024];		/* --append: extra kernel command line words */
+	char arch[64];			/* --arch: comma list (default x86_64) */
+	/* arm64 guests; --kernel/--initrd/--qemu set these when x86_64 is not in --arch */
+	struct {
+		char kernel[DMAB_PATH_MAX];	/* default <repo>/build/arm64/kernel/boot/vmlinuz-*-arm64 */
+		char initrd[DMAB_PATH_MAX];	/* default <repo>/build/arm64/initramfs.cpio */
+		char qemu[DMAB_PATH_MAX];	/* default qemu-system-aarch64 */
+	} arm64;
 };
 
 /* Fill built-in defaults that need no file system access. */

@@ -24,10 +24,23 @@ int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 	 * the kernel panics "timer doesn't work through Interrupt-remapped
 	 * IO-APIC" (seen with 2 VMs on 2 cores); it does not affect DMA.
 	 */
-	int n = snprintf(out, len, "console=ttyS0 panic=-1 no_timer_check%s%s DMABENCH_JOB=%s DMABENCH_BACKEND=%s "
-			 "DMABENCH_EXPECT_OPS=%s DMABENCH_EXPECT_DOMAIN=%s",
-			 b->cmdline[0] ? " " : "", b->cmdline, s->job, b->name,
-			 b->expect_ops, b->expect_domain);
+	bool arm64 = !strcmp(b->arch, "arm64");
+	/*
+	 * arm64 virt has one PL011 (the console, ttyAMA0); the results channel is
+	 * a virtio console (hvc0; init loads its modules): 3.2 MB/s measured under
+	 * TCG against 250 KB/s for a PCI 16550 (-device pci-serial).
+	 */
+	int n = snprintf(out, len, "%s%s%s DMABENCH_JOB=%s DMABENCH_BACKEND=%s "
+			 "DMABENCH_EXPECT_OPS=%s DMABENCH_EXPECT_DOMAIN=%s%s%s%s%s%s",
+			 arm64 ? "console=ttyAMA0 panic=-1" : "console=ttyS0 panic=-1 no_timer_check",
+			 b->cmdline[0] ? " " : "", b->cmdline, s->job, dmab_backend_label(b),
+			 b->expect_ops, b->expect_domain,
+			 b->dev_kind ? " DMABENCH_DEV_KIND=" : "", b->dev_kind ? b->dev_kind : "",
+			 b->expect_coherent ? " DMABENCH_EXPECT_COHERENT=" : "",
+			 b->expect_coherent ? b->expect_coherent : "",
+			 arm64 ? " DMABENCH_RESULTS=/dev/hvc0" : "");
+	if (n >= 0 && (size_t)n < len && s->append && s->append[0])
+		n += snprintf(out + n, len - (size_t)n, " %s", s->append);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : 0;
 }
 
@@ -99,8 +112,13 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	add(&a, "%s", cmdline);
 	add(&a, "-serial");
 	add(&a, "file:%s", s->console_path);
-	add(&a, "-serial");
-	add(&a, "file:%s", s->chan_path);
+	if (!strcmp(s->backend->arch, "arm64")) {
+		add(&a, "-chardev");
+		add(&a, "file,id=dmabres,path=%s", s->chan_path);
+	} else {
+		add(&a, "-serial");
+		add(&a, "file:%s", s->chan_path);
+	}
 	/* IOMMU (and other backend devices) strictly before the edu devices */
 	for (int i = 0; i < DMAB_MAX_QEMU_DEVICES && s->backend->devices[i]; i++) {
 		add(&a, "-device");
@@ -109,6 +127,12 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	for (int i = 0; i < DMAB_EDU_COUNT; i++) {
 		add(&a, "-device");
 		add(&a, "%s", DMAB_EDU_DEVICE);
+	}
+	if (!strcmp(s->backend->arch, "arm64")) {
+		add(&a, "-device");
+		add(&a, "virtio-serial-pci");
+		add(&a, "-device");
+		add(&a, "virtconsole,chardev=dmabres");
 	}
 	if (a.err) {
 		dmab_argv_free(a.v);

@@ -17,6 +17,7 @@ struct dmab_vm_spec {
 	const char *console_path;	/* serial 0 */
 	const char *chan_path;		/* serial 1: results channel */
 	int mem_mb;			/* 0: 1024 */
+	const char *append;		/* extra kernel command line words, or NULL */
 };
 
 /* Kernel command line for the backend. Returns 0 or -ENOSPC. */

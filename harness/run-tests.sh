@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.." || exit 2
 pass=0 fail=0 skip=0
 out=${DMABENCH_TEST_OUT:-build/test-results}
 backends=${BACKENDS:-all}
+arches=${ARCHES:-x86_64,arm64}	# the x86_64 and arm64 backends in one run (arm64: TCG)
 jobs=${JOBS:-2}
 
 echo "== unit tests"
@@ -35,11 +36,11 @@ while read -r status name rest; do
 	esac
 done < <(./harness/test_vm_failures.sh 2>&1)
 
-echo "== integration tests in VMs (backends: $backends)"
+echo "== integration tests in VMs (backends: $backends, arches: $arches)"
 rm -rf "$out"
 vmlog=$(mktemp)
 trap 'rm -f "$vmlog"' EXIT
-build/host/dmabench run --backend "$backends" --job test --jobs "$jobs" --out "$out" ${KERNEL:+--kernel "$KERNEL"} 2>&1 | tee "$vmlog"
+build/host/dmabench run --arch "$arches" --backend "$backends" --job test --jobs "$jobs" --out "$out" ${KERNEL:+--kernel "$KERNEL"} 2>&1 | tee "$vmlog"
 rc=${PIPESTATUS[0]}
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$vmlog" | tail -n 1)
 if [ -n "$line" ]; then

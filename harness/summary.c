@@ -349,6 +349,43 @@ static void lat_table(const cJSON *bs, FILE *f)
 	}
 }
 
+/* uring.json: ns per pair, median over rounds, ioctl vs io_uring by queue depth */
+static void uring_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *r;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = get(backend_file(b, "uring.json"), "rows");
+
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "\n## ioctl vs io_uring (IORING_OP_URING_CMD), ns per create+free pair, 4 KiB\n\n"
+				   "Userspace wall clock per pair (syscalls included), median over rounds; uring qdN: N creates in one "
+				   "submit, then N frees in one submit.\n\n"
+				   "| backend | pair | path | qd | median ns/pair | min | max | vs ioctl |\n"
+				   "|---|---|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		double ioctl_p50 = 0;
+
+		cJSON_ArrayForEach(r, rows) {
+			char t1[32], t2[32], t3[32], t4[32], rel[32] = "-";
+			double p50;
+
+			if (!strcmp(s_or(r, "path", ""), "ioctl"))
+				num(r, "p50", &ioctl_p50);
+			else if (ioctl_p50 > 0 && num(r, "p50", &p50))
+				snprintf(rel, sizeof(rel), "%.2fx", p50 / ioctl_p50);
+			fputs("| ", f);
+			md_escape(f, s_or(b, "name", "-"));
+			fprintf(f, " | %s | %s | %s | %s | %s | %s | %s |\n", s_or(r, "pair", "-"), s_or(r, "path", "-"),
+				fmt_u(r, "qd", t1, sizeof(t1)), fmt_u(r, "p50", t2, sizeof(t2)),
+				fmt_u(r, "min", t3, sizeof(t3)), fmt_u(r, "max", t4, sizeof(t4)), rel);
+		}
+	}
+}
+
 int dmab_summary_write(const cJSON *run, FILE *f)
 {
 	const cJSON *env = get(run, "env"), *bs = get(run, "backends"), *b;
@@ -397,6 +434,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 	if (bs) {
 		va_table(bs, f);
 		lat_table(bs, f);
+		uring_table(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
 }

@@ -69,7 +69,7 @@ int main(void)
 	CHECK_STR(dmab_class_name(42), "unknown");
 
 	/* backend table */
-	CHECK_EQ(dmab_nbackends, 6);
+	CHECK_EQ(dmab_nbackends, 11);	/* 6 x86_64 + 5 arm64 */
 	static const struct { const char *n, *ops, *dom, *dev, *cmd; } want[] = {
 		{ "direct", "direct", "none", NULL, "intel_iommu=off" },
 		{ "swiotlb", "swiotlb", "none", NULL, "swiotlb=force" },
@@ -109,5 +109,43 @@ int main(void)
 	CHECK_EQ(dmab_backend_parse_list("", l, 8, &bad), -EINVAL);
 	CHECK_EQ(dmab_backend_parse_list(",", l, 8, &bad), -EINVAL);
 	CHECK_EQ(dmab_backend_parse_list("all", l, 3, &bad), -E2BIG);
+
+	/* arm64: same names, told apart by arch and label */
+	static const struct { const char *n, *machine, *ops, *dom, *coh, *kind; } arm[] = {
+		{ "direct", "virt", "direct", "none", "yes", NULL },
+		{ "direct-noncoherent", "virt", "direct", "none", "no", "platform" },
+		{ "swiotlb", "virt", "swiotlb", "none", "yes", NULL },
+		{ "smmuv3-strict", "virt,iommu=smmuv3", "iommu", "DMA", "yes", NULL },
+		{ "smmuv3-lazy", "virt,iommu=smmuv3", "iommu", "DMA-FQ", "yes", NULL },
+	};
+	CHECK_EQ(dmab_backend_parse_list_arch("all", "arm64", l, 8, &bad), 5);
+	for (size_t i = 0; i < 5; i++) {
+		char lab[64];
+		snprintf(lab, sizeof(lab), "arm64-%s", arm[i].n);
+		CHECK_STR(l[i]->name, arm[i].n);
+		CHECK_STR(l[i]->arch, "arm64");
+		CHECK_STR(dmab_backend_label(l[i]), lab);
+		CHECK(dmab_backend_find(lab) == l[i]);
+		CHECK_STR(l[i]->machine, arm[i].machine);
+		CHECK_STR(l[i]->expect_ops, arm[i].ops);
+		CHECK_STR(l[i]->expect_domain, arm[i].dom);
+		CHECK_STR(l[i]->expect_coherent, arm[i].coh);
+		CHECK((l[i]->dev_kind == NULL) == (arm[i].kind == NULL));
+	}
+	CHECK_STR(dmab_backend_label(dmab_backend_find("direct")), "direct");	/* x86_64 first */
+	CHECK_EQ(dmab_backend_parse_list_arch("direct,smmuv3-lazy", "arm64", l, 8, &bad), 2);
+	CHECK_STR(l[0]->arch, "arm64");
+	CHECK_EQ(dmab_backend_parse_list("smmuv3-lazy", l, 8, &bad), -EINVAL);	/* x86_64 only */
+	CHECK_EQ(dmab_backend_parse_list("arm64-smmuv3-lazy,amd", l, 8, &bad), 2);	/* labels: any arch */
+	CHECK_EQ(dmab_backend_parse_list_arch("all", "x86_64,arm64", l, 16, &bad), 11);
+	CHECK_STR(l[6]->arch, "arm64");
+	CHECK_EQ(dmab_backend_parse_list_arch("direct", "x86_64,arm64", l, 16, &bad), 1);	/* first arch */
+	CHECK_STR(l[0]->arch, "x86_64");
+	CHECK_EQ(dmab_arch_list_check("x86_64,arm64", &bad), 0);
+	CHECK_EQ(dmab_arch_list_check("riscv64", &bad), -EINVAL);
+	CHECK_STR(bad, "riscv64");
+	CHECK_EQ(dmab_arch_list_check("", &bad), -EINVAL);
+	unsetenv("DMABENCH_QEMU_ARM64");
+	CHECK_STR(dmab_arch_qemu("arm64"), "qemu-system-aarch64");
 	return t_done("test_classify");
 }

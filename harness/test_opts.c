@@ -127,6 +127,33 @@ int main(void)
 	CHECK_CONTAINS(o.out, "/results");
 	snprintf(path, sizeof(path), "%.4000s/kmod/dmabench_abi.h", o.repo);
 	CHECK(dmab_is_file(path));
+	/* --arch: arm64 backends; --kernel/--initrd/--qemu are arm64's without x86_64 */
+	CHECK_EQ(parse("run --arch arm64 --backend all"), 0);
+	CHECK_EQ(o.nbackends, 5);
+	CHECK_STR(o.backends[0]->arch, "arm64");
+	CHECK_EQ(parse("run --backend direct --arch arm64"), 0);	/* order does not matter */
+	CHECK_EQ(o.nbackends, 1);
+	CHECK_STR(o.backends[0]->arch, "arm64");
+	CHECK_EQ(parse("run --arch x86_64,arm64"), 0);
+	CHECK_EQ(o.nbackends, 11);
+	CHECK_EQ(parse("run --arch riscv64"), -EINVAL);
+	CHECK_CONTAINS(err, "riscv64");
+	CHECK_EQ(parse("run --arch arm64 --backend intel-strict"), -EINVAL);
+	CHECK_CONTAINS(err, "intel-strict");
+	CHECK_EQ(parse("run --backend arm64-swiotlb,amd"), 0);	/* labels select any arch */
+	CHECK_EQ(o.nbackends, 2);
+	snprintf(path, sizeof(path), "run --arch arm64 --kernel %s --initrd %s --qemu /bin/true", k, i);
+	CHECK_EQ(parse(path), 0);
+	CHECK_STR(o.arm64.kernel, k);
+	CHECK_STR(o.arm64.initrd, i);
+	CHECK_STR(o.arm64.qemu, "/bin/true");
+	CHECK_STR(o.kernel, "");
+	CHECK_EQ(dmab_opts_resolve(&o, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "run --arch arm64 --kernel %s/none --initrd %s --qemu /bin/true", dir, i);
+	CHECK_EQ(parse(path), 0);
+	CHECK_EQ(dmab_opts_resolve(&o, err, sizeof(err)), -ENOENT);
+	CHECK_CONTAINS(err, "arm64 kernel");
+
 	/* --host: module path checked */
 	snprintf(path, sizeof(path), "run --host --module %s/none.ko", dir);
 	CHECK_EQ(parse(path), 0);

@@ -23,6 +23,8 @@ int main(void)
 
 	for (size_t b = 0; b < dmab_nbackends; b++) {
 		const struct dmab_backend *be = &dmab_backends[b];
+		if (strcmp(be->arch, "x86_64"))
+			continue;	/* arm64: below */
 		struct dmab_vm_spec s = {
 			.qemu = "qemu-system-x86_64", .kernel = "/boot/vmlinuz-x", .initrd = "/tmp/i.cpio",
 			.backend = be, .job = "va,lat", .accel = "tcg",
@@ -86,6 +88,50 @@ int main(void)
 		free(line);
 		dmab_argv_free(argv);
 	}
+
+	/* arm64: virt (+smmuv3), PL011 console, results over a PCI 16550 after the edu devices */
+	int narm = 0;
+	for (size_t b = 0; b < dmab_nbackends; b++) {
+		const struct dmab_backend *be = &dmab_backends[b];
+		if (strcmp(be->arch, "arm64"))
+			continue;
+		narm++;
+		struct dmab_vm_spec s = {
+			.qemu = "qemu-system-aarch64", .kernel = "/k/vmlinuz-a", .initrd = "/i.cpio",
+			.backend = be, .job = "test", .accel = "tcg",
+			.console_path = "/r/c.log", .chan_path = "/r/ch.raw",
+		};
+		CHECK_EQ(dmab_qemu_argv(&s, &argv), 0);
+		int i = idx(argv, "-machine", 0);
+		CHECK(i > 0 && !strncmp(argv[i + 1], "virt", 4));
+		CHECK_EQ(!!strstr(argv[i + 1], "iommu=smmuv3"), !strncmp(be->name, "smmuv3", 6));
+		i = idx(argv, "-serial", 0);
+		CHECK(i > 0 && !strcmp(argv[i + 1], "file:/r/c.log"));
+		CHECK_EQ(idx(argv, "-serial", i + 1), -1);
+		i = idx(argv, "-chardev", 0);
+		CHECK(i > 0 && !strcmp(argv[i + 1], "file,id=dmabres,path=/r/ch.raw"));
+		int last_edu = -1, ser = -1;
+		for (int k = 0; argv[k]; k++) {
+			if (strcmp(argv[k], "-device"))
+				continue;
+			if (!strcmp(argv[k + 1], DMAB_EDU_DEVICE))
+				last_edu = k;
+			if (!strcmp(argv[k + 1], "virtconsole,chardev=dmabres") &&
+			    !strcmp(argv[k - 1], "virtio-serial-pci"))
+				ser = k;
+		}
+		CHECK(last_edu > 0 && ser > last_edu);
+		CHECK_EQ(dmab_kernel_cmdline(&s, cmd, sizeof(cmd)), 0);
+		CHECK(!strncmp(cmd, "console=ttyAMA0 panic=-1 ", 25));
+		CHECK(!strstr(cmd, "ttyS0 panic") && !strstr(cmd, "no_timer_check"));
+		CHECK_CONTAINS(cmd, " DMABENCH_RESULTS=/dev/hvc0");
+		CHECK_CONTAINS(cmd, "DMABENCH_BACKEND=arm64-");
+		CHECK_CONTAINS(cmd, be->expect_coherent && !strcmp(be->expect_coherent, "no") ?
+			       "DMABENCH_DEV_KIND=platform DMABENCH_EXPECT_COHERENT=no" : "DMABENCH_EXPECT_COHERENT=yes");
+		CHECK(!strstr(cmd, "  "));
+		dmab_argv_free(argv);
+	}
+	CHECK_EQ(narm, 5);
 
 	/* kvm accel and custom memory */
 	struct dmab_vm_spec s = {

@@ -20,7 +20,7 @@ void dmab_vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const char *
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->backend = b;
-	snprintf(vm->name, sizeof(vm->name), "%s", b ? b->name : "host");
+	snprintf(vm->name, sizeof(vm->name), "%s", b ? dmab_backend_label(b) : "host");
 	snprintf(vm->dir, sizeof(vm->dir), "%s", dir);
 	snprintf(vm->console_path, sizeof(vm->console_path), "%s/console.log", dir);
 	snprintf(vm->chan_path, sizeof(vm->chan_path), "%s/channel.raw", dir);

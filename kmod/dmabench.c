@@ -48,6 +48,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+#include <linux/io_uring.h>
 
 #include "dmabench_abi.h"
 
@@ -59,6 +60,21 @@
 static unsigned int nplatform = 2;
 module_param(nplatform, uint, 0444);
 MODULE_PARM_DESC(nplatform, "platform devices to create (0.." __stringify(DMABENCH_MAX_PLATFORM_DEVS) ", default 2)");
+
+/*
+ * Synthetic slowdown for checking `dmabench compare` (off by default): in
+ * DMABENCH_IOC_LAT, op a of lat op slow_op (enum dmabench_lat_op) is
+ * stretched by slow_pct percent of its own duration by busy-waiting inside
+ * the timed region, so its whole distribution (and median) moves by that
+ * fraction. Values out of range (op > DMABENCH_LAT_OP_MAX, pct > 1000) are
+ * treated as off.
+ */
+static unsigned int slow_op;
+module_param(slow_op, uint, 0444);
+MODULE_PARM_DESC(slow_op, "lat op whose first half is slowed down (1..5, 0 = off)");
+static unsigned int slow_pct;
+module_param(slow_pct, uint, 0444);
+MODULE_PARM_DESC(slow_pct, "slowdown of slow_op in percent of its own duration (0..1000, 0 = off)");
 
 /* ------------------------------------------------------------------ */
 /* device table                                                        */
@@ -728,31 +744,29 @@ out:
 	return ret;
 }
 
-static long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
+/* ALLOC after copy-in (ioctl and io_uring); *objp = the published object. */
+static long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab_obj **objp)
 {
-	struct dmabench_alloc in;
 	struct dmab_obj *obj;
 	struct dmab_dev *d;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	ret = dmab_check_api(in.api, in.attrs, in.dir, true);
+	ret = dmab_check_api(in->api, in->attrs, in->dir, true);
 	if (ret)
 		return ret;
-	if (!in.size)
+	if (!in->size)
 		return -EINVAL;
-	if (in.size > DMABENCH_MAX_ALLOC_SIZE)
+	if (in->size > DMABENCH_MAX_ALLOC_SIZE)
 		return -E2BIG;
-	in.handle = 0;
-	in.dma_addr = 0;
-	in.kva_bytes = 0;
-	in.kva_kind = 0;
-	in.nents = 0;
+	in->handle = 0;
+	in->dma_addr = 0;
+	in->kva_bytes = 0;
+	in->kva_kind = 0;
+	in->nents = 0;
 
-	d = dmab_dev_get(in.dev);
+	d = dmab_dev_get(in->dev);
 	if (!d)
 		return -ENODEV;
 	obj = dmab_obj_new(f, DMAB_OBJ_ALLOC, d);
@@ -761,26 +775,41 @@ static long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
 		return PTR_ERR(obj);
 	}
 	obj->buf.dev = d->dev;
-	obj->buf.api = in.api;
-	obj->buf.size = in.size;
-	obj->buf.attrs = dmab_attrs(in.attrs);
-	obj->buf.dir = dmab_dir(in.dir);
+	obj->buf.api = in->api;
+	obj->buf.size = in->size;
+	obj->buf.attrs = dmab_attrs(in->attrs);
+	obj->buf.dir = dmab_dir(in->dir);
 	ret = dmab_buf_alloc(&obj->buf);
 	if (ret) {
 		dmab_dev_put(d);
 		kfree(obj);
 		return ret;
 	}
-	dmab_buf_kva(&obj->buf, &in.kva_kind, &in.kva_bytes);
-	obj->kva_bytes = in.kva_bytes;
+	dmab_buf_kva(&obj->buf, &in->kva_kind, &in->kva_bytes);
+	obj->kva_bytes = in->kva_bytes;
 	ret = dmab_publish(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
 	}
-	in.handle = obj->handle;
-	in.dma_addr = obj->buf.dma;
-	in.nents = obj->buf.sgt ? obj->buf.sgt->orig_nents : 1;
+	in->handle = obj->handle;
+	in->dma_addr = obj->buf.dma;
+	in->nents = obj->buf.sgt ? obj->buf.sgt->orig_nents : 1;
+	*objp = obj;
+	return 0;
+}
+
+static long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
+{
+	struct dmabench_alloc in;
+	struct dmab_obj *obj;
+	long ret;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	ret = dmab_alloc_core(f, &in, &obj);
+	if (ret)
+		return ret;
 	if (copy_to_user(uarg, &in, sizeof(in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
@@ -788,17 +817,13 @@ static long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
 	return 0;
 }
 
-static long dmab_ioc_free(struct dmab_file *f, void __user *uarg)
+/* FREE of any object by handle (ioctl and io_uring). */
+static long dmab_free_core(struct dmab_file *f, u32 handle)
 {
-	struct dmabench_handle in;
 	struct dmab_obj *obj;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved0 || !DMAB_RESERVED_OK(in))
-		return -EINVAL;
-	obj = dmab_lookup(f, in.handle, 0);
+	obj = dmab_lookup(f, handle, 0);
 	if (!obj)
 		return -EBADF;
 	if (obj->children)
@@ -808,6 +833,17 @@ static long dmab_ioc_free(struct dmab_file *f, void __user *uarg)
 		return ret;
 	dmab_destroy(obj);
 	return 0;
+}
+
+static long dmab_ioc_free(struct dmab_file *f, void __user *uarg)
+{
+	struct dmabench_handle in;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (in.reserved0 || !DMAB_RESERVED_OK(in))
+		return -EINVAL;
+	return dmab_free_core(f, in.handle);
 }
 
 static long dmab_ioc_get_sgtable(struct dmab_file *f, void __user *uarg)
@@ -929,31 +965,29 @@ err_put:
 	return ret;
 }
 
-static long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg)
+/* MAP_SINGLE after copy-in (ioctl and io_uring); *objp = the published object. */
+static long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in, struct dmab_obj **objp)
 {
-	struct dmabench_map_single in;
 	struct dmab_obj *obj;
 	struct dmab_dev *d;
 	struct device *dev;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved0 || !DMAB_RESERVED_OK(in))
+	if (in->reserved0 || !DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	if (!dmab_dir_valid(in.dir) || (in.attrs & ~DMABENCH_MAP_ATTRS_MASK))
+	if (!dmab_dir_valid(in->dir) || (in->attrs & ~DMABENCH_MAP_ATTRS_MASK))
 		return -EINVAL;
-	if (!in.size)
+	if (!in->size)
 		return -EINVAL;
-	if (in.size > DMABENCH_MAX_ALLOC_SIZE)
+	if (in->size > DMABENCH_MAX_ALLOC_SIZE)
 		return -E2BIG;
-	in.handle = 0;
-	in.dma_addr = 0;
-	d = dmab_dev_get(in.dev);
+	in->handle = 0;
+	in->dma_addr = 0;
+	d = dmab_dev_get(in->dev);
 	if (!d)
 		return -ENODEV;
 	dev = d->dev;
-	if (in.size > dma_max_mapping_size(dev)) {
+	if (in->size > dma_max_mapping_size(dev)) {
 		ret = -E2BIG;
 		goto err_put;
 	}
@@ -962,20 +996,20 @@ static long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg)
 		ret = PTR_ERR(obj);
 		goto err_put;
 	}
-	obj->map.dir = dmab_dir(in.dir);
-	obj->map.attrs = dmab_attrs(in.attrs);
-	obj->map.size = in.size;
+	obj->map.dir = dmab_dir(in->dir);
+	obj->map.attrs = dmab_attrs(in->attrs);
+	obj->map.size = in->size;
 	/* linear-map pages; sizes above the buddy limit fail with -ENOMEM */
-	obj->map.va = alloc_pages_exact(in.size, DMAB_GFP);
+	obj->map.va = alloc_pages_exact(in->size, DMAB_GFP);
 	if (!obj->map.va) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	if (!get_dma_ops(dev) && !dmab_direct_ok(dev, virt_to_phys(obj->map.va), in.size)) {
+	if (!get_dma_ops(dev) && !dmab_direct_ok(dev, virt_to_phys(obj->map.va), in->size)) {
 		ret = -EIO;
 		goto err_pages;
 	}
-	obj->map.dma = dma_map_single_attrs(dev, obj->map.va, in.size, obj->map.dir,
+	obj->map.dma = dma_map_single_attrs(dev, obj->map.va, in->size, obj->map.dir,
 					    obj->map.attrs);
 	if (dma_mapping_error(dev, obj->map.dma)) {
 		/* direct: unreachable address; swiotlb / IOMMU: out of space */
@@ -987,20 +1021,35 @@ static long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg)
 		dmab_destroy(obj);
 		return ret;
 	}
-	in.handle = obj->handle;
-	in.dma_addr = obj->map.dma;
-	if (copy_to_user(uarg, &in, sizeof(in))) {
-		dmab_unwind(f, obj);
-		return -EFAULT;
-	}
+	in->handle = obj->handle;
+	in->dma_addr = obj->map.dma;
+	*objp = obj;
 	return 0;
 err_pages:
-	free_pages_exact(obj->map.va, in.size);
+	free_pages_exact(obj->map.va, in->size);
 err_free:
 	kfree(obj);
 err_put:
 	dmab_dev_put(d);
 	return ret;
+}
+
+static long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg)
+{
+	struct dmabench_map_single in;
+	struct dmab_obj *obj;
+	long ret;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	ret = dmab_map_single_core(f, &in, &obj);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &in, sizeof(in))) {
+		dmab_unwind(f, obj);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static long dmab_ioc_sync(struct dmab_file *f, void __user *uarg)
@@ -1133,6 +1182,18 @@ static int dmab_lat_side_out(struct dmab_lat_side *s, u64 samples, u64 hist, u32
 				    DMABENCH_HIST_BUCKETS * sizeof(u32)))
 		return -EFAULT;
 	return 0;
+}
+
+static u64 dmab_slow(u32 op, u64 t0, u64 t1)
+{
+	u64 until;
+
+	if (likely(!slow_pct || slow_pct > 1000 || op != slow_op || t1 < t0))
+		return t1;
+	until = t0 + div_u64((t1 - t0) * (100 + slow_pct), 100);
+	while ((t1 = ktime_get_ns()) < until)
+		cpu_relax();
+	return t1;
 }
 
 static void dmab_timer_overhead(struct dmabench_lat *l)
@@ -1293,7 +1354,7 @@ static long dmab_ioc_lat(void __user *uarg)
 			lbuf = buf;
 			t0 = ktime_get_ns();
 			err = dmab_buf_alloc(&lbuf);
-			t1 = ktime_get_ns();
+			t1 = dmab_slow(l.op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -1304,7 +1365,7 @@ static long dmab_ioc_lat(void __user *uarg)
 			t0 = ktime_get_ns();
 			err = dma_get_sgtable_attrs(dev, &tsgt, buf.cpu, buf.dma, buf.size,
 						    buf.attrs);
-			t1 = ktime_get_ns();
+			t1 = dmab_slow(l.op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -1314,7 +1375,7 @@ static long dmab_ioc_lat(void __user *uarg)
 		case DMABENCH_LAT_MAP_SG:
 			t0 = ktime_get_ns();
 			err = dma_map_sgtable(dev2, &sgt, dir, 0);
-			t1 = ktime_get_ns();
+			t1 = dmab_slow(l.op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -1324,7 +1385,7 @@ static long dmab_ioc_lat(void __user *uarg)
 		case DMABENCH_LAT_MAP_SINGLE:
 			t0 = ktime_get_ns();
 			dma = dma_map_single_attrs(dev, va, l.size, dir, buf.attrs);
-			t1 = ktime_get_ns();
+			t1 = dmab_slow(l.op, t0, ktime_get_ns());
 			if (dma_mapping_error(dev, dma)) {
 				err = -ENOMEM;
 				break;
@@ -1336,7 +1397,7 @@ static long dmab_ioc_lat(void __user *uarg)
 		case DMABENCH_LAT_SYNC_SG:
 			t0 = ktime_get_ns();
 			dma_sync_sgtable_for_cpu(dev2, &sgt, dir);
-			t1 = ktime_get_ns();
+			t1 = dmab_slow(l.op, t0, ktime_get_ns());
 			t2 = ktime_get_ns();
 			dma_sync_sgtable_for_device(dev2, &sgt, dir);
 			t3 = ktime_get_ns();
@@ -1562,6 +1623,63 @@ static int dmab_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* io_uring: IORING_OP_URING_CMD (see dmabench_abi.h)                  */
+
+static int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	struct dmab_file *f = ioucmd->file->private_data;
+	struct dmabench_uring_cmd c;
+	struct dmab_obj *obj = NULL;
+	u32 op = ioucmd->cmd_op;
+	long ret;
+
+	if (op < DMABENCH_URING_MAP_SINGLE || op > DMABENCH_URING_OP_MAX)
+		return -ENOTTY;
+	/* the SQE lives in memory userspace can still write: one copy, then checks */
+	memcpy(&c, ioucmd->cmd, sizeof(c));
+	if ((issue_flags & IO_URING_F_SQE128) &&
+	    memchr_inv((const u8 *)ioucmd->cmd + DMABENCH_URING_CMD_BYTES, 0, DMABENCH_URING_SQE128_TAIL))
+		return -EINVAL;
+	if (op == DMABENCH_URING_FREE && (c.arg1 || c.size))
+		return -EINVAL;
+	/* io_uring issues inline with IO_URING_F_NONBLOCK: -EAGAIN punts to a worker */
+	if (issue_flags & IO_URING_F_NONBLOCK) {
+		if (!mutex_trylock(&f->lock))
+			return -EAGAIN;
+	} else if (mutex_lock_killable(&f->lock)) {
+		return -EINTR;
+	}
+	switch (op) {
+	case DMABENCH_URING_MAP_SINGLE: {
+		struct dmabench_map_single in = { .dev = c.arg0, .dir = c.arg1, .size = c.size };
+
+		ret = dmab_map_single_core(f, &in, &obj);
+		break;
+	}
+	case DMABENCH_URING_ALLOC: {
+		struct dmabench_alloc in = { .dev = c.arg0, .api = DMABENCH_API_ATTRS, .attrs = c.arg1,
+					     .size = c.size };
+
+		ret = dmab_alloc_core(f, &in, &obj);
+		break;
+	}
+	default:
+		ret = dmab_free_core(f, c.arg0);
+		break;
+	}
+	if (!ret && obj) {
+		if (obj->handle > S32_MAX) {
+			dmab_unwind(f, obj);
+			ret = -EOVERFLOW;
+		} else {
+			ret = obj->handle;
+		}
+	}
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
 static const struct file_operations dmab_fops = {
 	.owner = THIS_MODULE,
 	.open = dmab_open,
@@ -1569,6 +1687,7 @@ static const struct file_operations dmab_fops = {
 	.unlocked_ioctl = dmab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = dmab_mmap,
+	.uring_cmd = dmab_uring_cmd,
 	.llseek = no_llseek,
 };
 

@@ -360,4 +360,35 @@ DMABENCH_ASSERT_SIZE(dmabench_sync, 32);
 DMABENCH_ASSERT_SIZE(dmabench_stats, 96);
 DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
 
+/*
+ * io_uring: the ctl file also takes IORING_OP_URING_CMD (additive; same
+ * objects, same open-file ownership and limits as the ioctls).
+ *   sqe->opcode = IORING_OP_URING_CMD, sqe->fd = the ctl file,
+ *   sqe->cmd_op = enum dmabench_uring_op,
+ *   sqe->cmd    = struct dmabench_uring_cmd (16 bytes: fits a normal SQE).
+ * With IORING_SETUP_SQE128 the 64 bytes after it are a reserved tail that
+ * must be zero (-EINVAL). Completion is synchronous; cqe->res is the new
+ * object handle (MAP_SINGLE, ALLOC: >= 1), 0 (FREE) or -errno:
+ * unknown cmd_op -ENOTTY; nonzero reserved fields, bad dir/attrs/size 0
+ * -EINVAL; size above DMABENCH_MAX_ALLOC_SIZE -E2BIG; unknown handle -EBADF;
+ * device index out of range -ENODEV; a handle above INT32_MAX (cannot be a
+ * cqe->res) -EOVERFLOW, the object is released again.
+ */
+enum dmabench_uring_op {
+	DMABENCH_URING_MAP_SINGLE = 1,	/* as DMABENCH_IOC_MAP_SINGLE: dev, dir, size; map attrs 0 */
+	DMABENCH_URING_FREE = 2,	/* as DMABENCH_IOC_FREE: handle */
+	DMABENCH_URING_ALLOC = 3,	/* as DMABENCH_IOC_ALLOC with API_ATTRS: dev, attrs (arg1), size */
+};
+#define DMABENCH_URING_OP_MAX		3
+
+struct dmabench_uring_cmd {
+	__u32 arg0;			/* in: MAP_SINGLE, ALLOC: device id; FREE: handle */
+	__u32 arg1;			/* in: MAP_SINGLE: enum dmabench_dir; ALLOC: DMABENCH_ATTR_* within
+					 * DMABENCH_ALLOC_ATTRS_MASK; FREE: must be 0 */
+	__u64 size;			/* in: MAP_SINGLE, ALLOC: 1 .. DMABENCH_MAX_ALLOC_SIZE; FREE: must be 0 */
+};
+#define DMABENCH_URING_CMD_BYTES	16	/* inline in a normal 64-byte SQE */
+#define DMABENCH_URING_SQE128_TAIL	64	/* reserved, zero, in a 128-byte SQE */
+DMABENCH_ASSERT_SIZE(dmabench_uring_cmd, 16);
+
 #endif /* DMABENCH_ABI_H */

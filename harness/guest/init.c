@@ -23,7 +23,9 @@
  *   DMABENCH_BACKEND        backend name (recorded in env.json)
  *   DMABENCH_EXPECT_OPS     expected ops of the edu devices (passed to tests)
  *   DMABENCH_EXPECT_DOMAIN  expected domain type (passed to tests)
- *   DMABENCH_RESULTS        results channel path (default /dev/ttyS1)
+ *   DMABENCH_RESULTS        results channel path (default /dev/ttyS1; arm64:
+ *                           /dev/hvc0, a virtio console whose modules init loads
+ *                           from /lib/mods/<n>-<name>.ko in name order first)
  *   DMABENCH_HOST=1         host mode: no mounts, no module load, no power off;
  *                           programs are looked up next to this binary
  *                           (<dir>/bin/va, <dir>/tests/) unless DMABENCH_ROOT is set
@@ -34,6 +36,12 @@
  *   DMABENCH_JOB_TIMEOUT    va / lat timeout in seconds (default 1800)
  *   DMABENCH_LAT_ARGS       extra arguments for /bin/lat (space separated)
  *   DMABENCH_VA_ARGS        extra arguments for /bin/va (space separated)
+ *   DMABENCH_URING_ARGS     extra arguments for /bin/uring (space separated)
+ *   DMABENCH_DEV_KIND       device kind under test: edu (default) or platform (the
+ *                           module's own devices: env.json's mode describes them
+ *                           and va / lat get --dev (and --dev2) of the first two)
+ *   DMABENCH_EXPECT_COHERENT yes | no: expected dev_is_dma_coherent() of those
+ *                           devices (passed to tests, part of mode.matches_expect)
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -72,6 +80,7 @@ static int g_res_err;		/* first write error on it */
 static char g_root[1024];	/* "" in the guest */
 static char g_tmp[256];
 static char g_module_err[4096];	/* "" when the module is usable */
+static int g_test_devs[2] = { -1, -1 };	/* first two devices of DMABENCH_DEV_KIND */
 
 static void con(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void con(const char *fmt, ...)
@@ -241,6 +250,41 @@ static int load_module(const char *path, char *err, size_t elen)
 	close(fd);
 	if (!ret)
 		con("dmabench-init: loaded %s%s%s", path, params[0] ? " " : "", params);
+	return ret;
+}
+
+/*
+ * Kernel modules the guest needs before the results channel exists (arm64:
+ * virtio_pci + virtio_console for /dev/hvc0): <root>/lib/mods/<n>-<name>.ko, loaded in
+ * name order (the build numbers them in dependency order). 0 or -errno.
+ */
+static int load_extra_modules(char *err, size_t elen)
+{
+	char dir[1100], path[1400];
+	struct dirent **ents = NULL;
+	int n, i, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s/lib/mods", g_root);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+		int fd;
+
+		if (!ret && l > 3 && !strcmp(ents[i]->d_name + l - 3, ".ko")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)) {
+				ret = -errno;
+				snprintf(err, elen, "module %.300s: %s", ents[i]->d_name, strerror(errno));
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		free(ents[i]);
+	}
+	free(ents);
 	return ret;
 }
 
@@ -443,8 +487,10 @@ static int build_env_json(struct sbuf *out)
 	}
 	dmab_json_obj_end(&j);
 
-	uint32_t mode_ops = 0, mode_dom = 0, nedu = 0;
+	uint32_t mode_ops = 0, mode_dom = 0, mode_coh = 0, nedu = 0;
 	bool uniform = true;
+	const char *kind_env = env_or("DMABENCH_DEV_KIND", "edu");
+	uint32_t mode_kind = !strcmp(kind_env, "platform") ? DMABENCH_DEV_PLATFORM : DMABENCH_DEV_EDU;
 
 	dmab_json_key(&j, "devices");
 	dmab_json_arr_begin(&j);
@@ -473,13 +519,16 @@ static int build_env_json(struct sbuf *out)
 		json_hex(&j, "seg_boundary", di.seg_boundary);
 		dmab_json_kv_u64(&j, "live_objects", di.live_objects);
 		dmab_json_obj_end(&j);
-		if (di.kind == DMABENCH_DEV_EDU) {
-			if (nedu && (di.ops != mode_ops || di.domain_type != mode_dom))
+		if (di.kind == mode_kind) {
+			if (nedu && (di.ops != mode_ops || di.domain_type != mode_dom || !di.coherent != !mode_coh))
 				uniform = false;
 			if (!nedu) {
 				mode_ops = di.ops;
 				mode_dom = di.domain_type;
+				mode_coh = di.coherent;
 			}
+			if (nedu < 2)
+				g_test_devs[nedu] = (int)d;
 			nedu++;
 		}
 	}
@@ -487,22 +536,30 @@ static int build_env_json(struct sbuf *out)
 	if (fd >= 0)
 		close(fd);
 
-	/* effective mode: what the edu devices use */
+	/* effective mode: what the devices under test (edu unless DMABENCH_DEV_KIND) use */
 	dmab_json_key(&j, "mode");
 	dmab_json_obj_begin(&j);
-	dmab_json_kv_u64(&j, "edu_devices", nedu);
+	dmab_json_kv_str(&j, "dev_kind", mode_kind == DMABENCH_DEV_PLATFORM ? "platform" : "edu");
+	dmab_json_kv_u64(&j, "edu_devices", nedu);	/* devices of dev_kind */
+	dmab_json_key(&j, "coherent");
+	if (!nedu || !uniform)
+		dmab_json_null(&j);
+	else
+		dmab_json_bool(&j, mode_coh != 0);
 	dmab_json_kv_str(&j, "ops", !nedu ? NULL : uniform ? dmab_name_or(dmab_ops_names, mode_ops) : "mixed");
 	dmab_json_kv_str(&j, "domain",
 			 !nedu ? NULL : uniform ? dmab_name_or(dmab_domain_names, mode_dom) : "mixed");
 	dmab_json_kv_bool(&j, "uniform", uniform);
 	{
 		const char *eo = getenv("DMABENCH_EXPECT_OPS"), *ed = getenv("DMABENCH_EXPECT_DOMAIN");
+		const char *ec = getenv("DMABENCH_EXPECT_COHERENT");
+		bool coh_ok = !ec || !*ec || !strcmp(ec, mode_coh ? "yes" : "no");
 
 		dmab_json_key(&j, "matches_expect");
 		if (!nedu || !eo || !ed || !*eo || !*ed)
 			dmab_json_null(&j);
 		else
-			dmab_json_bool(&j, uniform && dmab_value_of(dmab_ops_names, eo) == (int)mode_ops &&
+			dmab_json_bool(&j, uniform && coh_ok && dmab_value_of(dmab_ops_names, eo) == (int)mode_ops &&
 					   dmab_value_of(dmab_domain_names, ed) == (int)mode_dom);
 	}
 	dmab_json_obj_end(&j);
@@ -733,7 +790,17 @@ int main(int argc, char **argv)
 		}
 		res_path = "/dev/ttyS1";
 	}
+	if (!g_host) {
+		ret = load_extra_modules(err, sizeof(err));
+		if (ret)
+			con("dmabench-init: error: %s", err);
+	}
 	g_res = open_results(res_path);
+	/* a just-loaded driver's tty: the node (ENOENT) and the port (ENODEV) come later */
+	for (int t = 0; !g_host && t < 5000 && (g_res == -ENOENT || g_res == -ENODEV); t += 20) {
+		usleep(20000);
+		g_res = open_results(res_path);
+	}
 	if (g_res < 0) {
 		con("dmabench-init: error: results channel %s: %s", res_path, strerror(-g_res));
 		g_res = -1;
@@ -759,14 +826,33 @@ int main(int argc, char **argv)
 	if (status)
 		return finish(status);
 
+	/* platform devices under test: va / lat run on them (appended: explicit args win last) */
+	if (!strcmp(env_or("DMABENCH_DEV_KIND", "edu"), "platform")) {
+		char a[512];
+
+		if (g_test_devs[0] < 0) {
+			con("dmabench-init: error: DMABENCH_DEV_KIND=platform but no platform device");
+			return finish(2);
+		}
+		snprintf(a, sizeof(a), "%s --dev %d", env_or("DMABENCH_VA_ARGS", ""), g_test_devs[0]);
+		setenv("DMABENCH_VA_ARGS", a, 1);
+		if (g_test_devs[1] >= 0)
+			snprintf(a, sizeof(a), "%s --dev %d --dev2 %d", env_or("DMABENCH_LAT_ARGS", ""),
+				 g_test_devs[0], g_test_devs[1]);
+		else
+			snprintf(a, sizeof(a), "%s --dev %d", env_or("DMABENCH_LAT_ARGS", ""), g_test_devs[0]);
+		setenv("DMABENCH_LAT_ARGS", a, 1);
+	}
+
 	/* job list */
 	jobs_env = env_or("DMABENCH_JOB", "");
 	snprintf(jobs_buf, sizeof(jobs_buf), "%s", jobs_env);
 	for (tok = strtok_r(jobs_buf, ", ", &save); tok && njobs < MAX_JOBS; tok = strtok_r(NULL, ", ", &save))
 		jobs[njobs++] = tok;
 	for (i = 0; i < njobs; i++) {
-		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test")) {
-			con("dmabench-init: error: unknown job '%s' (known: va, lat, test)", jobs[i]);
+		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test") &&
+		    strcmp(jobs[i], "uring")) {
+			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, test)", jobs[i]);
 			return finish(2);
 		}
 	}
@@ -776,6 +862,8 @@ int main(int argc, char **argv)
 			ret = job_prog("va", "DMABENCH_VA_ARGS");
 		else if (strcmp(jobs[i], "lat") == 0)
 			ret = job_prog("lat", "DMABENCH_LAT_ARGS");
+		else if (strcmp(jobs[i], "uring") == 0)
+			ret = job_prog("uring", "DMABENCH_URING_ARGS");
 		else
 			ret = job_test();
 		if (ret)

@@ -4,7 +4,12 @@
  * DMABENCH_EXPECT_OPS (direct|swiotlb|iommu) and DMABENCH_EXPECT_DOMAIN
  * (none|identity|DMA|DMA-FQ); the domain type also agrees with
  * /sys/kernel/iommu_groups/<group>/type.
+ * DMABENCH_DEV_KIND=platform checks the module's platform devices instead of
+ * the edu devices; DMABENCH_EXPECT_COHERENT=yes|no also checks
+ * dev_is_dma_coherent() of the devices checked.
  */
+#include <stdbool.h>
+
 #include "kmod/tests/tcommon.h"
 
 static int sysfs_group_type(int group, char *buf, size_t len)
@@ -29,13 +34,18 @@ int main(void)
 {
 	const char *eops = getenv("DMABENCH_EXPECT_OPS");
 	const char *edom = getenv("DMABENCH_EXPECT_DOMAIN");
+	const char *ecoh = getenv("DMABENCH_EXPECT_COHERENT");
+	const char *kind = getenv("DMABENCH_DEV_KIND");
+	bool plat = kind && !strcmp(kind, "platform");
 	uint32_t ids[DMABENCH_MAX_DEVICES];
 	struct dmabench_dev_info di;
 	int fd, n, i, bad = 0;
 	char type[64];
 
 	fd = t_open();
-	n = t_find_devs(fd, DMABENCH_DEV_EDU, ids, DMABENCH_MAX_DEVICES);
+	n = t_find_devs(fd, plat ? DMABENCH_DEV_PLATFORM : DMABENCH_DEV_EDU, ids, DMABENCH_MAX_DEVICES);
+	if (!n && plat)
+		t_fail("DMABENCH_DEV_KIND=platform but no platform device");
 	if (!n)
 		t_skip("no edu device (run QEMU with -device edu)");
 	if (!eops || !edom)
@@ -62,6 +72,10 @@ int main(void)
 			       di.iommu_group, type, t_domain_name(di.domain_type));
 			bad++;
 		}
+		if (ecoh && *ecoh && strcmp(di.coherent ? "yes" : "no", ecoh)) {
+			printf("mode: dev %u: coherent=%u, expected %s\n", ids[i], di.coherent, ecoh);
+			bad++;
+		}
 		if ((di.iommu_group < 0) != (di.domain_type == DMABENCH_DOMAIN_NONE)) {
 			printf("mode: dev %u: group %d but domain %s\n", ids[i], di.iommu_group,
 			       t_domain_name(di.domain_type));
@@ -70,7 +84,9 @@ int main(void)
 	}
 	close(fd);
 	if (bad)
-		t_fail("%d mismatches (expected ops=%s domain=%s)", bad, eops, edom);
-	printf("mode: %d edu devices ops=%s domain=%s: PASS\n", n, eops, edom);
+		t_fail("%d mismatches (expected ops=%s domain=%s coherent=%s)", bad, eops, edom,
+		       ecoh ? ecoh : "any");
+	printf("mode: %d %s devices ops=%s domain=%s coherent=%s: PASS\n", n, plat ? "platform" : "edu", eops,
+	       edom, ecoh ? ecoh : "any");
 	return T_PASS;
 }
