@@ -48,8 +48,11 @@ GUEST_TESTS := $(filter-out %/uring,$(GUEST_TESTS))
 GUEST_URING :=
 else
 GUEST_URING := $(B)/initramfs/bin/uring
+# job hyperfine (issue 6): bin/amt, the bin/hyperfine wrapper, and Debian's hyperfine (dynamic) with its libraries
+HYPERFINE_BIN := $(shell command -v hyperfine 2>/dev/null)
+GUEST_URING += $(B)/initramfs/bin/hyperfine $(if $(HYPERFINE_BIN),$(B)/hyperfine.stamp)
 endif
-UNIT_SRCS := $(wildcard lib/test_*.c harness/test_*.c bench/test_*.c)
+UNIT_SRCS := $(wildcard lib/test_*.c harness/test_*.c bench/test_*.c fuzz/test_*.c)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 .PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
@@ -112,12 +115,56 @@ $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
 
-guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
+guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
 # arm64: the kernel's virtio console modules, numbered in dependency order
 $(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)
 	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods
 	i=1; for m in $^; do cp $$m $(B)/initramfs/lib/mods/$$i-$$(basename $$m); i=$$((i + 1)); done
+	touch $@
+
+# ---- fuzzer (fuzz/README.md): decoder + executor, the replay driver, the seed corpus ----
+$(H)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+$(B)/fuzz/program.o: fuzz/program.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(B)/initramfs/bin/fuzz-replay: fuzz/replay.c $(B)/fuzz/program.o $(GUEST_LIB)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/program.o $(GUEST_LIB) -o $@ -lm
+$(B)/initramfs/tests/fuzz_seeds: kmod/tests/fuzz_seeds.c $(B)/fuzz/program.o $(GUEST_LIB) $(wildcard kmod/tests/*.h)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/program.o $(GUEST_LIB) -o $@ -lm
+# the seeds go to /fuzz/corpus in the guest (kmod/tests/fuzz_seeds replays them)
+$(B)/fuzz-corpus.stamp: fuzz/corpus $(wildcard fuzz/corpus/*) fuzz/dmabench.dict
+	rm -rf $(B)/initramfs/fuzz/corpus && mkdir -p $(B)/initramfs/fuzz
+	cp -r fuzz/corpus $(B)/initramfs/fuzz/corpus
+	cp fuzz/dmabench.dict $(B)/initramfs/fuzz/
+	touch $@
+# guest job "fuzz": a short libFuzzer campaign (x86_64; skips where fuzz-dmabench is missing)
+$(B)/initramfs/bin/fuzz: fuzz/campaign.c $(GUEST_LIB)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ -lm
+guest: $(B)/initramfs/bin/fuzz-replay $(B)/initramfs/bin/fuzz $(B)/fuzz-corpus.stamp
+.SECONDARY: $(H)/fuzz/program.o
+# libFuzzer target (x86_64 guests only): clang -fsanitize=fuzzer, linked dynamically (a fully
+# static libFuzzer binary crashes at start); the shared libraries it needs (ldd) go into the
+# initramfs under their own paths.
+ifneq ($(ARCH),arm64)
+FUZZ_CC ?= clang
+$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h lib/klog.c lib/klog.h kmod/dmabench_abi.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c lib/klog.c -static-libstdc++ -o $@
+	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
+guest: $(B)/initramfs/bin/fuzz-dmabench
+endif
+
+# hyperfine is dynamically linked: it and what ldd lists go to the same paths in the initramfs
+# (shared with fuzz-dmabench's libraries: copied over, never removed)
+$(B)/hyperfine.stamp: $(HYPERFINE_BIN)
+	mkdir -p $(B)/initramfs/usr/bin && cp $< $(B)/initramfs/usr/bin/hyperfine
+	for l in $$(ldd $< | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 	touch $@
 
 # ---- kernel module ----
@@ -143,6 +190,9 @@ $(H)/unit/test_%: harness/test_%.c $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
+$(H)/unit/test_%: fuzz/test_%.c $(H)/fuzz/program.o $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 

@@ -24,6 +24,13 @@
  * map_single/unmap_single, sync_for_cpu/sync_for_device): statistics from
  * lib/stats (nearest-rank percentiles) and the raw samples in ns. A point
  * that fails before any iteration gives rows with n 0 and its errno.
+ *
+ * --slow-slots P0,P1,... (A/B inside one boot): every point runs once per
+ * slot in each round, the slots' order rotating, with the module's runtime
+ * parameter /sys/module/dmabench/parameters/slow_pct set to the slot's
+ * percent (slow_op = alloc_free: alloc is stretched); slot 0 goes to OUT.json,
+ * slot k to OUT_s<k>.json. "0,0,10" gives an A/A pair and a 10 % slowdown
+ * whose boot-to-boot variance cancels. Both parameters are reset to 0 after.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,7 +67,53 @@ struct opts {
 	bool no_samples;
 	uint32_t repeat;
 	uint32_t ops_mask;	/* bit op: run it; 0 = default set */
+	uint32_t nslots;	/* --slow-slots: 1 = plain run */
+	uint32_t slot_pct[8];
 };
+
+#define SLOW_PARAM_DIR "/sys/module/dmabench/parameters"
+
+/* write a module parameter (0644 in dmabench.ko); 0 or -errno */
+static int set_param(const char *name, unsigned int v)
+{
+	char path[128];
+	FILE *f;
+	int r = 0;
+
+	snprintf(path, sizeof(path), SLOW_PARAM_DIR "/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%u\n", v) < 0)
+		r = -EIO;
+	if (fclose(f) && !r)
+		r = -errno;
+	return r;
+}
+
+/* "0,0,10" -> slot_pct[]; 0 or -EINVAL */
+static int parse_slots(const char *arg, struct opts *o)
+{
+	char *dup = strdup(arg), *tok, *save, *ep;
+	uint32_t n = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long v = strtoul(tok, &ep, 10);
+
+		if (*ep || !*tok || v > 1000 || n >= 8) {
+			free(dup);
+			return -EINVAL;
+		}
+		o->slot_pct[n++] = (uint32_t)v;
+	}
+	free(dup);
+	if (n < 2)
+		return -EINVAL;
+	o->nslots = n;
+	return 0;
+}
 
 /* "4096,64K,1M" -> sizes[]; 0 or -EINVAL */
 static int parse_sizes(const char *arg)
@@ -116,7 +169,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lat [--iters N] [--budget-ms MS] [--total-s S] [--dev N] [--dev2 N] [--sync] [--no-samples]\n"
 		"           [--sizes 4K,64K,...] [--ops alloc_free,sgtable,map_sg,map_single,sync_sg]\n"
-		"           [--repeat R] [OUT.json]\n"
+		"           [--repeat R] [--slow-slots P0,P1,...] [OUT.json]\n"
 		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
 		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
 		"(default: second edu device). Per point: at most --iters iterations\n"
@@ -125,6 +178,9 @@ static void usage(FILE *f)
 		"--sync adds sync_sg_for_cpu/for_device; --no-samples omits raw samples.\n"
 		"--repeat R: R interleaved rounds over all points, iters and budget split\n"
 		"between them, samples appended (default 1).\n"
+		"--slow-slots P0,P1,..: A/B in one boot: each point once per slot per round\n"
+		"(order rotating) with the module's slow_pct = Pk on alloc; slot k>0 goes\n"
+		"to OUT_s<k>.json (OUT.json required).\n"
 		"Writes JSON to OUT.json (default stdout).\n");
 }
 
@@ -202,11 +258,12 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 'S' },
 		{ "ops", required_argument, NULL, 'O' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "slow-slots", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1,
-			 .repeat = 1 };
+			 .repeat = 1, .nslots = 1 };
 	struct point pts[64];
 	size_t npts = 0, i, si;
 	struct dmab_json j, *jp = &j;
@@ -218,7 +275,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
 
-	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:L:", lo, NULL)) != -1) {
 		char *ep;
 		unsigned long long v;
 
@@ -280,6 +337,12 @@ int main(int argc, char **argv)
 			o.repeat = (uint32_t)v;
 			break;
 		}
+		case 'L':
+			if (parse_slots(optarg, &o)) {
+				fprintf(stderr, "lat: bad --slow-slots '%s' (2..8 percents 0..1000)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -288,7 +351,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind > 1) {
+	if (argc - optind > 1 || (o.nslots > 1 && argc - optind != 1)) {
 		usage(stderr);
 		return 2;
 	}
@@ -358,14 +421,23 @@ int main(int argc, char **argv)
 		int err;
 		uint32_t n;
 		uint32_t *a, *b;
-	} *res = calloc(npts, sizeof(*res));
+	} *res = calloc(npts * o.nslots, sizeof(*res));
 
 	if (!res) {
 		fprintf(stderr, "lat: out of memory\n");
 		return 1;
 	}
+	if (o.nslots > 1 && (ret = set_param("slow_op", DMABENCH_LAT_ALLOC_FREE))) {
+		fprintf(stderr, "lat: --slow-slots: " SLOW_PARAM_DIR "/slow_op: %s (dmabench.ko with writable "
+			"slow_op/slow_pct needed)\n", strerror(-ret));
+		return 1;
+	}
 	for (uint32_t rd = 0; rd < o.repeat; rd++)
-	for (i = 0; i < npts; i++) {
+	for (i = 0; i < npts; i++)
+	for (uint32_t kk = 0; kk < o.nslots; kk++) {
+		/* slots in rotating order, so that none is always first after another point */
+		uint32_t k = (kk + rd + (uint32_t)i) % o.nslots;
+		struct result *rp = &res[k * npts + i];
 		const struct point *p = &pts[i];
 		bool streaming = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_MAP_SINGLE ||
 				 p->op == DMABENCH_LAT_SYNC_SG;
@@ -375,12 +447,12 @@ int main(int argc, char **argv)
 		char an[64];
 		int err;
 		uint32_t n, per = (o.iters + o.repeat - 1) / o.repeat;
-		size_t done = (size_t)rd * npts + i;
+		size_t done = ((size_t)rd * npts + i) * o.nslots + kk;
 
-		if (res[i].err)
+		if (rp->err)
 			continue;	/* failed in an earlier round */
-		if (res[i].n + per > o.iters)
-			per = o.iters - res[i].n;
+		if (rp->n + per > o.iters)
+			per = o.iters - rp->n;
 		if (!per)
 			continue;
 		memset(&l, 0, sizeof(l));
@@ -396,7 +468,7 @@ int main(int argc, char **argv)
 		{
 			/* this point's share of what is left of the total, at least 200 ms */
 			double left = (double)o.total_s - (now_s() - t0);
-			double share = left / (double)((size_t)o.repeat * npts - done) * 1e9;
+			double share = left / (double)((size_t)o.repeat * npts * o.nslots - done) * 1e9;
 			double floor_ns = 200e6 / o.repeat;
 
 			if (share < floor_ns)
@@ -406,6 +478,10 @@ int main(int argc, char **argv)
 		}
 		l.samples_a = (uintptr_t)sa;
 		l.samples_b = (uintptr_t)sb;
+		if (o.nslots > 1 && (ret = set_param("slow_pct", o.slot_pct[k]))) {
+			fprintf(stderr, "lat: " SLOW_PARAM_DIR "/slow_pct: %s\n", strerror(-ret));
+			return 1;
+		}
 		ret = dmab_lat(fd, &l);
 		if (ret) {
 			err = -ret;
@@ -421,26 +497,51 @@ int main(int argc, char **argv)
 		}
 		nerr += err != 0;
 		if (err)
-			res[i].err = err;	/* no further rounds of this point */
+			rp->err = err;	/* no further rounds of this point */
 		if (n) {
-			uint32_t *na = realloc(res[i].a, (res[i].n + n) * sizeof(uint32_t));
-			uint32_t *nb = na ? realloc(res[i].b, (res[i].n + n) * sizeof(uint32_t)) : NULL;
+			uint32_t *na = realloc(rp->a, (rp->n + n) * sizeof(uint32_t));
+			uint32_t *nb = na ? realloc(rp->b, (rp->n + n) * sizeof(uint32_t)) : NULL;
 
 			if (na)
-				res[i].a = na;
+				rp->a = na;
 			if (!na || !nb) {
 				fprintf(stderr, "lat: out of memory\n");
 				return 1;
 			}
-			res[i].b = nb;
-			memcpy(res[i].a + res[i].n, sa, n * sizeof(uint32_t));
-			memcpy(res[i].b + res[i].n, sb, n * sizeof(uint32_t));
-			res[i].n += n;
+			rp->b = nb;
+			memcpy(rp->a + rp->n, sa, n * sizeof(uint32_t));
+			memcpy(rp->b + rp->n, sb, n * sizeof(uint32_t));
+			rp->n += n;
 		}
+		char slot[24] = "";
+
+		if (o.nslots > 1)
+			snprintf(slot, sizeof(slot), " slot %u (%u%%)", k, o.slot_pct[k]);
 		dmab_attrs_format(p->attrs, an, sizeof(an));
-		fprintf(stderr, "lat: %-10s %-4s %8llu KiB: n=%u%s%s (%.1f s)\n",
-			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), res[i].n,
+		fprintf(stderr, "lat: %-10s %-4s %8llu KiB%s: n=%u%s%s (%.1f s)\n",
+			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), slot, rp->n,
 			err ? " error: " : "", err ? strerror(err) : "", now_s() - pt0);
+	}
+	if (o.nslots > 1 && (set_param("slow_pct", 0) || set_param("slow_op", 0)))
+		fprintf(stderr, "lat: warning: could not reset slow_pct/slow_op\n");
+
+	c = 0;
+	for (uint32_t k = 0; k < o.nslots && !c; k++) {
+	struct result *rs = &res[k * npts];
+
+	if (k > 0) {
+		char path[4096];
+		size_t l = strlen(argv[optind]);
+
+		if (l > 5 && !strcmp(argv[optind] + l - 5, ".json"))
+			l -= 5;
+		snprintf(path, sizeof(path), "%.*s_s%u.json", (int)l, argv[optind], k);
+		out = fopen(path, "w");
+		if (!out) {
+			fprintf(stderr, "lat: %s: %s\n", path, strerror(errno));
+			c = -errno;
+			break;
+		}
 	}
 
 	dmab_json_init(jp, out, 2);
@@ -452,6 +553,10 @@ int main(int argc, char **argv)
 	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
 	dmab_json_kv_u64(jp, "total_s", o.total_s);
 	dmab_json_kv_u64(jp, "rounds", o.repeat);
+	if (o.nslots > 1) {
+		dmab_json_kv_u64(jp, "slot", k);
+		dmab_json_kv_u64(jp, "slow_pct", o.slot_pct[k]);
+	}
 	dmab_json_kv_u64(jp, "timer_min_ns", timer_min);
 	dmab_json_kv_double(jp, "timer_mean_ns", timer_mean);
 	dmab_json_kv_double(jp, "wall_s", now_s() - t0);
@@ -467,18 +572,24 @@ int main(int argc, char **argv)
 		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
 
 		emit_half(jp, dmab_name_or(dmab_lat_half_a_names, p->op), p, dev1name,
-			  uses_dev2 ? dev2name : NULL, res[i].n, res[i].err, res[i].a, !o.no_samples);
+			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].a, !o.no_samples);
 		emit_half(jp, dmab_name_or(dmab_lat_half_b_names, p->op), p, dev1name,
-			  uses_dev2 ? dev2name : NULL, res[i].n, res[i].err, res[i].b, !o.no_samples);
-		free(res[i].a);
-		free(res[i].b);
+			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].b, !o.no_samples);
+		free(rs[i].a);
+		free(rs[i].b);
+		rs[i].a = rs[i].b = NULL;
 	}
-	free(res);
 	dmab_json_arr_end(jp);
 	dmab_json_obj_end(jp);
 	c = dmab_json_finish(jp);
 	if (out != stdout && fclose(out) != 0 && !c)
 		c = -errno;
+	}
+	for (i = 0; i < npts * o.nslots; i++) {
+		free(res[i].a);
+		free(res[i].b);
+	}
+	free(res);
 	free(sa);
 	free(sb);
 	if (c)

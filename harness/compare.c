@@ -159,8 +159,24 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 	}
 	*out = cJSON_Parse(buf);
 	free(buf);
+	if (*out && !get(*out, "backends") && cJSON_IsArray(get(*out, "rows")) && get(*out, "timer_min_ns")) {
+		/* a bare lat.json (e.g. lat --slow-slots lat_s1.json): one backend named after its folder */
+		char dir[4200], *slash;
+		cJSON *run = cJSON_CreateObject(), *bs = cJSON_AddArrayToObject(run, "backends");
+		cJSON *b = cJSON_CreateObject(), *files = cJSON_AddObjectToObject(b, "files");
+
+		snprintf(dir, sizeof(dir), "%s", p);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		slash = slash ? strrchr(dir, '/') : NULL;
+		cJSON_AddStringToObject(b, "name", strchr(p, '/') ? (slash ? slash + 1 : dir) : "lat");
+		cJSON_AddItemToObject(files, "lat.json", *out);
+		cJSON_AddItemToArray(bs, b);
+		*out = run;
+	}
 	if (!*out || !cJSON_IsArray(get(*out, "backends"))) {
-		snprintf(err, errlen, "%s: not a dmabench run.json or baseline", p);
+		snprintf(err, errlen, "%s: not a dmabench run.json, baseline or lat.json", p);
 		cJSON_Delete(*out);
 		*out = NULL;
 		return -EBADMSG;

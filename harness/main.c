@@ -18,6 +18,7 @@
 #include "harness/exitcodes.h"
 #include "harness/hostmode.h"
 #include "harness/opts.h"
+#include "harness/plot.h"
 #include "harness/qemu.h"
 #include "harness/results.h"
 #include "harness/util.h"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 "                                   exit 8 when a metric regressed beyond the threshold (default 5%%)\n"
 "       dmabench baseline [--max-samples N] RUN OUT.json\n"
 "                                   compact copy of a run for results/baselines/ (default 400 samples/row)\n"
+"       dmabench plot RUN_DIR       gnuplot PNGs (latency CDFs, kernel VA against size) into RUN_DIR/plots/,\n"
+"                                   linked from summary.md (scripts: results/*.gp; dmabench run does it too)\n"
 "       dmabench help | --help      this text\n"
 "\n"
 "run options:\n"
@@ -56,7 +59,7 @@ static void usage(FILE *f)
 "  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
 "                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
 "  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
-"  --job LIST            guest jobs, comma list of test, va, lat, uring (default va,lat)\n"
+"  --job LIST            guest jobs, comma list of test, va, lat, uring, fuzz, hyperfine (default va,lat)\n"
 "  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
 "  --jobs N, -j N        VMs run at once (default 1)\n"
 "  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
@@ -364,6 +367,17 @@ static int cmd_run(struct dmab_opts *o)
 
 	if (write_results(rundir, vms, n, &ri))
 		fprintf(stderr, "dmabench: warning: could not write all result files in %s\n", rundir);
+	if (dmab_job_has(o->job, "va") || dmab_job_has(o->job, "lat")) {
+		/* PNGs and their links in summary.md; no gnuplot = a note in summary.md */
+		char gp[4200], note[4600];
+		size_t npng;
+
+		snprintf(gp, sizeof(gp), "%.4000s/results", o->repo);
+		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
+			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
+		else if (!o->quiet)
+			fprintf(stderr, "dmabench: plots: %s\n", note);
+	}
 	if (dmab_update_latest(o->out, ri.run_id))
 		fprintf(stderr, "dmabench: warning: cannot update %s/latest\n", o->out);
 
@@ -498,6 +512,28 @@ static int cmd_baseline(int argc, char **argv)
 	return DMAB_EXIT_OK;
 }
 
+/* dmabench plot RUN: data files, PNGs (gnuplot), summary.md links */
+static int cmd_plot(int argc, char **argv)
+{
+	char repo[4096], gp[4200], note[4600];
+	size_t npng;
+	int r;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "dmabench: plot: usage: dmabench plot RUN_DIR\n");
+		return DMAB_EXIT_USAGE;
+	}
+	dmab_repo_root(repo, sizeof(repo));
+	snprintf(gp, sizeof(gp), "%.4000s/results", repo);
+	r = dmab_plot_run_dir(argv[1], gp, &npng, note, sizeof(note));
+	if (r) {
+		fprintf(stderr, "dmabench: plot: %s: %s%s%s\n", argv[1], strerror(-r), note[0] ? ": " : "", note);
+		return r == -ENOENT || r == -EINVAL ? DMAB_EXIT_USAGE : DMAB_EXIT_RESULTS;
+	}
+	printf("%s\n", note);
+	return DMAB_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct dmab_opts o;
@@ -509,6 +545,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "baseline"))
 		return cmd_baseline(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return cmd_plot(argc - 1, argv + 1);
 	dmab_opts_init(&o);
 	if (dmab_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);

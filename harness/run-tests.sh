@@ -36,6 +36,15 @@ while read -r status name rest; do
 	esac
 done < <(./harness/test_vm_failures.sh 2>&1)
 
+echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/test_ab_vm.sh)"
+while read -r status name rest; do
+	case "$status $name" in
+	"ok "*) pass=$((pass + 1)); echo "ok   $name" ;;
+	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
+	*) fail=$((fail + 1)); echo "FAIL ab-vm: unexpected output: $status $name $rest" ;;
+	esac
+done < <(./harness/test_ab_vm.sh 2>&1)
+
 echo "== integration tests in VMs (backends: $backends, arches: $arches)"
 rm -rf "$out"
 vmlog=$(mktemp)

@@ -386,6 +386,42 @@ static void uring_table(const cJSON *bs, FILE *f)
 	}
 }
 
+/* hyperfine.json (job hyperfine): whole programs, wall time per run */
+static void hyperfine_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *r;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = get(backend_file(b, "hyperfine.json"), "results");
+
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "\n## hyperfine: whole programs (alloc + mmap + touch + free, 16 buffers per run)\n\n"
+				   "Wall time per process run in the guest, `hyperfine --shell=none` (JSON export: "
+				   "`<backend>/hyperfine.json`).\n\n"
+				   "| backend | command | runs | mean ms | ± sd ms | min ms | max ms |\n"
+				   "|---|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		cJSON_ArrayForEach(r, rows) {
+			double mean = 0, sd = 0, mn = 0, mx = 0;
+			const char *cmd = s_or(r, "command", "-"), *sl = strstr(cmd, "bin/");
+
+			num(r, "mean", &mean);
+			num(r, "stddev", &sd);
+			num(r, "min", &mn);
+			num(r, "max", &mx);
+			fputs("| ", f);
+			md_escape(f, s_or(b, "name", "-"));
+			fputs(" | `", f);
+			md_escape(f, sl ? sl + 4 : cmd);
+			fprintf(f, "` | %d | %.2f | %.2f | %.2f | %.2f |\n", cJSON_GetArraySize(get(r, "times")), mean * 1e3,
+				sd * 1e3, mn * 1e3, mx * 1e3);
+		}
+	}
+}
+
 int dmab_summary_write(const cJSON *run, FILE *f)
 {
 	const cJSON *env = get(run, "env"), *bs = get(run, "backends"), *b;
@@ -435,6 +471,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		va_table(bs, f);
 		lat_table(bs, f);
 		uring_table(bs, f);
+		hyperfine_table(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
 }

@@ -10,8 +10,11 @@
  * What this cannot show: boot-to-boot and host-contention noise (see
  * harness/test_compare_vm.sh and README "Comparing runs").
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness/compare.h"
 #include "lib/test_util.h"
@@ -168,6 +171,49 @@ int main(void)
 		dmab_cmp_free(&c);
 		cJSON_Delete(a);
 		cJSON_Delete(b);
+	}
+	/* a bare lat.json (lat --slow-slots slot files) loads as a one-backend run named after its folder */
+	{
+		char dir[] = "/tmp/dmabench-test-cmp-XXXXXX", sub[64], f0[96], f1[96], f2[96], err[256];
+		cJSON *a = NULL, *b = NULL;
+		const char *lat = "{\"schema\":1,\"timer_min_ns\":10,\"rows\":[{\"op\":\"alloc\",\"api\":\"attrs\","
+				  "\"attrs\":\"none\",\"size\":4096,\"errno\":0,\"samples\":[100,101,102,103,104,105,"
+				  "106,107,108,109,110,111,112,113,114,115,116,117,118,119]}]}";
+		FILE *f;
+
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(sub, sizeof(sub), "%s/direct", dir);
+		CHECK_EQ(mkdir(sub, 0755), 0);
+		snprintf(f0, sizeof(f0), "%s/lat.json", sub);
+		snprintf(f1, sizeof(f1), "%s/lat_s1.json", sub);
+		snprintf(f2, sizeof(f2), "%s/junk.json", sub);
+		for (int k = 0; k < 3; k++) {
+			f = fopen(k == 0 ? f0 : k == 1 ? f1 : f2, "w");
+			CHECK(f != NULL);
+			if (f) {
+				fputs(k < 2 ? lat : "{\"rows\":[]}", f);
+				fclose(f);
+			}
+		}
+		CHECK_EQ(dmab_cmp_load(f0, &a, err, sizeof(err)), 0);
+		CHECK_EQ(dmab_cmp_load(f1, &b, err, sizeof(err)), 0);
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nrows, 1);
+		CHECK_EQ_U(c.ntested, 1);
+		CHECK_EQ_U(c.nregressed, 0);
+		if (c.nrows)
+			CHECK_EQ(c.rows[0].verdict, DMAB_V_SAME);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "backends"), 0),
+								   "name")), "direct");
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+		CHECK_EQ(dmab_cmp_load(f2, &a, err, sizeof(err)), -EBADMSG);	/* no timer_min_ns: not a lat.json */
+		unlink(f0);
+		unlink(f1);
+		unlink(f2);
+		rmdir(sub);
+		rmdir(dir);
 	}
 	return t_done("test_compare");
 }

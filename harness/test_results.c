@@ -151,6 +151,15 @@ int main(void)
 	CHECK_EQ(access(path, F_OK), -1);
 	CHECK_EQ(dmab_update_latest("/nonexistent/dir", "x") < 0, 1);
 
+	/* hyperfine.json: one row per command, seconds shown as ms */
+	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"hyperfine.json\":{\"results\":["
+			 "{\"command\":\"/bin/amt --count 16 --size 4K --nkm\",\"mean\":0.0065,\"stddev\":0.0012,"
+			 "\"min\":0.0045,\"max\":0.0116,\"times\":[0.006,0.007]},{}]}}}]}");
+	CHECK_CONTAINS(txt, "## hyperfine");
+	CHECK_CONTAINS(txt, "| direct | `amt --count 16 --size 4K --nkm` | 2 | 6.50 | 1.20 | 4.50 | 11.60 |");
+	CHECK_CONTAINS(txt, "| direct | `-` | 0 | 0.00 |");
+	free(txt);
+
 	/* environment: sha of this repository, host kernel */
 	struct dmab_run_info r2 = { 0 };
 	char repo[4096];

@@ -67,14 +67,25 @@ MODULE_PARM_DESC(nplatform, "platform devices to create (0.." __stringify(DMABEN
  * stretched by slow_pct percent of its own duration by busy-waiting inside
  * the timed region, so its whole distribution (and median) moves by that
  * fraction. Values out of range (op > DMABENCH_LAT_OP_MAX, pct > 1000) are
- * treated as off.
+ * treated as off. Both are writable at runtime (root,
+ * /sys/module/dmabench/parameters/) so that `lat --slow-slots` can
+ * interleave slowed and plain rounds inside one boot.
  */
 static unsigned int slow_op;
-module_param(slow_op, uint, 0444);
+module_param(slow_op, uint, 0644);
 MODULE_PARM_DESC(slow_op, "lat op whose first half is slowed down (1..5, 0 = off)");
 static unsigned int slow_pct;
-module_param(slow_pct, uint, 0444);
+module_param(slow_pct, uint, 0644);
 MODULE_PARM_DESC(slow_pct, "slowdown of slow_op in percent of its own duration (0..1000, 0 = off)");
+
+/*
+ * Crash drill for the fuzzer (fuzz/README.md): while crash_drill_size is
+ * nonzero, a DMABENCH_IOC_ALLOC of exactly that many bytes triggers a
+ * WARN_ONCE (the allocation then proceeds as usual). Off (0) by default.
+ */
+static unsigned long long crash_drill_size;
+module_param(crash_drill_size, ullong, 0644);
+MODULE_PARM_DESC(crash_drill_size, "fuzzer crash drill: ALLOC of exactly this size WARNs once (0 = off)");
 
 /* ------------------------------------------------------------------ */
 /* device table                                                        */
@@ -807,6 +818,8 @@ static long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
 
 	if (copy_from_user(&in, uarg, sizeof(in)))
 		return -EFAULT;
+	WARN_ONCE(crash_drill_size && in.size == crash_drill_size,
+		  "dmabench: crash drill: ALLOC of the magic size %llu\n", in.size);
 	ret = dmab_alloc_core(f, &in, &obj);
 	if (ret)
 		return ret;
@@ -1186,11 +1199,12 @@ static int dmab_lat_side_out(struct dmab_lat_side *s, u64 samples, u64 hist, u32
 
 static u64 dmab_slow(u32 op, u64 t0, u64 t1)
 {
+	unsigned int pct = READ_ONCE(slow_pct);
 	u64 until;
 
-	if (likely(!slow_pct || slow_pct > 1000 || op != slow_op || t1 < t0))
+	if (likely(!pct || pct > 1000 || op != READ_ONCE(slow_op) || t1 < t0))
 		return t1;
-	until = t0 + div_u64((t1 - t0) * (100 + slow_pct), 100);
+	until = t0 + div_u64((t1 - t0) * (100 + pct), 100);
 	while ((t1 = ktime_get_ns()) < until)
 		cpu_relax();
 	return t1;

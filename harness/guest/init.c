@@ -19,7 +19,7 @@
  *   dmabench-init: done status=<N>
  *
  * Environment (kernel cmdline words with '=' and no dot reach init as env):
- *   DMABENCH_JOB            comma list: va, lat, test (empty: env.json only)
+ *   DMABENCH_JOB            comma list: va, lat, uring, fuzz, test (empty: env.json only)
  *   DMABENCH_BACKEND        backend name (recorded in env.json)
  *   DMABENCH_EXPECT_OPS     expected ops of the edu devices (passed to tests)
  *   DMABENCH_EXPECT_DOMAIN  expected domain type (passed to tests)
@@ -640,6 +640,18 @@ static int job_prog(const char *name, const char *extra_env)
 	if (send_path(outname, out))
 		con("dmabench-init: error: job %s produced no %s", name, outname);
 	unlink(out);
+	/* lat --slow-slots: slot k > 0 in <name>_s<k>.json */
+	for (int k = 1; k < 8; k++) {
+		char sp[600], sn[80];
+
+		snprintf(sp, sizeof(sp), "%s/%s_s%d.json", g_tmp, name, k);
+		snprintf(sn, sizeof(sn), "%s_s%d.json", name, k);
+		if (access(sp, R_OK))
+			continue;
+		if (send_path(sn, sp))
+			con("dmabench-init: error: job %s: cannot send %s", name, sn);
+		unlink(sp);
+	}
 	sb_free(&r.out);
 	return ok ? 0 : 1;
 }
@@ -851,8 +863,9 @@ int main(int argc, char **argv)
 		jobs[njobs++] = tok;
 	for (i = 0; i < njobs; i++) {
 		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test") &&
-		    strcmp(jobs[i], "uring")) {
-			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, test)", jobs[i]);
+		    strcmp(jobs[i], "uring") && strcmp(jobs[i], "fuzz") && strcmp(jobs[i], "hyperfine")) {
+			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, test)",
+			    jobs[i]);
 			return finish(2);
 		}
 	}
@@ -864,6 +877,10 @@ int main(int argc, char **argv)
 			ret = job_prog("lat", "DMABENCH_LAT_ARGS");
 		else if (strcmp(jobs[i], "uring") == 0)
 			ret = job_prog("uring", "DMABENCH_URING_ARGS");
+		else if (strcmp(jobs[i], "fuzz") == 0)	/* fuzz/campaign.c: fuzz.json */
+			ret = job_prog("fuzz", "DMABENCH_FUZZ_ARGS");
+		else if (strcmp(jobs[i], "hyperfine") == 0)	/* bench/hyperfine.c: hyperfine.json */
+			ret = job_prog("hyperfine", "DMABENCH_HYPERFINE_ARGS");
 		else
 			ret = job_test();
 		if (ret)

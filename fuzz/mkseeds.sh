@@ -1,0 +1,38 @@
+#!/bin/bash
+# Regenerate the seed corpus fuzz/corpus/ from the hex programs below
+# (format: fuzz/program.h; one operation per group, opcode byte first).
+#   00 ALLOC   slot dev api size-class size-lo size-hi attrs attr-param dir
+#   01 FREE    slot mode          02 SGTABLE src dst segs
+#   03 MAP_SG  src dst dev dir attrs segs
+#   04 SYNC    slot sync dir      05 MMAP    slot len touch keep
+#   06 MAP_SINGLE dst dev dir size-class size-lo size-hi attrs
+#   07 REOPEN                     08 RAW     ioctl + 96 struct bytes
+# api byte 00 attrs, 01 pages, 02 noncontig, 03 noncontig+vmap; size classes:
+# 00 zero 01 small 02 pages 03 unaligned 04 medium 05 16M 06 max 07 above max 08 huge 09 2^n
+set -eu
+cd "$(dirname "$0")"
+rm -rf corpus && mkdir corpus
+seed() { local name=$1; shift; echo "$*" | xxd -r -p > "corpus/$name"; }
+Z96=$(printf '00%.0s' $(seq 96))
+
+seed 01-alloc-free       00 00 00 00 02 03 00 00 00 00   01 00 00
+seed 02-alloc-nkm        00 00 00 00 02 07 00 44 00 00   02 00 01 03   01 01 00   01 00 00
+seed 03-pages-sg-sync    00 00 00 01 02 03 00 00 00 00   02 00 01 03   03 01 02 01 00 00 03   04 02 00 00   04 02 01 00   01 02 00   01 01 00   04 00 00 00   01 00 00
+seed 04-noncontig-sg     00 00 00 02 04 ff 00 41 00 00   02 00 01 03   03 01 02 01 00 00 03   04 02 01 00   01 02 00   01 01 00   01 00 00
+seed 05-vmap-sg          00 00 00 03 03 05 30 00 00 01   02 00 01 03   03 01 02 01 01 00 03   01 02 00   01 01 00   01 00 00
+seed 06-sg-cross-1m      00 00 00 00 04 ff 00 00 00 00   02 00 01 03   03 01 02 01 00 00 03   04 02 00 00   01 02 00   01 01 00   01 00 00
+seed 07-mmap-touch       00 00 00 00 02 03 00 00 00 00   05 00 00 03 00   00 01 00 01 02 01 00 00 00 00   05 01 00 02 00   00 02 00 02 03 07 00 00 00 00   05 02 00 01 00
+seed 08-mmap-busy        00 00 00 00 02 01 00 00 00 00   05 00 00 02 01   01 00 00   05 00 fd 00 00   05 00 fc 00 00
+seed 09-map-single       06 00 00 00 02 00 00 00   04 00 00 00   04 00 01 00   01 00 00   06 01 01 01 01 ff 00 00   06 02 00 02 03 40 00 00
+seed 10-bad-args         00 00 00 00 00 00 00 00 00 00   00 01 00 00 07 00 00 00 00 00   00 01 00 00 08 01 00 00 00 00   00 01 00 f0 02 00 00 00 00 00   00 01 00 00 02 00 00 c0 09 00   00 01 ff 00 02 00 00 00 00 00   00 01 00 01 02 00 00 00 00 c4   00 00 00 00 02 00 00 00 00 00   01 00 fc   01 00 fb
+seed 11-reopen-stale     00 00 00 00 02 00 00 00 00 00   02 00 01 03   07   01 00 00   01 01 00   00 00 00 00 01 10 00 00 00 00   01 00 00
+seed 12-raw-info-stats   08 00 $Z96   08 08 $Z96   08 09 $Z96   00 00 00 00 02 00 00 00 00 00
+seed 13-release-on-close 00 00 00 00 02 0f 00 00 00 00   02 00 01 03   03 01 02 01 00 00 03   06 03 00 00 02 01 00 00   00 04 00 01 02 02 00 00 00 00   05 04 00 02 01
+seed 14-unaligned-nc     00 00 00 02 03 64 21 00 00 00   02 00 01 03   03 01 02 00 02 40 03   01 02 00   01 01 00   01 00 00
+seed 15-segs-edges       00 00 00 02 04 3f 00 00 00 00   02 00 01 00   02 00 02 01   02 00 03 06   02 00 04 07   02 00 05 87   03 01 06 01 00 00 01   03 02 07 01 00 00 06   03 03 08 01 00 00 87
+seed 16-map-attrs        00 00 00 00 02 03 00 00 00 00   02 00 01 03   03 01 02 01 00 4f 03   01 02 00   03 01 02 01 00 c5 03   03 01 02 01 00 a0 03   06 03 00 00 02 00 00 c5   06 04 00 00 02 00 00 41
+seed 17-pow2-sizes       00 00 00 00 09 0c 00 00 00 00   00 01 00 01 09 10 00 00 00 00   00 02 00 02 09 14 00 01 00 00   00 03 00 00 09 00 00 00 00 00   02 03 04 03   01 00 00   01 01 00   01 02 00
+seed 18-sync-dirs        00 00 00 01 02 01 00 00 00 00   04 00 00 00   04 00 01 00   04 00 00 c4   04 00 f0 00   04 00 01 c0   00 01 00 00 02 00 00 00 00 00   04 01 00 00   01 00 00
+seed 19-raw-garbage      08 02 $(printf 'ff%.0s' $(seq 96))   08 05 $(printf '01%.0s' $(seq 96))   08 0a $Z96   08 0b $Z96   00 00 00 00 02 00 00 00 00 00
+seed 20-multi-dev        00 00 00 00 02 00 00 00 00 00   00 01 01 00 02 00 00 00 00 00   00 02 02 00 02 00 00 00 00 00   02 00 03 03   03 03 04 02 00 00 03   02 01 05 03   03 05 06 00 00 00 03   02 02 07 03   03 07 00 03 00 00 03
+ls corpus | wc -l

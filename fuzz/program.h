@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * program.h - the fuzzer's input format: bytes -> a program of DMA-mapping
+ * operations over a few handle slots, and its executor against the ctl file.
+ *
+ * Decoding never fails: every byte string (the empty one included) decodes
+ * to a program of 0 .. FUZZ_MAX_OPS operations. The input is read as a
+ * stream; each operation is one opcode byte (taken modulo FUZZ_OP_COUNT)
+ * followed by a fixed number of argument bytes for that opcode (see
+ * fuzz_op_arg_bytes()); a truncated tail reads as zero bytes. So the same
+ * bytes always give the same program, a byte changed changes one operation,
+ * and fuzz_encode() gives back bytes that decode to the same program.
+ *
+ * Arguments are raw selectors, resolved at run time against the devices the
+ * module reports (device selectors below 0xf0 pick a present device modulo
+ * their number; 0xf0.. pick an invalid id), so the same input means the
+ * same program on every backend.
+ *
+ * Oracles, checked by fuzz_exec() (a violation is a finding):
+ *  - every ioctl error is one of the documented kinds (fuzz_errno_ok());
+ *  - map_sg results: nents_mapped <= nents_in, sum of the returned DMA
+ *    lengths == dma_len == the table's length, each segment inside the
+ *    mapping device's DMA mask;
+ *  - after the program (mappings unmapped, file closed) the module's live
+ *    counters (DMABENCH_IOC_STATS) are back at their values before it;
+ *  - no kernel log line since the program started matches lib/klog.c.
+ */
+#ifndef DMAB_FUZZ_PROGRAM_H
+#define DMAB_FUZZ_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmod/dmabench_abi.h"
+
+#define FUZZ_MAX_OPS		64	/* operations per program */
+#define FUZZ_SLOTS		8	/* handle slots */
+#define FUZZ_RAW_BYTES		96	/* raw struct bytes carried by FUZZ_OP_RAW */
+#define FUZZ_MAX_MMAPS		16	/* live mmaps per program */
+#define FUZZ_SEGS_CAP		4096	/* segments the executor can receive */
+#define FUZZ_MSG_LEN		512
+
+enum fuzz_opcode {
+	FUZZ_OP_ALLOC = 0,	/* slot, dev, api, size class, size param(2), attrs, attr param, dir */
+	FUZZ_OP_FREE,		/* slot (handle: alloc, sg table, mapping) */
+	FUZZ_OP_SGTABLE,	/* src slot, dst slot, segs selector */
+	FUZZ_OP_MAP_SG,		/* src slot, dst slot, dev, dir, attrs, segs selector */
+	FUZZ_OP_SYNC,		/* slot, sync selector, dir selector */
+	FUZZ_OP_MMAP,		/* slot, length selector, touch selector, keep */
+	FUZZ_OP_MAP_SINGLE,	/* dst slot, dev, dir, size class, size param(2), attrs */
+	FUZZ_OP_REOPEN,		/* close the ctl file (slots go stale), open it again */
+	FUZZ_OP_RAW,		/* ioctl selector, FUZZ_RAW_BYTES of struct contents */
+	FUZZ_OP_COUNT,
+};
+
+/* Size classes (FUZZ_OP_ALLOC, FUZZ_OP_MAP_SINGLE): size byte % FUZZ_SIZE_COUNT */
+enum fuzz_size_class {
+	FUZZ_SIZE_ZERO = 0,	/* 0: -EINVAL */
+	FUZZ_SIZE_SMALL,	/* 1 .. 4096 */
+	FUZZ_SIZE_PAGES,	/* 1 .. 64 pages */
+	FUZZ_SIZE_UNALIGNED,	/* pages + 1 .. 4095 bytes */
+	FUZZ_SIZE_MEDIUM,	/* up to 4 MiB, page multiple */
+	FUZZ_SIZE_LARGE,	/* 16 MiB */
+	FUZZ_SIZE_AT_MAX,	/* DMABENCH_MAX_ALLOC_SIZE */
+	FUZZ_SIZE_ABOVE_MAX,	/* DMABENCH_MAX_ALLOC_SIZE + 1 .. + 65536: -E2BIG */
+	FUZZ_SIZE_HUGE,		/* 2^32 .. 2^63, or ~0: -E2BIG */
+	FUZZ_SIZE_POW2,		/* 2^(param % 24), exactly at an order boundary */
+	FUZZ_SIZE_COUNT,
+};
+
+struct fuzz_op {
+	uint8_t code;			/* enum fuzz_opcode */
+	uint8_t a[10];			/* argument bytes (meaning per opcode) */
+	uint8_t raw[FUZZ_RAW_BYTES];	/* FUZZ_OP_RAW only */
+};
+
+struct fuzz_program {
+	unsigned int nops;
+	struct fuzz_op ops[FUZZ_MAX_OPS];
+};
+
+/* Argument bytes that follow the opcode byte in the input (raw included). */
+size_t fuzz_op_arg_bytes(unsigned int code);
+
+/* Never fails: every input, any length, decodes to a program. Returns bytes consumed. */
+size_t fuzz_decode(const uint8_t *data, size_t len, struct fuzz_program *p);
+
+/*
+ * Bytes that decode to @p (into buf, at most cap). Returns the length, or
+ * -ENOSPC when cap is too small, -EINVAL for an opcode >= FUZZ_OP_COUNT.
+ */
+long fuzz_encode(const struct fuzz_program *p, uint8_t *buf, size_t cap);
+
+/* Resolve a size selector (class byte, 16-bit param) to bytes. */
+uint64_t fuzz_size(uint8_t cls, uint16_t param);
+
+/*
+ * One line describing op (opcode and argument bytes in hex) into buf.
+ * Returns buf.
+ */
+char *fuzz_format_op(const struct fuzz_op *op, char *buf, size_t cap);
+
+/* Read at most cap bytes of a file into buf; *len = bytes read. 0 or -errno. */
+int fuzz_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
+
+/* Name of an opcode ("alloc", ...), "?" when out of range. */
+const char *fuzz_op_name(unsigned int code);
+
+/* 1 when -err (a positive errno) is one the module documents for ioctls. */
+int fuzz_errno_ok(int err);
+/* Same for mmap(): the module's EBADF/EINVAL plus what dma_mmap_*() and mm may return. */
+int fuzz_mmap_errno_ok(int err);
+
+enum fuzz_finding {
+	FUZZ_CLEAN = 0,
+	FUZZ_BAD_ERRNO,		/* an undocumented error */
+	FUZZ_SG_INVARIANT,	/* map_sg result breaks an invariant */
+	FUZZ_LEAK,		/* live counters not back to baseline */
+	FUZZ_KLOG,		/* kernel log matched a bad pattern */
+	FUZZ_EXEC_ERROR,	/* the executor itself failed mid-program (e.g. reopen) */
+};
+
+struct fuzz_result {
+	unsigned int ops_run;		/* operations issued to the kernel */
+	unsigned int ops_ok;		/* ... that succeeded */
+	unsigned int ops_err;		/* ... that failed with a documented error */
+	enum fuzz_finding finding;
+	char msg[FUZZ_MSG_LEN];		/* finding: what, which op */
+};
+
+/*
+ * Executor context: the observer file (baseline stats), the kernel log
+ * reader and the devices present. One per process.
+ */
+struct fuzz_ctx {
+	char ctl_path[256];
+	int obs_fd;			/* observer ctl file, open for the ctx's lifetime */
+	int kmsg_fd;			/* /dev/kmsg, -1: no kernel-log oracle */
+	uint32_t ndevs;			/* from DMABENCH_IOC_INFO */
+	uint32_t npresent;
+	uint32_t present[DMABENCH_MAX_DEVICES];
+	uint64_t dma_mask[DMABENCH_MAX_DEVICES];	/* by device id */
+	uint64_t coherent_mask[DMABENCH_MAX_DEVICES];
+	int check_klog;			/* 1: kernel-log oracle on */
+};
+
+/* Open path (NULL: DMABENCH_CTL_PATH) and /dev/kmsg. Returns 0 or -errno. */
+int fuzz_ctx_init(struct fuzz_ctx *c, const char *path);
+void fuzz_ctx_fini(struct fuzz_ctx *c);
+
+/*
+ * Run @p on a fresh open of the ctl file, then check the oracles. Returns 0
+ * (res->finding says whether something was found) or -errno when the
+ * program could not be run at all (ctl file cannot be opened).
+ */
+int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_result *res);
+
+#endif

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz-replay: run fuzzer inputs (files, or every file of a directory)
+ * through the same decoder, executor and oracles as the libFuzzer target,
+ * without libFuzzer. Exit 0 all clean, 1 a finding (or, with --require-ok,
+ * an input whose program runs no successful operation), 2 usage or setup.
+ *
+ *   fuzz-replay [-v] [-p] [-n REPEAT] [--require-ok] [--no-klog] [--ctl PATH] PATH...
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "fuzz/program.h"
+
+#define REPLAY_MAX_INPUT (1 << 16)
+
+static const char *const finding_names[] = {
+	"clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error",
+};
+
+struct opts {
+	int verbose, print, require_ok;
+	unsigned long repeat;
+};
+
+static struct fuzz_program prog;
+static uint8_t input[REPLAY_MAX_INPUT];
+
+static int replay_file(struct fuzz_ctx *c, const struct opts *o, const char *path,
+		       unsigned long *programs, unsigned long *bad)
+{
+	struct fuzz_result res;
+	unsigned long k;
+	size_t len;
+	int ret;
+
+	ret = fuzz_read_file(path, input, sizeof(input), &len);
+	if (ret) {
+		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(-ret));
+		return ret;
+	}
+	fuzz_decode(input, len, &prog);
+	if (o->print) {
+		char line[256];
+		unsigned int i;
+
+		for (i = 0; i < prog.nops; i++)
+			printf("  %2u %s\n", i, fuzz_format_op(&prog.ops[i], line, sizeof(line)));
+	}
+	for (k = 0; k < o->repeat; k++) {
+		ret = fuzz_exec(c, &prog, &res);
+		if (ret) {
+			fprintf(stderr, "fuzz-replay: %s: cannot run: %s\n", path, strerror(-ret));
+			return ret;
+		}
+		(*programs)++;
+		if (res.finding) {
+			printf("FINDING %s: %s: %s\n", finding_names[res.finding], path, res.msg);
+			(*bad)++;
+			return 0;
+		}
+	}
+	if (o->require_ok && (!prog.nops || !res.ops_ok)) {
+		printf("FAIL %s: %u ops decoded, %u ran, none succeeded\n", path, prog.nops, res.ops_run);
+		(*bad)++;
+		return 0;
+	}
+	if (o->verbose)
+		printf("ok %s: %zu bytes, %u ops, %u ran, %u ok, %u documented errors\n", path, len,
+		       prog.nops, res.ops_run, res.ops_ok, res.ops_err);
+	return 0;
+}
+
+static int replay_path(struct fuzz_ctx *c, const struct opts *o, const char *path,
+		       unsigned long *programs, unsigned long *bad, unsigned long *files)
+{
+	struct dirent **ents;
+	struct stat st;
+	int i, n, ret = 0;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		(*files)++;
+		return replay_file(c, o, path, programs, bad);
+	}
+	n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	for (i = 0; i < n; i++) {
+		char sub[4096];
+
+		if (ents[i]->d_name[0] != '.' && !ret) {
+			snprintf(sub, sizeof(sub), "%s/%s", path, ents[i]->d_name);
+			if (!stat(sub, &st) && S_ISREG(st.st_mode)) {
+				(*files)++;
+				ret = replay_file(c, o, sub, programs, bad);
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: fuzz-replay [-v] [-p] [-n REPEAT] [--require-ok] [--no-klog] [--ctl PATH] PATH...\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .repeat = 1 };
+	unsigned long programs = 0, bad = 0, files = 0;
+	const char *ctl = NULL;
+	struct fuzz_ctx c;
+	struct timespec t0, t1;
+	int i, first = 0, ret, noklog = 0;
+	double secs;
+
+	for (i = 1; i < argc && !first; i++) {
+		if (!strcmp(argv[i], "-v"))
+			o.verbose = 1;
+		else if (!strcmp(argv[i], "-p"))
+			o.print = o.verbose = 1;
+		else if (!strcmp(argv[i], "--require-ok"))
+			o.require_ok = 1;
+		else if (!strcmp(argv[i], "--no-klog"))
+			noklog = 1;
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			o.repeat = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--ctl") && i + 1 < argc)
+			ctl = argv[++i];
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return 0;
+		} else if (argv[i][0] == '-') {
+			usage();
+			return 2;
+		} else
+			first = i;
+	}
+	if (!first || !o.repeat) {
+		usage();
+		return 2;
+	}
+	ret = fuzz_ctx_init(&c, ctl);
+	if (ret) {
+		fprintf(stderr, "fuzz-replay: %s: %s\n", ctl ? ctl : DMABENCH_CTL_PATH, strerror(-ret));
+		return 2;
+	}
+	if (noklog)
+		c.check_klog = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = first; i < argc; i++) {
+		ret = replay_path(&c, &o, argv[i], &programs, &bad, &files);
+		if (ret)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fuzz_ctx_fini(&c);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("fuzz-replay: %lu files, %lu programs in %.3f s (%.0f programs/s), %lu devices, %lu bad\n",
+	       files, programs, secs, secs > 0 ? (double)programs / secs : 0.0,
+	       (unsigned long)c.npresent, bad);
+	if (ret)
+		return 2;
+	return bad ? 1 : 0;
+}
