@@ -7,27 +7,9 @@
 #include <string.h>
 
 #include "harness/compare.h"
+#include "harness/jget.h"
 #include "harness/util.h"
 #include "lib/stats.h"
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *s_or(const cJSON *o, const char *k, const char *def)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : def;
-}
-
-static double n_or(const cJSON *o, const char *k, double def)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
 
 const char *dmab_cmp_verdict_name(enum dmab_cmp_verdict v)
 {
@@ -159,7 +141,7 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 	}
 	*out = cJSON_Parse(buf);
 	free(buf);
-	if (*out && !get(*out, "backends") && cJSON_IsArray(get(*out, "rows")) && get(*out, "timer_min_ns")) {
+	if (*out && !jget(*out, "backends") && cJSON_IsArray(jget(*out, "rows")) && jget(*out, "timer_min_ns")) {
 		/* a bare lat.json (e.g. lat --slow-slots lat_s1.json): one backend named after its folder */
 		char dir[4200], *slash;
 		cJSON *run = cJSON_CreateObject(), *bs = cJSON_AddArrayToObject(run, "backends");
@@ -175,7 +157,7 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 		cJSON_AddItemToArray(bs, b);
 		*out = run;
 	}
-	if (!*out || !cJSON_IsArray(get(*out, "backends"))) {
+	if (!*out || !cJSON_IsArray(jget(*out, "backends"))) {
 		snprintf(err, errlen, "%s: not a dmabench run.json, baseline or lat.json", p);
 		cJSON_Delete(*out);
 		*out = NULL;
@@ -186,7 +168,7 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 
 static const cJSON *backend_file(const cJSON *b, const char *name)
 {
-	const cJSON *f = get(get(b, "files"), name);
+	const cJSON *f = jget(jget(b, "files"), name);
 
 	return cJSON_IsObject(f) ? f : NULL;
 }
@@ -195,17 +177,17 @@ static const cJSON *find_backend(const cJSON *run, const char *name)
 {
 	const cJSON *b;
 
-	cJSON_ArrayForEach(b, get(run, "backends"))
-		if (!strcmp(s_or(b, "name", ""), name))
+	cJSON_ArrayForEach(b, jget(run, "backends"))
+		if (!strcmp(jstr(b, "name", ""), name))
 			return b;
 	return NULL;
 }
 
 static bool same_key(const cJSON *x, const cJSON *y, bool lat)
 {
-	return (!lat || !strcmp(s_or(x, "op", ""), s_or(y, "op", ""))) &&
-	       !strcmp(s_or(x, "api", ""), s_or(y, "api", "")) &&
-	       !strcmp(s_or(x, "attrs", ""), s_or(y, "attrs", "")) && n_or(x, "size", -1) == n_or(y, "size", -1);
+	return (!lat || !strcmp(jstr(x, "op", ""), jstr(y, "op", ""))) &&
+	       !strcmp(jstr(x, "api", ""), jstr(y, "api", "")) &&
+	       !strcmp(jstr(x, "attrs", ""), jstr(y, "attrs", "")) && jnum(x, "size", -1) == jnum(y, "size", -1);
 }
 
 static const cJSON *find_row(const cJSON *rows, const cJSON *key, bool lat)
@@ -237,9 +219,9 @@ static struct dmab_cmp_row *add_row(struct dmab_cmp *c, const char *backend, con
 	snprintf(r->backend, sizeof(r->backend), "%s", backend);
 	snprintf(r->kind, sizeof(r->kind), "%s", kind);
 	snprintf(r->op, sizeof(r->op), "%s", op);
-	snprintf(r->api, sizeof(r->api), "%s", s_or(key, "api", "-"));
-	snprintf(r->attrs, sizeof(r->attrs), "%s", s_or(key, "attrs", "-"));
-	r->size = (uint64_t)n_or(key, "size", 0);
+	snprintf(r->api, sizeof(r->api), "%s", jstr(key, "api", "-"));
+	snprintf(r->attrs, sizeof(r->attrs), "%s", jstr(key, "attrs", "-"));
+	r->size = (uint64_t)jnum(key, "size", 0);
 	r->p = r->p_adj = NAN;
 	return r;
 }
@@ -247,12 +229,12 @@ static struct dmab_cmp_row *add_row(struct dmab_cmp *c, const char *backend, con
 /* Sorted copy of a row's samples; *n = 0 when absent or when the row failed. */
 static int row_samples(const cJSON *row, uint32_t **out, size_t *n)
 {
-	const cJSON *s = get(row, "samples"), *v;
+	const cJSON *s = jget(row, "samples"), *v;
 	size_t k = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!row || n_or(row, "errno", 0) != 0 || !cJSON_IsArray(s))
+	if (!row || jnum(row, "errno", 0) != 0 || !cJSON_IsArray(s))
 		return 0;
 	*n = (size_t)cJSON_GetArraySize(s);
 	if (!*n)
@@ -279,15 +261,15 @@ static double rel_change(double b, double n)
 
 static int cmp_lat(struct dmab_cmp *c, const char *bname, const cJSON *bl, const cJSON *nl, double min_delta)
 {
-	const cJSON *brows = get(bl, "rows"), *nrows = get(nl, "rows"), *r;
+	const cJSON *brows = jget(bl, "rows"), *nrows = jget(nl, "rows"), *r;
 	double floor_ns = min_delta;
 
 	if (floor_ns < 0)
-		floor_ns = 2 * fmax(n_or(bl, "timer_min_ns", 0), n_or(nl, "timer_min_ns", 0));
+		floor_ns = 2 * fmax(jnum(bl, "timer_min_ns", 0), jnum(nl, "timer_min_ns", 0));
 
 	cJSON_ArrayForEach(r, brows) {
 		const cJSON *m = nrows ? find_row(nrows, r, true) : NULL;
-		struct dmab_cmp_row *row = add_row(c, bname, "lat", s_or(r, "op", "-"), r);
+		struct dmab_cmp_row *row = add_row(c, bname, "lat", jstr(r, "op", "-"), r);
 		uint32_t *a, *b;
 		size_t na, nb;
 		struct dmab_mwu u;
@@ -319,7 +301,7 @@ static int cmp_lat(struct dmab_cmp *c, const char *bname, const cJSON *bl, const
 	cJSON_ArrayForEach(r, nrows) {
 		if (brows && find_row(brows, r, true))
 			continue;
-		struct dmab_cmp_row *row = add_row(c, bname, "lat", s_or(r, "op", "-"), r);
+		struct dmab_cmp_row *row = add_row(c, bname, "lat", jstr(r, "op", "-"), r);
 
 		if (!row)
 			return -ENOMEM;
@@ -331,7 +313,7 @@ static int cmp_lat(struct dmab_cmp *c, const char *bname, const cJSON *bl, const
 static int cmp_va(struct dmab_cmp *c, const char *bname, const cJSON *bv, const cJSON *nv, double thr)
 {
 	static const char *const figs[] = { "kva_vmallocinfo", "kva_module" };
-	const cJSON *brows = get(bv, "rows"), *nrows = get(nv, "rows"), *r;
+	const cJSON *brows = jget(bv, "rows"), *nrows = jget(nv, "rows"), *r;
 
 	for (size_t fi = 0; fi < 2; fi++) {
 		const char *op = fi == 0 ? "va(proc)" : "va(module)";
@@ -347,13 +329,13 @@ static int cmp_va(struct dmab_cmp *c, const char *bname, const cJSON *bv, const 
 				row->verdict = DMAB_V_ONLY_BASE;
 				continue;
 			}
-			if (!cJSON_IsTrue(get(r, "ok")) || !cJSON_IsTrue(get(m, "ok")) ||
-			    !cJSON_IsNumber(get(r, figs[fi])) || !cJSON_IsNumber(get(m, figs[fi]))) {
+			if (!cJSON_IsTrue(jget(r, "ok")) || !cJSON_IsTrue(jget(m, "ok")) ||
+			    !cJSON_IsNumber(jget(r, figs[fi])) || !cJSON_IsNumber(jget(m, figs[fi]))) {
 				row->verdict = DMAB_V_NA;
 				continue;
 			}
-			x = n_or(r, figs[fi], 0);
-			y = n_or(m, figs[fi], 0);
+			x = jnum(r, figs[fi], 0);
+			y = jnum(m, figs[fi], 0);
 			row->b = (struct dmab_median_ci){ (uint32_t)x, (uint32_t)x, (uint32_t)x, 1 };
 			row->n = (struct dmab_median_ci){ (uint32_t)y, (uint32_t)y, (uint32_t)y, 1 };
 			row->change = rel_change(x, y);
@@ -378,10 +360,10 @@ static int cmp_va(struct dmab_cmp *c, const char *bname, const cJSON *bv, const 
 static void env_notes(struct dmab_cmp *c, const cJSON *base, const cJSON *new)
 {
 	static const char *const keys[] = { "accel", "qemu_version", "host_kernel", "kernel" };
-	const cJSON *be = get(base, "env"), *ne = get(new, "env");
+	const cJSON *be = jget(base, "env"), *ne = jget(new, "env");
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && c->nnotes < 4; i++) {
-		const char *x = s_or(be, keys[i], "-"), *y = s_or(ne, keys[i], "-");
+		const char *x = jstr(be, keys[i], "-"), *y = jstr(ne, keys[i], "-");
 
 		if (strcmp(x, y))
 			snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "%s differs: %.100s vs %.100s", keys[i],
@@ -397,11 +379,11 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 	int r = 0;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->base_id, sizeof(c->base_id), "%s", s_or(base, "run_id", "-"));
-	snprintf(c->new_id, sizeof(c->new_id), "%s", s_or(new, "run_id", "-"));
+	snprintf(c->base_id, sizeof(c->base_id), "%s", jstr(base, "run_id", "-"));
+	snprintf(c->new_id, sizeof(c->new_id), "%s", jstr(new, "run_id", "-"));
 	env_notes(c, base, new);
-	cJSON_ArrayForEach(b, get(base, "backends")) {
-		const char *name = s_or(b, "name", "-");
+	cJSON_ArrayForEach(b, jget(base, "backends")) {
+		const char *name = jstr(b, "name", "-");
 		const cJSON *nb = find_backend(new, name);
 
 		r = cmp_lat(c, name, backend_file(b, "lat.json"), backend_file(nb, "lat.json"), o->min_delta);
@@ -413,8 +395,8 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 		if (r)
 			return r;
 	}
-	cJSON_ArrayForEach(b, get(new, "backends")) {
-		const char *name = s_or(b, "name", "-");
+	cJSON_ArrayForEach(b, jget(new, "backends")) {
+		const char *name = jstr(b, "name", "-");
 
 		if (find_backend(base, name))
 			continue;
@@ -671,7 +653,7 @@ static cJSON *compact_lat(const cJSON *lat, size_t max)
 
 	if (!l)
 		return NULL;
-	cJSON_ArrayForEach(r, get(l, "rows")) {
+	cJSON_ArrayForEach(r, jget(l, "rows")) {
 		uint32_t *s;
 		size_t n;
 
@@ -703,19 +685,19 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 	if (!j)
 		return -ENOMEM;
 	for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
-		if (get(run, top[i]))
-			cJSON_AddItemToObject(j, top[i], cJSON_Duplicate(get(run, top[i]), true));
+		if (jget(run, top[i]))
+			cJSON_AddItemToObject(j, top[i], cJSON_Duplicate(jget(run, top[i]), true));
 	cJSON_AddStringToObject(j, "kind", "dmabench-baseline");
 	cJSON_AddNumberToObject(j, "baseline_max_samples", (double)max_samples);
 	bs = cJSON_AddArrayToObject(j, "backends");
-	cJSON_ArrayForEach(b, get(run, "backends")) {
+	cJSON_ArrayForEach(b, jget(run, "backends")) {
 		cJSON *nb = cJSON_CreateObject(), *files;
 		const cJSON *va = backend_file(b, "va.json"), *lat = backend_file(b, "lat.json");
 		const cJSON *ur = backend_file(b, "uring.json");
 
 		for (size_t i = 0; i < sizeof(bkeys) / sizeof(bkeys[0]); i++)
-			if (get(b, bkeys[i]))
-				cJSON_AddItemToObject(nb, bkeys[i], cJSON_Duplicate(get(b, bkeys[i]), true));
+			if (jget(b, bkeys[i]))
+				cJSON_AddItemToObject(nb, bkeys[i], cJSON_Duplicate(jget(b, bkeys[i]), true));
 		files = cJSON_AddObjectToObject(nb, "files");
 		if (va)
 			cJSON_AddItemToObject(files, "va.json", cJSON_Duplicate(va, true));

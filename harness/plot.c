@@ -8,27 +8,9 @@
 #include <unistd.h>
 
 #include "harness/plot.h"
+#include "harness/jget.h"
 #include "harness/results.h"
 #include "harness/util.h"
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *s_or(const cJSON *o, const char *k, const char *def)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : def;
-}
-
-static double n_or(const cJSON *o, const char *k, double def)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
 
 static void size_label(double s, char *buf, size_t len)
 {
@@ -86,7 +68,7 @@ static int finish_file(FILE *f, const char *tmp, const char *path)
 /* latency CDFs of every op/attrs at the smallest size with samples */
 static int lat_data(const cJSON *b, const char *name, const char *dir, struct dmab_plots *p)
 {
-	const cJSON *rows = get(get(get(b, "files"), "lat.json"), "rows"), *r;
+	const cJSON *rows = jget(jget(jget(b, "files"), "lat.json"), "rows"), *r;
 	double minsize = -1;
 	char tmp[4500];
 	int nseries = 0, ret;
@@ -94,9 +76,9 @@ static int lat_data(const cJSON *b, const char *name, const char *dir, struct dm
 	if (!cJSON_IsArray(rows))
 		return 0;
 	cJSON_ArrayForEach(r, rows) {
-		double s = n_or(r, "size", -1);
-		if (cJSON_IsArray(get(r, "samples")) && cJSON_GetArraySize(get(r, "samples")) > 0 &&
-		    n_or(r, "errno", 0) == 0 && s > 0 && (minsize < 0 || s < minsize))
+		double s = jnum(r, "size", -1);
+		if (cJSON_IsArray(jget(r, "samples")) && cJSON_GetArraySize(jget(r, "samples")) > 0 &&
+		    jnum(r, "errno", 0) == 0 && s > 0 && (minsize < 0 || s < minsize))
 			minsize = s;
 	}
 	if (minsize < 0)
@@ -118,10 +100,10 @@ static int lat_data(const cJSON *b, const char *name, const char *dir, struct dm
 	fprintf(f, "# dmabench latency CDF: backend %s, size %s; blocks: title line, then ns fraction\n", name,
 		pl->size);
 	cJSON_ArrayForEach(r, rows) {
-		const cJSON *sm = get(r, "samples"), *x;
+		const cJSON *sm = jget(r, "samples"), *x;
 		int n = cJSON_GetArraySize(sm), k = 0;
 
-		if (n_or(r, "size", -1) != minsize || n_or(r, "errno", 0) != 0 || !cJSON_IsArray(sm) || n <= 0)
+		if (jnum(r, "size", -1) != minsize || jnum(r, "errno", 0) != 0 || !cJSON_IsArray(sm) || n <= 0)
 			continue;
 		double *v = malloc(n * sizeof(*v));
 		if (!v) {
@@ -134,7 +116,7 @@ static int lat_data(const cJSON *b, const char *name, const char *dir, struct dm
 		qsort(v, n, sizeof(*v), cmp_double);
 		if (nseries++)
 			fputs("\n\n", f);
-		block_title(f, s_or(r, "op", "?"), s_or(r, "attrs", ""));
+		block_title(f, jstr(r, "op", "?"), jstr(r, "attrs", ""));
 		int m = n < DMAB_PLOT_CDF_POINTS ? n : DMAB_PLOT_CDF_POINTS;
 		for (int i = 0; i < m; i++) {
 			long idx = m == 1 ? n - 1 : (long)((double)i * (n - 1) / (m - 1));
@@ -160,14 +142,14 @@ static const char *const va_title[] = {
 
 static int va_data(const cJSON *b, const char *name, const char *dir, struct dmab_plots *p)
 {
-	const cJSON *rows = get(get(get(b, "files"), "va.json"), "rows"), *r;
+	const cJSON *rows = jget(jget(jget(b, "files"), "va.json"), "rows"), *r;
 	const char *dev = NULL;
 	char tmp[4500];
 	int nseries = 0;
 
 	if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 		return 0;
-	dev = s_or(cJSON_GetArrayItem(rows, 0), "dev", "");
+	dev = jstr(cJSON_GetArrayItem(rows, 0), "dev", "");
 	struct dmab_plot *pl = plot_add(p);
 	if (!pl)
 		return -ENOMEM;
@@ -187,15 +169,15 @@ static int va_data(const cJSON *b, const char *name, const char *dir, struct dma
 		int npts = 0;
 
 		cJSON_ArrayForEach(r, rows) {
-			if (strcmp(s_or(r, "dev", ""), dev) || strcmp(s_or(r, "api", ""), va_series[s][0]) ||
-			    strcmp(s_or(r, "attrs", ""), va_series[s][1]) || !cJSON_IsTrue(get(r, "ok")))
+			if (strcmp(jstr(r, "dev", ""), dev) || strcmp(jstr(r, "api", ""), va_series[s][0]) ||
+			    strcmp(jstr(r, "attrs", ""), va_series[s][1]) || !cJSON_IsTrue(jget(r, "ok")))
 				continue;
 			if (!npts++) {
 				if (nseries++)
 					fputs("\n\n", f);
 				block_title(f, va_title[s], NULL);
 			}
-			fprintf(f, "%.0f %.0f\n", n_or(r, "size", 0), n_or(r, "kva_module", 0));
+			fprintf(f, "%.0f %.0f\n", jnum(r, "size", 0), jnum(r, "kva_module", 0));
 		}
 	}
 	if (!nseries) {
@@ -209,7 +191,7 @@ static int va_data(const cJSON *b, const char *name, const char *dir, struct dma
 
 int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 {
-	const cJSON *bs = get(run, "backends"), *b;
+	const cJSON *bs = jget(run, "backends"), *b;
 	char dir[4300];
 	int r;
 
@@ -223,7 +205,7 @@ int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 	if (r)
 		return r;
 	cJSON_ArrayForEach(b, bs) {
-		const char *name = s_or(b, "name", "");
+		const char *name = jstr(b, "name", "");
 
 		if (!dmab_plain_name(name))
 			continue;

@@ -11,22 +11,11 @@
 #include <string.h>
 
 #include "harness/results.h"
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *s_or(const cJSON *o, const char *k, const char *def)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsString(v) && v->valuestring ? v->valuestring : def;
-}
+#include "harness/jget.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
-	const cJSON *x = get(o, k);
+	const cJSON *x = jget(o, k);
 
 	if (!cJSON_IsNumber(x))
 		return false;
@@ -114,7 +103,7 @@ static int dev_index(const cJSON *rows, const char *dev)
 	const cJSON *r;
 
 	cJSON_ArrayForEach(r, rows) {
-		const char *d = s_or(r, "dev", "-");
+		const char *d = jstr(r, "dev", "-");
 		int i;
 		for (i = 0; i < n; i++)
 			if (!strcmp(seen[i], d))
@@ -130,21 +119,21 @@ static int dev_index(const cJSON *rows, const char *dev)
 static void va_key_of(const cJSON *rows, const cJSON *row, struct va_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	snprintf(k->dev, sizeof(k->dev), "#%d", dev_index(rows, s_or(row, "dev", "-")));
-	snprintf(k->api, sizeof(k->api), "%s", s_or(row, "api", "-"));
-	snprintf(k->attrs, sizeof(k->attrs), "%s", s_or(row, "attrs", "-"));
+	snprintf(k->dev, sizeof(k->dev), "#%d", dev_index(rows, jstr(row, "dev", "-")));
+	snprintf(k->api, sizeof(k->api), "%s", jstr(row, "api", "-"));
+	snprintf(k->attrs, sizeof(k->attrs), "%s", jstr(row, "attrs", "-"));
 	if (!num(row, "size", &k->size))
 		k->size = -1;
 }
 
 static const cJSON *backend_file(const cJSON *b, const char *name)
 {
-	return get(get(b, "files"), name);
+	return jget(jget(b, "files"), name);
 }
 
 static const cJSON *va_find(const cJSON *b, const struct va_key *k)
 {
-	const cJSON *rows = get(backend_file(b, "va.json"), "rows"), *r;
+	const cJSON *rows = jget(backend_file(b, "va.json"), "rows"), *r;
 
 	if (!cJSON_IsArray(rows))
 		return NULL;
@@ -168,7 +157,7 @@ static void va_table(const cJSON *bs, FILE *f)
 	bool multi_dev = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = get(backend_file(b, "va.json"), "rows");
+		const cJSON *rows = jget(backend_file(b, "va.json"), "rows");
 		if (!cJSON_IsArray(rows))
 			continue;
 		cJSON_ArrayForEach(r, rows) {
@@ -206,7 +195,7 @@ static void va_table(const cJSON *bs, FILE *f)
 	fprintf(f, "|%s size | api | attrs |", multi_dev ? " dev |" : "");
 	cJSON_ArrayForEach(b, bs) {
 		fputc(' ', f);
-		md_escape(f, s_or(b, "name", "-"));
+		md_escape(f, jstr(b, "name", "-"));
 		fputs(" |", f);
 	}
 	fprintf(f, "\n|%s---:|---|---|", multi_dev ? "---|" : "");
@@ -228,13 +217,13 @@ static void va_table(const cJSON *bs, FILE *f)
 				fputs(" - |", f);
 				continue;
 			}
-			const cJSON *ok = get(row, "ok");
+			const cJSON *ok = jget(row, "ok");
 			if (cJSON_IsFalse(ok)) {
 				fprintf(f, " err %s |", num(row, "errno", &e) ? (snprintf(x, sizeof(x), "%.0f", e), x) : "-");
 				continue;
 			}
 			bool hk = num(row, "kva_module", &km), hv = num(row, "kva_vmallocinfo", &kv);
-			const cJSON *agree = get(row, "agree");
+			const cJSON *agree = jget(row, "agree");
 			bool bad = cJSON_IsFalse(agree) || (hk && hv && km != kv);
 			fprintf(f, " %s / %s%s |", hk ? fmt_bytes(km, x, sizeof(x)) : "-",
 				hv ? fmt_bytes(kv, y, sizeof(y)) : "-", bad ? " **!**" : "");
@@ -267,13 +256,13 @@ static void va_headline(const cJSON *bs, FILE *f)
 			snprintf(c[i], sizeof(c[i]), "-");
 			if (!row)
 				continue;
-			if (cJSON_IsFalse(get(row, "ok"))) {
+			if (cJSON_IsFalse(jget(row, "ok"))) {
 				snprintf(c[i], sizeof(c[i]), "err %.0f", num(row, "errno", &v) ? v : 0);
 				continue;
 			}
 			if (!num(row, "kva_module", &v))
 				continue;
-			snprintf(c[i], sizeof(c[i]), "%.0f (%s)", v, s_or(row, "kva_kind", "?"));
+			snprintf(c[i], sizeof(c[i]), "%.0f (%s)", v, jstr(row, "kva_kind", "?"));
 			if (i == 0)
 				have_none = true, none = v;
 			if (i == 1)
@@ -287,7 +276,7 @@ static void va_headline(const cJSON *bs, FILE *f)
 				   "|---|---:|---:|---:|---:|---:|\n");
 		any = true;
 		fputs("| ", f);
-		md_escape(f, s_or(b, "name", "-"));
+		md_escape(f, jstr(b, "name", "-"));
 		fprintf(f, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], saved);
 	}
 }
@@ -300,7 +289,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 
 	fprintf(f, "\n## Latency (ns, timed inside the kernel: no syscall in the numbers)\n\n");
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = get(backend_file(b, "lat.json"), "rows");
+		const cJSON *rows = jget(backend_file(b, "lat.json"), "rows");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -315,11 +304,11 @@ static void lat_table(const cJSON *bs, FILE *f)
 			if (!cJSON_IsObject(r))
 				continue;
 			fputs("| ", f);
-			md_escape(f, s_or(b, "name", "-"));
+			md_escape(f, jstr(b, "name", "-"));
 			fputs(" | ", f);
-			md_escape(f, s_or(r, "op", "-"));
+			md_escape(f, jstr(r, "op", "-"));
 			fputs(" | ", f);
-			md_escape(f, s_or(r, "attrs", "-"));
+			md_escape(f, jstr(r, "attrs", "-"));
 			fprintf(f, " | %s |", num(r, "size", &s) ? fmt_bytes(s, buf, sizeof(buf)) : "-");
 			if (num(r, "errno", &e) && e != 0) {
 				fprintf(f, " 0 | err %.0f | | | | | | | |\n", e);
@@ -343,7 +332,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 		if (!lat)
 			continue;
 		fputs("| ", f);
-		md_escape(f, s_or(b, "name", "-"));
+		md_escape(f, jstr(b, "name", "-"));
 		fprintf(f, " | %s | %s |\n", fmt_u(lat, "timer_min_ns", t1, sizeof(t1)),
 			fmt_s(lat, "timer_mean_ns", t2, sizeof(t2)));
 	}
@@ -356,7 +345,7 @@ static void uring_table(const cJSON *bs, FILE *f)
 	bool any = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = get(backend_file(b, "uring.json"), "rows");
+		const cJSON *rows = jget(backend_file(b, "uring.json"), "rows");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -373,13 +362,13 @@ static void uring_table(const cJSON *bs, FILE *f)
 			char t1[32], t2[32], t3[32], t4[32], rel[32] = "-";
 			double p50;
 
-			if (!strcmp(s_or(r, "path", ""), "ioctl"))
+			if (!strcmp(jstr(r, "path", ""), "ioctl"))
 				num(r, "p50", &ioctl_p50);
 			else if (ioctl_p50 > 0 && num(r, "p50", &p50))
 				snprintf(rel, sizeof(rel), "%.2fx", p50 / ioctl_p50);
 			fputs("| ", f);
-			md_escape(f, s_or(b, "name", "-"));
-			fprintf(f, " | %s | %s | %s | %s | %s | %s | %s |\n", s_or(r, "pair", "-"), s_or(r, "path", "-"),
+			md_escape(f, jstr(b, "name", "-"));
+			fprintf(f, " | %s | %s | %s | %s | %s | %s | %s |\n", jstr(r, "pair", "-"), jstr(r, "path", "-"),
 				fmt_u(r, "qd", t1, sizeof(t1)), fmt_u(r, "p50", t2, sizeof(t2)),
 				fmt_u(r, "min", t3, sizeof(t3)), fmt_u(r, "max", t4, sizeof(t4)), rel);
 		}
@@ -393,7 +382,7 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 	bool any = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = get(backend_file(b, "hyperfine.json"), "results");
+		const cJSON *rows = jget(backend_file(b, "hyperfine.json"), "results");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -406,17 +395,17 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 		any = true;
 		cJSON_ArrayForEach(r, rows) {
 			double mean = 0, sd = 0, mn = 0, mx = 0;
-			const char *cmd = s_or(r, "command", "-"), *sl = strstr(cmd, "bin/");
+			const char *cmd = jstr(r, "command", "-"), *sl = strstr(cmd, "bin/");
 
 			num(r, "mean", &mean);
 			num(r, "stddev", &sd);
 			num(r, "min", &mn);
 			num(r, "max", &mx);
 			fputs("| ", f);
-			md_escape(f, s_or(b, "name", "-"));
+			md_escape(f, jstr(b, "name", "-"));
 			fputs(" | `", f);
 			md_escape(f, sl ? sl + 4 : cmd);
-			fprintf(f, "` | %d | %.2f | %.2f | %.2f | %.2f |\n", cJSON_GetArraySize(get(r, "times")), mean * 1e3,
+			fprintf(f, "` | %d | %.2f | %.2f | %.2f | %.2f |\n", cJSON_GetArraySize(jget(r, "times")), mean * 1e3,
 				sd * 1e3, mn * 1e3, mx * 1e3);
 		}
 	}
@@ -424,45 +413,45 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 
 int dmab_summary_write(const cJSON *run, FILE *f)
 {
-	const cJSON *env = get(run, "env"), *bs = get(run, "backends"), *b;
+	const cJSON *env = jget(run, "env"), *bs = jget(run, "backends"), *b;
 	char t1[32], t2[32];
 
 	if (!cJSON_IsArray(bs))
 		bs = NULL;
-	fprintf(f, "# dmabench run %s\n\n", s_or(run, "run_id", "-"));
-	fprintf(f, "- created: %s, exit %s (%s)\n", s_or(run, "created", "-"),
-		fmt_u(run, "exit_code", t1, sizeof(t1)), s_or(run, "exit_class", "-"));
-	fprintf(f, "- host kernel: %s; git %s\n", s_or(env, "host_kernel", "-"), s_or(env, "git_sha", "-"));
-	fprintf(f, "- QEMU: %s, accel %s", s_or(env, "qemu_version", "-"), s_or(env, "accel", "-"));
-	if (*s_or(env, "accel_note", ""))
-		fprintf(f, " (%s)", s_or(env, "accel_note", ""));
-	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", s_or(env, "kernel", "-"), s_or(env, "job", "-"));
+	fprintf(f, "# dmabench run %s\n\n", jstr(run, "run_id", "-"));
+	fprintf(f, "- created: %s, exit %s (%s)\n", jstr(run, "created", "-"),
+		fmt_u(run, "exit_code", t1, sizeof(t1)), jstr(run, "exit_class", "-"));
+	fprintf(f, "- host kernel: %s; git %s\n", jstr(env, "host_kernel", "-"), jstr(env, "git_sha", "-"));
+	fprintf(f, "- QEMU: %s, accel %s", jstr(env, "qemu_version", "-"), jstr(env, "accel", "-"));
+	if (*jstr(env, "accel_note", ""))
+		fprintf(f, " (%s)", jstr(env, "accel_note", ""));
+	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", jstr(env, "kernel", "-"), jstr(env, "job", "-"));
 
 	fprintf(f, "\n## Backends\n\n| backend | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
 		   "|---|---|---|---|---|---|---:|---:|\n");
 	if (bs) {
 		cJSON_ArrayForEach(b, bs) {
-			const cJSON *vm = get(b, "vm"), *k = get(vm, "ktap");
+			const cJSON *vm = jget(b, "vm"), *k = jget(vm, "ktap");
 			char tests[64] = "-", p[16], fl[16], sk[16];
 			if (k)
 				snprintf(tests, sizeof(tests), "%s/%s/%s", fmt_u(k, "passed", p, sizeof(p)),
 					 fmt_u(k, "failed", fl, sizeof(fl)), fmt_u(k, "skipped", sk, sizeof(sk)));
 			fputs("| ", f);
-			md_escape(f, s_or(b, "name", "-"));
+			md_escape(f, jstr(b, "name", "-"));
 			fputs(" | ", f);
-			md_escape(f, s_or(b, "status", "-"));
-			const char *reason = s_or(b, "reason", "");
+			md_escape(f, jstr(b, "status", "-"));
+			const char *reason = jstr(b, "reason", "");
 			if (*reason) {
 				fputs(": ", f);
 				md_escape(f, reason);
 			}
-			fprintf(f, " | %s/%s | ", s_or(b, "expect_ops", "-"), s_or(b, "expect_domain", "-"));
-			md_escape(f, s_or(b, "effective_mode", "-"));
-			const cJSON *me = get(b, "mode_matches_expect");
+			fprintf(f, " | %s/%s | ", jstr(b, "expect_ops", "-"), jstr(b, "expect_domain", "-"));
+			md_escape(f, jstr(b, "effective_mode", "-"));
+			const cJSON *me = jget(b, "mode_matches_expect");
 			if (cJSON_IsFalse(me))
 				fputs(" **(differs)**", f);
 			fputs(" | ", f);
-			md_escape(f, s_or(b, "guest_kernel", "-"));
+			md_escape(f, jstr(b, "guest_kernel", "-"));
 			fprintf(f, " | %s | %s | %s |\n", tests, fmt_s(vm, "boot_to_init_s", t1, sizeof(t1)),
 				fmt_s(vm, "total_s", t2, sizeof(t2)));
 		}
