@@ -1,6 +1,7 @@
 #!/bin/bash
 # `dmabench compare` on a real VM with A and B interleaved inside ONE boot, so
-# that boot-to-boot variance (up to ~16 % under TCG, see test_compare_vm.sh)
+# that boot-to-boot variance (up to ~16 % under TCG: 9 of 30 A/A boot pairs
+# gave a verdict at 5 %)
 # cancels: one boot of the direct backend runs
 #   lat --sizes 4K --ops alloc_free --slow-slots 0,0,$slow --repeat $rounds
 # i.e. every round times alloc/free once per slot, slots in rotating order, with
