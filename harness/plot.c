@@ -40,6 +40,17 @@ static struct dmab_plot *plot_add(struct dmab_plots *p)
 	return &v[p->n++];
 }
 
+/* Script and file names of one plot: <dir>/plots/<prefix>-<name>.{dat,png}. */
+static void plot_files(struct dmab_plot *pl, const char *gp, const char *dir, const char *prefix,
+		       const char *name)
+{
+	snprintf(pl->gp, sizeof(pl->gp), "%s", gp);
+	snprintf(pl->name, sizeof(pl->name), "%s", name);
+	snprintf(pl->dat, sizeof(pl->dat), "%s/plots/%s-%s.dat", dir, prefix, name);
+	snprintf(pl->png, sizeof(pl->png), "%s/plots/%s-%s.png", dir, prefix, name);
+	snprintf(pl->rel_png, sizeof(pl->rel_png), "plots/%s-%s.png", prefix, name);
+}
+
 /* one quoted title line per block; names are plain, quotes replaced anyway */
 static void block_title(FILE *f, const char *a, const char *b)
 {
@@ -86,13 +97,9 @@ static int lat_data(const cJSON *b, const char *name, const char *dir, struct dm
 	struct dmab_plot *pl = plot_add(p);
 	if (!pl)
 		return -ENOMEM;
-	snprintf(pl->gp, sizeof(pl->gp), "lat-cdf.gp");
-	snprintf(pl->name, sizeof(pl->name), "%s", name);
+	plot_files(pl, "lat-cdf.gp", dir, "lat", name);
 	size_label(minsize, pl->size, sizeof(pl->size));
 	snprintf(pl->what, sizeof(pl->what), "latency CDFs, %s", pl->size);
-	snprintf(pl->dat, sizeof(pl->dat), "%s/plots/lat-%s.dat", dir, name);
-	snprintf(pl->png, sizeof(pl->png), "%s/plots/lat-%s.png", dir, name);
-	snprintf(pl->rel_png, sizeof(pl->rel_png), "plots/lat-%s.png", name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
 	FILE *f = fopen(tmp, "we");
 	if (!f)
@@ -153,12 +160,8 @@ static int va_data(const cJSON *b, const char *name, const char *dir, struct dma
 	struct dmab_plot *pl = plot_add(p);
 	if (!pl)
 		return -ENOMEM;
-	snprintf(pl->gp, sizeof(pl->gp), "va.gp");
-	snprintf(pl->name, sizeof(pl->name), "%s", name);
+	plot_files(pl, "va.gp", dir, "va", name);
 	snprintf(pl->what, sizeof(pl->what), "kernel VA against size");
-	snprintf(pl->dat, sizeof(pl->dat), "%s/plots/va-%s.dat", dir, name);
-	snprintf(pl->png, sizeof(pl->png), "%s/plots/va-%s.png", dir, name);
-	snprintf(pl->rel_png, sizeof(pl->rel_png), "plots/va-%s.png", name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
 	FILE *f = fopen(tmp, "we");
 	if (!f)

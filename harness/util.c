@@ -276,6 +276,18 @@ int dmab_kill_wait(pid_t pid, double grace_s)
 	return status;
 }
 
+/* Append what fits of buf to out (NUL-terminated, outlen bytes); the rest is dropped. */
+static void capture_append(char *out, size_t outlen, size_t *n, const char *buf, size_t len)
+{
+	if (!outlen)
+		return;
+	if (*n + len > outlen - 1)
+		len = outlen - 1 - *n;
+	memcpy(out + *n, buf, len);
+	*n += len;
+	out[*n] = 0;
+}
+
 int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
 		     char *out, size_t outlen)
 {
@@ -313,26 +325,13 @@ int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
 		char buf[512];
 		ssize_t r = read(pfd[0], buf, sizeof(buf));
 		if (r > 0) {
-			size_t c = (size_t)r;
-			if (outlen && n + c > outlen - 1)
-				c = outlen - 1 - n;
-			memcpy(out + n, buf, c);
-			n += c;
-			if (outlen)
-				out[n] = 0;
+			capture_append(out, outlen, &n, buf, (size_t)r);
 			continue;
 		}
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid) {
-			while ((r = read(pfd[0], buf, sizeof(buf))) > 0) {
-				size_t c = (size_t)r;
-				if (outlen && n + c > outlen - 1)
-					c = outlen - 1 - n;
-				memcpy(out + n, buf, c);
-				n += c;
-				if (outlen)
-					out[n] = 0;
-			}
+			while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
+				capture_append(out, outlen, &n, buf, (size_t)r);
 			break;
 		}
 		if (dmab_now() > end) {
