@@ -27,6 +27,16 @@ for t in build/host/unit/test_*; do
 	rm -f "$log"
 done
 
+echo "== debug kernel configuration (harness/test_kernel_config.sh; the build itself is 'make kernel')"
+while read -r status name rest; do
+	case "$status" in
+	ok) pass=$((pass + 1)); echo "ok   $name" ;;
+	skip) skip=$((skip + 1)); echo "skip $name $rest" ;;
+	not) fail=$((fail + 1)); echo "FAIL $rest" ;;
+	*) fail=$((fail + 1)); echo "FAIL kconfig: unexpected output: $status $name $rest" ;;
+	esac
+done < <(./harness/test_kernel_config.sh 2>&1)
+
 echo "== failure paths of dmabench run against real QEMU"
 while read -r status name rest; do
 	case "$status $name" in
