@@ -74,6 +74,14 @@ const struct dmab_backend dmab_backends[] = {
 		.note = "AMD-Vi; the guest forces strict mode \"due to virtualization\"",
 	},
 	{
+		.name = "virtio-iommu", .arch = "x86_64", .machine = "q35",
+		.devices = { "virtio-iommu-pci", NULL },
+		.cmdline = "",
+		.expect_ops = "iommu", .expect_domain = "DMA",
+		.kernel_config = "CONFIG_VIRTIO_IOMMU",
+		.note = "virtio-iommu (ACPI VIOT); needs a kernel with VIRTIO_IOMMU: make kernel",
+	},
+	{
 		.name = "direct", .arch = "arm64", .machine = "virt",
 		.devices = { NULL },
 		.cmdline = "",
@@ -235,7 +243,8 @@ int dmab_backend_parse_list_arch(const char *list, const char *arches,
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "all")) {
 			for (size_t i = 0; i < dmab_nbackends; i++) {
-				if (!dmab_arch_in(arches, dmab_backends[i].arch))
+				if (!dmab_arch_in(arches, dmab_backends[i].arch) ||
+				    dmab_backends[i].kernel_config)	/* added by dmab_backends_for_kernel() */
 					continue;
 				n = add_unique(out, (size_t)n, max, &dmab_backends[i]);
 				if (n < 0)

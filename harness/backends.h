@@ -30,6 +30,12 @@ struct dmab_backend {
 	const char *dev_kind;
 	/* NULL: not checked; "yes" | "no": dev_is_dma_coherent() of those devices */
 	const char *expect_coherent;
+	/*
+	 * NULL, or a kernel option the guest kernel must have built in ("CONFIG_VIRTIO_IOMMU"):
+	 * such a backend is in "all" only when the kernel has it (harness/kconfig.c), and
+	 * naming it for a kernel without it is a usage error.
+	 */
+	const char *kernel_config;
 };
 
 /* Architectures that have backends, in table order. */

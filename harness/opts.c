@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/kconfig.h"
 #include "harness/opts.h"
 #include "harness/util.h"
 
@@ -298,6 +299,8 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 				    "--backend: unknown backend '%s' (see 'dmabench backends')" :
 				    "--backend: empty list%s", bad ? bad : "");
 		o->nbackends = n;
+		for (const char *p = backend_list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			o->backend_all |= !strncmp(p, "all", 3) && (p[3] == ',' || !p[3]);
 	}
 	/* without x86_64 in --arch, --kernel/--initrd/--qemu are the arm64 ones */
 	if (!dmab_arch_in(o->arch, "x86_64")) {
@@ -388,6 +391,10 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "initramfs %s: not found (run 'make initramfs' or pass --initrd)", o->initrd);
 		return -ENOENT;
 	}
+	/* backends that need a kernel option (virtio-iommu): harness/kconfig.c */
+	if (dmab_backends_for_kernel(o->backends, &o->nbackends, 32, o->backend_all, o->arch, o->kernel,
+				     o->backend_note, sizeof(o->backend_note), err, errlen))
+		return err[0] ? -EINVAL : errf(err, errlen, "--backend: too many backends");
 	if (dmab_find_exe(o->qemu, path, sizeof(path))) {
 		snprintf(err, errlen, "QEMU binary '%s' not found (install qemu-system-x86 with 'make deps', "
 			 "or set DMABENCH_QEMU / --qemu)", o->qemu);

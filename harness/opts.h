@@ -18,6 +18,8 @@ struct dmab_opts {
 	enum dmab_cmd cmd;
 	const struct dmab_backend *backends[32];
 	int nbackends;
+	bool backend_all;		/* "all" in --backend: dmab_backends_for_kernel() adds kernel-dependent ones */
+	char backend_note[512];		/* which of those "all" left out, and why */
 	char kernel[DMAB_PATH_MAX];	/* "" until defaulted */
 	char initrd[DMAB_PATH_MAX];
 	char out[DMAB_PATH_MAX];

@@ -69,7 +69,7 @@ int main(void)
 	CHECK_STR(dmab_class_name(42), "unknown");
 
 	/* backend table */
-	CHECK_EQ(dmab_nbackends, 11);	/* 6 x86_64 + 5 arm64 */
+	CHECK_EQ(dmab_nbackends, 12);	/* 7 x86_64 (virtio-iommu: built kernel only) + 5 arm64 */
 	static const struct { const char *n, *ops, *dom, *dev, *cmd; } want[] = {
 		{ "direct", "direct", "none", NULL, "intel_iommu=off" },
 		{ "swiotlb", "swiotlb", "none", NULL, "swiotlb=force" },
@@ -77,8 +77,9 @@ int main(void)
 		{ "intel-lazy", "iommu", "DMA-FQ", "intel-iommu", "iommu.strict=0" },
 		{ "intel-pt", "direct", "identity", "intel-iommu", "iommu=pt" },
 		{ "amd", "iommu", "DMA", "amd-iommu", "" },
+		{ "virtio-iommu", "iommu", "DMA", "virtio-iommu-pci", "" },
 	};
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const struct dmab_backend *b = dmab_backend_find(want[i].n);
 		CHECK(b != NULL);
 		if (!b)
