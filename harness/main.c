@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
 "       dmabench backends           list the backend descriptors\n"
+"       dmabench topologies         list the device topologies (--topology, --share)\n"
 "       dmabench summary RUN_DIR    print summary.md again from RUN_DIR/run.json\n"
 "       dmabench compare [--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all]\n"
 "                        [-o FILE] BASE NEW\n"
@@ -59,7 +60,12 @@ static void usage(FILE *f)
 "  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
 "                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
 "  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
-"  --job LIST            guest jobs, comma list of test, va, lat, uring, fuzz, hyperfine (default va,lat)\n"
+"  --job LIST            guest jobs, comma list of test, va, lat, uring, fuzz, hyperfine, share\n"
+"                        (default va,lat)\n"
+"  --topology T,...|all  device topologies (default pair; see 'dmabench topologies'): one VM per\n"
+"                        backend x topology, results in <run-id>/<backend>@<topology>/ (pair: <backend>/)\n"
+"  --share               buffer-sharing matrix: job share (added to --job) on every backend x topology\n"
+"                        (topologies default all); the table is in summary.md\n"
 "  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
 "  --jobs N, -j N        VMs run at once (default 1)\n"
 "  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
@@ -86,6 +92,28 @@ static void usage(FILE *f)
 "The console log of every VM is kept in <out>/<run-id>/<backend>/console.log.\n");
 }
 
+static void list_topologies(void)
+{
+	printf("%-16s %-12s %-4s %-5s %-38s %s\n", "topology", "arches", "edu", "RAM", "/bin/share roles", "notes");
+	for (size_t i = 0; i < dmab_ntopologies; i++) {
+		const struct dmab_topology *t = &dmab_topologies[i];
+		char mem[16];
+
+		snprintf(mem, sizeof(mem), "%dG", t->mem_mb ? t->mem_mb / 1024 : 1);
+		printf("%-16s %-12s %-4d %-5s %-38s %s\n", t->name, t->arches, t->nedu, mem, t->share_args, t->note);
+		printf("%-16s   qemu:", "");
+		if (t->machine_props)
+			printf(" -machine <backend>,%s", t->machine_props);
+		for (int d = 0; d < DMAB_TOPO_MAX_DEVICES && t->devices[d]; d++)
+			printf(" -device %s", t->devices[d]);
+		if (t->modparams)
+			printf("; kernel: %s", t->modparams);
+		printf("\n%-16s   measured (intel-strict): %s\n", "", t->measured);
+	}
+	printf("devices follow the backend's IOMMU device; /bin/share gets \"--topology <name> <roles>\" in "
+	       "DMABENCH_SHARE_ARGS (a DMABENCH_SHARE_ARGS in --append replaces it)\n");
+}
+
 static void list_backends(void)
 {
 	printf("%-13s %-8s %-7s %-16s %-34s %s\n", "backend", "expect", "domain", "qemu devices",
@@ -107,6 +135,48 @@ static void list_backends(void)
 	       "a virtio console; select with --arch arm64 or the arm64- label\n");
 }
 
+#define DMAB_MAX_VMS	(32 * 16)	/* --backend x --topology */
+
+/*
+ * The VMs of a run: every selected backend x every selected topology defined
+ * for its arch (backend-major order); --host: one entry, no backend. Returns
+ * the count; a skipped combination is said once on stderr.
+ */
+static int plan_vms(const struct dmab_opts *o, const struct dmab_backend **pb, const struct dmab_topology **pt)
+{
+	int n = 0;
+
+	if (o->host) {
+		pb[0] = NULL;
+		pt[0] = NULL;
+		return 1;
+	}
+	for (int i = 0; i < o->nbackends; i++) {
+		for (int k = 0; k < o->ntopologies && n < DMAB_MAX_VMS; k++) {
+			if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
+				if (!o->quiet)
+					fprintf(stderr, "dmabench: topology %s is not defined for %s: not run on %s\n",
+						o->topologies[k]->name, o->backends[i]->arch,
+						dmab_backend_label(o->backends[i]));
+				continue;
+			}
+			pb[n] = o->backends[i];
+			pt[n++] = o->topologies[k];
+		}
+	}
+	return n;
+}
+
+/* dmab_vm_init plus the topology and the "<backend>[@<topology>]" name */
+static void vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const struct dmab_topology *t,
+		    const char *dir, const char *job)
+{
+	dmab_vm_init(vm, b, dir, job);
+	vm->topology = t;
+	if (b)
+		dmab_vm_label(b, t, vm->name, sizeof(vm->name));
+}
+
 static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char *accel)
 {
 	bool arm64 = !strcmp(vm->backend->arch, "arm64");	/* always TCG on an x86 host */
@@ -114,7 +184,7 @@ static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char 
 		.qemu = arm64 ? o->arm64.qemu : o->qemu, .kernel = arm64 ? o->arm64.kernel : o->kernel,
 		.initrd = arm64 ? o->arm64.initrd : o->initrd, .backend = vm->backend,
 		.job = o->job, .accel = arm64 ? "tcg" : accel, .console_path = vm->console_path,
-		.chan_path = vm->chan_path, .append = o->append,
+		.chan_path = vm->chan_path, .append = o->append, .topology = vm->topology,
 	};
 	return dmab_qemu_argv(&s, &vm->argv);
 }
@@ -246,8 +316,10 @@ static int cmd_run(struct dmab_opts *o)
 	struct dmab_run_info ri;
 	struct dmab_vm *vms;
 	char rundir[4300], err[1024];
-	int n = o->host ? 1 : o->nbackends, worst, ret;
+	int n = 0, worst, ret;
 	struct dmab_host_state hs;
+	const struct dmab_backend *pb[DMAB_MAX_VMS];
+	const struct dmab_topology *pt[DMAB_MAX_VMS];
 
 	memset(&ri, 0, sizeof(ri));
 	if (dmab_opts_resolve(o, err, sizeof(err))) {
@@ -256,6 +328,13 @@ static int cmd_run(struct dmab_opts *o)
 	}
 	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	n = plan_vms(o, pb, pt);
+	if (n <= 0) {
+		if (n == 0)
+			fprintf(stderr, "dmabench: no selected topology is defined for the selected backends' arches "
+				"(see 'dmabench topologies')\n");
 		return DMAB_EXIT_USAGE;
 	}
 	vms = calloc((size_t)n, sizeof(*vms));
@@ -268,14 +347,16 @@ static int cmd_run(struct dmab_opts *o)
 			printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
 		for (int i = 0; i < n; i++) {
 			char dir[4300];
-			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, dmab_backend_label(o->backends[i]));
-			dmab_vm_init(&vms[i], o->backends[i], dir, o->job);
+			char label[64];
+			dmab_vm_label(pb[i], pt[i], label, sizeof(label));
+			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, label);
+			vm_init(&vms[i], pb[i], pt[i], dir, o->job);
 			if (build_argv(o, &vms[i], ri.accel)) {
 				fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
 				return DMAB_EXIT_USAGE;
 			}
 			char *line = dmab_argv_join(vms[i].argv);
-			printf("# %s\n%s\n", dmab_backend_label(o->backends[i]), line ? line : "?");
+			printf("# %s\n%s\n", label, line ? line : "?");
 			free(line);
 			dmab_vm_release(&vms[i]);
 		}
@@ -325,9 +406,12 @@ static int cmd_run(struct dmab_opts *o)
 
 	for (int i = 0; i < n; i++) {
 		char dir[4400];
-		const struct dmab_backend *b = o->host ? NULL : o->backends[i];
-		snprintf(dir, sizeof(dir), "%s/%s", rundir, b ? dmab_backend_label(b) : "host");
-		dmab_vm_init(&vms[i], b, dir, o->job);
+		const struct dmab_backend *b = pb[i];
+		char label[64];
+		if (!b || dmab_vm_label(b, pt[i], label, sizeof(label)))
+			snprintf(label, sizeof(label), "host");
+		snprintf(dir, sizeof(dir), "%s/%s", rundir, label);
+		vm_init(&vms[i], b, pt[i], dir, o->job);
 		if (dmab_mkdir_p(dir, 0755) || (b ? build_argv(o, &vms[i], ri.accel) : 0)) {
 			fprintf(stderr, "dmabench: cannot prepare %s\n", dir);
 			free(vms);
@@ -558,6 +642,9 @@ int main(int argc, char **argv)
 		return 0;
 	case DMAB_CMD_BACKENDS:
 		list_backends();
+		return 0;
+	case DMAB_CMD_TOPOLOGIES:
+		list_topologies();
 		return 0;
 	case DMAB_CMD_RUN:
 		return cmd_run(&o);

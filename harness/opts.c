@@ -11,7 +11,7 @@
 #include "harness/opts.h"
 #include "harness/util.h"
 
-static const char *const known_jobs[] = { "test", "va", "lat", "uring", "fuzz", "hyperfine", NULL };
+static const char *const known_jobs[] = { "test", "va", "lat", "uring", "fuzz", "hyperfine", "share", NULL };
 
 const char *dmab_accel_name(enum dmab_accel a)
 {
@@ -61,7 +61,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 	int n = 0;
 
 	if (!list || !*list)
-		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring, fuzz, hyperfine)");
+		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring, fuzz, hyperfine, share)");
 	if (strlen(list) >= sizeof(buf))
 		return errf(err, errlen, "--job: list too long");
 	strcpy(buf, list);
@@ -70,7 +70,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 		for (int i = 0; known_jobs[i]; i++)
 			ok |= !strcmp(t, known_jobs[i]);
 		if (!ok)
-			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring, fuzz, hyperfine)", t);
+			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring, fuzz, hyperfine, share)", t);
 		n++;
 	}
 	if (!n || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
@@ -142,8 +142,8 @@ static int set_path(char *dst, const char *v, const char *name, char *err, size_
 
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	bool backend_set = false, qemu_set = false;
-	const char *backend_list = "all";
+	bool backend_set = false, qemu_set = false, job_set = false;
+	const char *backend_list = "all", *topology_list = NULL;
 	int i = 1;
 
 	err[0] = 0;
@@ -159,6 +159,12 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			return errf(err, errlen, "backends: unexpected argument '%s'", argv[2]);
 		return 0;
 	}
+	if (!strcmp(argv[1], "topologies")) {
+		o->cmd = DMAB_CMD_TOPOLOGIES;
+		if (argc > 2)
+			return errf(err, errlen, "topologies: unexpected argument '%s'", argv[2]);
+		return 0;
+	}
 	if (!strcmp(argv[1], "summary")) {
 		o->cmd = DMAB_CMD_SUMMARY;
 		if (argc != 3)
@@ -166,7 +172,7 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 		return set_path(o->run_dir, argv[2], "summary", err, errlen);
 	}
 	if (strcmp(argv[1], "run"))
-		return errf(err, errlen, "unknown command '%s' (commands: run, backends, summary, help)", argv[1]);
+		return errf(err, errlen, "unknown command '%s' (commands: run, backends, topologies, summary, help)", argv[1]);
 	o->cmd = DMAB_CMD_RUN;
 
 	for (i = 2; i < argc; i++) {
@@ -235,6 +241,13 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 			if (dmab_job_list_check(v, err, errlen))
 				return -EINVAL;
 			snprintf(o->job, sizeof(o->job), "%s", v);
+			job_set = true;
+		} else if (is_opt(a, "--topology")) {
+			if (!(v = optval(argc, argv, &i, "--topology", err, errlen)))
+				return -EINVAL;
+			topology_list = v;
+		} else if (!strcmp(a, "--share")) {
+			o->share = true;
 		} else if (is_opt(a, "--accel")) {
 			if (!(v = optval(argc, argv, &i, "--accel", err, errlen)))
 				return -EINVAL;
@@ -301,6 +314,27 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 		o->nbackends = n;
 		for (const char *p = backend_list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
 			o->backend_all |= !strncmp(p, "all", 3) && (p[3] == ',' || !p[3]);
+	}
+	if (o->host && (topology_list || o->share))
+		return errf(err, errlen, "--host runs on the running kernel's devices: --topology and --share do not apply");
+	if (o->share && !dmab_job_has(o->job, "share")) {
+		/* --share = job share (added to an explicit --job list) */
+		size_t l = job_set ? strlen(o->job) : 0;
+		if (l + 7 > sizeof(o->job))
+			return errf(err, errlen, "--job: list too long");
+		snprintf(o->job + l, sizeof(o->job) - l, "%sshare", l ? "," : "");
+	}
+	if (!o->host) {
+		const char *bad;
+		int n = dmab_topology_parse_list(topology_list ? topology_list : o->share ? "all" : DMAB_TOPO_DEFAULT,
+						  o->topologies, 16, &bad);
+		if (n == -E2BIG)
+			return errf(err, errlen, "--topology: too many topologies");
+		if (n < 0)
+			return errf(err, errlen, "--topology: %s%s%s (known: all, %s; see 'dmabench topologies')",
+				    *bad ? "unknown topology '" : "empty or malformed list", bad, *bad ? "'" : "",
+				    dmab_topology_names());
+		o->ntopologies = n;
 	}
 	/* without x86_64 in --arch, --kernel/--initrd/--qemu are the arm64 ones */
 	if (!dmab_arch_in(o->arch, "x86_64")) {

@@ -7,11 +7,13 @@
 #include <stddef.h>
 
 #include "harness/backends.h"
+#include "harness/topologies.h"
 
 #define DMAB_PATH_MAX		4096
 #define DMAB_MAX_DEVICES	16
 
-enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP, DMAB_CMD_SUMMARY };
+enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP, DMAB_CMD_SUMMARY,
+		DMAB_CMD_TOPOLOGIES };
 enum dmab_accel { DMAB_ACCEL_AUTO = 0, DMAB_ACCEL_TCG, DMAB_ACCEL_KVM };
 
 struct dmab_opts {
@@ -20,6 +22,10 @@ struct dmab_opts {
 	int nbackends;
 	bool backend_all;		/* "all" in --backend: dmab_backends_for_kernel() adds kernel-dependent ones */
 	char backend_note[512];		/* which of those "all" left out, and why */
+	/* --topology (default pair; all with --share): one VM per backend x topology of its arch */
+	const struct dmab_topology *topologies[16];
+	int ntopologies;
+	bool share;			/* --share: job share added, topologies default all */
 	char kernel[DMAB_PATH_MAX];	/* "" until defaulted */
 	char initrd[DMAB_PATH_MAX];
 	char out[DMAB_PATH_MAX];

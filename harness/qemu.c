@@ -15,9 +15,24 @@
 #include "harness/qemu.h"
 #include "harness/util.h"
 
+/* the job list (comma separated) runs /bin/share */
+static bool job_has_share(const char *jobs)
+{
+	for (const char *p = jobs; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == 5 && !strncmp(p, "share", 5))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 {
 	const struct dmab_backend *b = s->backend;
+	const struct dmab_topology *t = s->topology ? s->topology : dmab_topology_default();
 	/*
 	 * no_timer_check: under TCG with interrupt remapping (intel-iommu) and a
 	 * loaded host, the boot-time IO-APIC timer check can miss its window and
@@ -39,6 +54,11 @@ int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 			 b->expect_coherent ? " DMABENCH_EXPECT_COHERENT=" : "",
 			 b->expect_coherent ? b->expect_coherent : "",
 			 arm64 ? " DMABENCH_RESULTS=/dev/hvc0" : "");
+	if (n >= 0 && (size_t)n < len && t && t->modparams)
+		n += snprintf(out + n, len - (size_t)n, " %s", t->modparams);
+	if (n >= 0 && (size_t)n < len && t && job_has_share(s->job))
+		n += snprintf(out + n, len - (size_t)n, " DMABENCH_SHARE_ARGS=\"--topology %s %s\"", t->name,
+			      t->share_args);
 	if (n >= 0 && (size_t)n < len && s->append && s->append[0])
 		n += snprintf(out + n, len - (size_t)n, " %s", s->append);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : 0;
@@ -83,6 +103,8 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 {
 	struct argv_b a = { 0 };
 	char cmdline[2048];
+	const struct dmab_topology *t = s->topology ? s->topology : dmab_topology_default();
+	int mem_mb = s->mem_mb ? s->mem_mb : t->mem_mb;
 
 	*argv = NULL;
 	if (dmab_kernel_cmdline(s, cmdline, sizeof(cmdline)))
@@ -91,14 +113,17 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	add(&a, "-accel");
 	add(&a, "%s", s->accel);
 	add(&a, "-machine");
-	add(&a, "%s", s->backend->machine);
+	if (t->machine_props)
+		add(&a, "%s,%s", s->backend->machine, t->machine_props);
+	else
+		add(&a, "%s", s->backend->machine);
 	add(&a, "-cpu");
 	add(&a, "max");
 	add(&a, "-m");
-	if (!s->mem_mb || s->mem_mb % 1024 == 0)
-		add(&a, "%dG", s->mem_mb ? s->mem_mb / 1024 : 1);
+	if (!mem_mb || mem_mb % 1024 == 0)
+		add(&a, "%dG", mem_mb ? mem_mb / 1024 : 1);
 	else
-		add(&a, "%dM", s->mem_mb);
+		add(&a, "%dM", mem_mb);
 	add(&a, "-smp");
 	add(&a, "1");
 	add(&a, "-nographic");
@@ -124,9 +149,10 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 		add(&a, "-device");
 		add(&a, "%s", s->backend->devices[i]);
 	}
-	for (int i = 0; i < DMAB_EDU_COUNT; i++) {
+	/* the topology's test devices (default: two DMAB_EDU_DEVICE) */
+	for (int i = 0; i < DMAB_TOPO_MAX_DEVICES && t->devices[i]; i++) {
 		add(&a, "-device");
-		add(&a, "%s", DMAB_EDU_DEVICE);
+		add(&a, "%s", t->devices[i]);
 	}
 	if (!strcmp(s->backend->arch, "arm64")) {
 		add(&a, "-device");

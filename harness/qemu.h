@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "harness/backends.h"
+#include "harness/topologies.h"
 
 struct dmab_vm_spec {
 	const char *qemu;		/* binary (PATH lookup by execvp) */
@@ -18,6 +19,11 @@ struct dmab_vm_spec {
 	const char *chan_path;		/* serial 1: results channel */
 	int mem_mb;			/* 0: 1024 */
 	const char *append;		/* extra kernel command line words, or NULL */
+	/*
+	 * NULL = the default topology (two edu devices). Its module params and, when
+	 * job has "share", DMABENCH_SHARE_ARGS go BEFORE append (a later word wins).
+	 */
+	const struct dmab_topology *topology;
 };
 
 /* Kernel command line for the backend. Returns 0 or -ENOSPC. */

@@ -49,7 +49,7 @@ static cJSON *str_array(const char *const *v, int max)
 	return a;
 }
 
-static cJSON *backend_json(const struct dmab_backend *b)
+static cJSON *backend_json(const struct dmab_backend *b, const struct dmab_topology *t)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -59,10 +59,10 @@ static cJSON *backend_json(const struct dmab_backend *b)
 	cJSON_AddStringToObject(o, "arch", b->arch);
 	cJSON_AddStringToObject(o, "machine", b->machine);
 	cJSON_AddItemToObject(o, "devices", str_array(b->devices, DMAB_MAX_QEMU_DEVICES));
-	cJSON *edu = cJSON_CreateArray();
-	for (int i = 0; i < DMAB_EDU_COUNT; i++)
-		cJSON_AddItemToArray(edu, cJSON_CreateString(DMAB_EDU_DEVICE));
-	cJSON_AddItemToObject(o, "test_devices", edu);
+	/* the topology's devices (default: the two DMAB_EDU_DEVICE of pair) */
+	if (!t)
+		t = dmab_topology_default();
+	cJSON_AddItemToObject(o, "test_devices", str_array(t->devices, DMAB_TOPO_MAX_DEVICES));
 	cJSON_AddStringToObject(o, "cmdline", b->cmdline);
 	cJSON_AddStringToObject(o, "expect_ops", b->expect_ops);
 	cJSON_AddStringToObject(o, "expect_domain", b->expect_domain);
@@ -84,7 +84,8 @@ cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri)
 
 	cJSON_AddNumberToObject(o, "schema", DMAB_RUN_SCHEMA);
 	cJSON_AddStringToObject(o, "name", vm->name);
-	cJSON_AddItemToObject(o, "backend", backend_json(vm->backend));
+	cJSON_AddItemToObject(o, "backend", backend_json(vm->backend, vm->topology));
+	cJSON_AddStringToObject(o, "topology", (vm->topology ? vm->topology : dmab_topology_default())->name);
 	cJSON *argv = cJSON_CreateArray();
 	for (char **p = vm->argv; p && *p; p++)
 		cJSON_AddItemToArray(argv, cJSON_CreateString(*p));
@@ -231,6 +232,11 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		char mode[128];
 
 		cJSON_AddStringToObject(b, "name", vm->name);
+		if (vm->backend) {
+			cJSON_AddStringToObject(b, "backend", dmab_backend_label(vm->backend));
+			cJSON_AddStringToObject(b, "topology",
+						(vm->topology ? vm->topology : dmab_topology_default())->name);
+		}
 		cJSON_AddStringToObject(b, "status", dmab_class_name(vm->cls));
 		cJSON_AddNumberToObject(b, "exit_code", vm->cls);
 		cJSON_AddStringToObject(b, "reason", vm->reason);

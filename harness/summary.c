@@ -12,6 +12,7 @@
 
 #include "harness/results.h"
 #include "harness/jget.h"
+#include "harness/share_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -461,6 +462,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		lat_table(bs, f);
 		uring_table(bs, f);
 		hyperfine_table(bs, f);
+		dmab_share_summary_write(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
 }

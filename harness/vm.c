@@ -149,7 +149,7 @@ setup_err:
 }
 
 static const struct { const char *job, *file; } job_files[] = {
-	{ "test", "test.ktap" }, { "va", "va.json" }, { "lat", "lat.json" },
+	{ "test", "test.ktap" }, { "va", "va.json" }, { "lat", "lat.json" }, { "share", "share.json" },
 };
 
 static bool got_file(const struct dmab_vm *vm, const char *name)

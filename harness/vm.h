@@ -20,12 +20,14 @@
 #include "harness/console.h"
 #include "harness/exitcodes.h"
 #include "harness/ktap.h"
+#include "harness/topologies.h"
 
 enum dmab_vm_state { DMAB_VM_PENDING = 0, DMAB_VM_RUNNING, DMAB_VM_DONE };
 
 struct dmab_vm {
 	/* set by the caller */
 	const struct dmab_backend *backend;
+	const struct dmab_topology *topology;	/* NULL: the default (pair) */
 	char name[64];			/* label in progress lines */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */

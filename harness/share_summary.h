@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* share_summary.h - the buffer-sharing matrix of summary.md (issue 3). */
+#ifndef DMAB_SHARE_SUMMARY_H
+#define DMAB_SHARE_SUMMARY_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+/*
+ * The "Buffer sharing" section from run.json's backends[] (every VM's
+ * files["share.json"]); prints nothing when no VM ran the share job.
+ * 0, or -1 on a write error or out of memory.
+ */
+int dmab_share_summary_write(const cJSON *backends, FILE *f);
+
+#endif
