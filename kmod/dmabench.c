@@ -49,6 +49,11 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/io_uring.h>
+#include <linux/delay.h>
+#include <linux/dma-buf.h>
+#include <linux/file.h>
+#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 
 #include "dmabench_abi.h"
 
@@ -97,6 +102,12 @@ struct dmab_dev {
 	atomic_t objects;		/* live objects using the device */
 	atomic_t refs;			/* objects + in-flight ioctls */
 	struct platform_device *pdev;	/* kind PLATFORM */
+	/* kind EDU: the DMA engine (VERIFY); NULL bar: no engine */
+	void __iomem *bar;
+	struct mutex engine;		/* one transfer at a time */
+	bool engine_dead;		/* a transfer timed out: never used again */
+	void *check;			/* check page the engine writes back into */
+	dma_addr_t check_dma;		/* its streaming mapping on the device */
 };
 
 static struct dmab_dev dmab_devs[DMABENCH_MAX_DEVICES];
@@ -126,7 +137,7 @@ static void dmab_dev_put(struct dmab_dev *d)
 		wake_up_all(&dmab_devs_wq);
 }
 
-static int dmab_dev_add(struct device *dev, u32 kind, struct platform_device *pdev)
+static int dmab_dev_add(struct device *dev, u32 kind, struct platform_device *pdev, void __iomem *bar)
 {
 	struct dmab_dev *d;
 	int id = -ENOSPC;
@@ -138,6 +149,10 @@ static int dmab_dev_add(struct device *dev, u32 kind, struct platform_device *pd
 		d->kind = kind;
 		d->pdev = pdev;
 		d->gone = false;
+		d->bar = bar;
+		mutex_init(&d->engine);
+		d->engine_dead = false;
+		d->check = NULL;
 		atomic_set(&d->objects, 0);
 		atomic_set(&d->refs, 0);
 		d->dev = dev;
@@ -177,6 +192,9 @@ static struct {
 	atomic64_t live_allocs, live_sgtables, live_mappings, live_mmaps;
 	atomic64_t alloc_bytes, kva_bytes, open_files, total_objects;
 } dmab_stats;
+
+/* Orders dmab_obj.dmabuf / .orphan between the ctl file and dma-buf release. */
+static DEFINE_SPINLOCK(dmab_export_lock);
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
@@ -492,7 +510,7 @@ static int dmab_buf_sgtable(struct dmab_buf *b, struct sg_table *sgt)
 /* ------------------------------------------------------------------ */
 /* objects                                                             */
 
-enum { DMAB_OBJ_ALLOC = 1, DMAB_OBJ_SGT, DMAB_OBJ_MAP_SG, DMAB_OBJ_MAP_SINGLE };
+enum { DMAB_OBJ_ALLOC = 1, DMAB_OBJ_SGT, DMAB_OBJ_MAP_SG, DMAB_OBJ_MAP_SINGLE, DMAB_OBJ_DMABUF };
 
 struct dmab_obj {
 	struct list_head node;		/* file->list, newest first */
@@ -503,6 +521,12 @@ struct dmab_obj {
 	unsigned int children;		/* alloc: live sgtables; sgt: live mapping */
 	atomic_t mapcount;		/* alloc: VMAs (under xa_lock vs. FREE) */
 	u64 kva_bytes;
+	/*
+	 * alloc: its dma-buf while exported (under dmab_export_lock); orphan:
+	 * the ctl file is closed and the dma-buf release frees the allocation
+	 */
+	struct dma_buf *dmabuf;
+	bool orphan;
 	union {
 		struct dmab_buf buf;			/* ALLOC */
 		struct sg_table sgt;			/* SGT */
@@ -513,6 +537,12 @@ struct dmab_obj {
 			size_t size;
 			dma_addr_t dma;
 		} map;
+		struct {				/* DMABUF: an attachment mapping */
+			struct dma_buf *buf;
+			struct dma_buf_attachment *att;
+			struct sg_table *sgt;
+			enum dma_data_direction dir;
+		} imp;
 	};
 };
 
@@ -522,7 +552,22 @@ struct dmab_file {
 	struct list_head list;		/* newest first */
 	u32 next_handle;
 	u32 nobjs;
+	/* VERIFY STALE: the IOVA of the most recently freed MAP_SINGLE */
+	bool stale_valid;
+	u32 stale_dev;
+	dma_addr_t stale_dma;
+	size_t stale_size;
 };
+
+static bool dmab_exported(struct dmab_obj *obj)
+{
+	bool ret;
+
+	spin_lock(&dmab_export_lock);
+	ret = obj->dmabuf != NULL;
+	spin_unlock(&dmab_export_lock);
+	return ret;
+}
 
 static struct dmab_obj *dmab_lookup(struct dmab_file *f, u32 handle, u32 type)
 {
@@ -609,6 +654,11 @@ static void dmab_destroy(struct dmab_obj *obj)
 		dma_unmap_single_attrs(dev, obj->map.dma, obj->map.size, obj->map.dir,
 				       obj->map.attrs);
 		free_pages_exact(obj->map.va, obj->map.size);
+		break;
+	case DMAB_OBJ_DMABUF:
+		dma_buf_unmap_attachment_unlocked(obj->imp.att, obj->imp.sgt, obj->imp.dir);
+		dma_buf_detach(obj->imp.buf, obj->imp.att);
+		dma_buf_put(obj->imp.buf);
 		break;
 	}
 	dmab_dev_put(obj->d);
@@ -839,11 +889,17 @@ static long dmab_free_core(struct dmab_file *f, u32 handle)
 	obj = dmab_lookup(f, handle, 0);
 	if (!obj)
 		return -EBADF;
-	if (obj->children)
+	if (obj->children || dmab_exported(obj))
 		return -EBUSY;
 	ret = dmab_unpublish(f, obj);
 	if (ret)
 		return ret;
+	if (obj->type == DMAB_OBJ_MAP_SINGLE) {
+		f->stale_valid = true;
+		f->stale_dev = obj->d - dmab_devs;
+		f->stale_dma = obj->map.dma;
+		f->stale_size = obj->map.size;
+	}
 	dmab_destroy(obj);
 	return 0;
 }
@@ -1119,6 +1175,14 @@ static long dmab_ioc_sync(struct dmab_file *f, void __user *uarg)
 			dma_sync_single_for_cpu(dev, obj->map.dma, obj->map.size, dir);
 		else
 			dma_sync_single_for_device(dev, obj->map.dma, obj->map.size, dir);
+		break;
+	case DMAB_OBJ_DMABUF:
+		if (dir != obj->imp.dir)
+			return -EINVAL;
+		if (cpu)
+			dma_sync_sgtable_for_cpu(dev, obj->imp.sgt, dir);
+		else
+			dma_sync_sgtable_for_device(dev, obj->imp.sgt, dir);
 		break;
 	}
 	return 0;
@@ -1461,6 +1525,655 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* sharing: edu DMA engine, VERIFY, dma-buf export / attach            */
+
+/* QEMU edu (hw/misc/edu.c): BAR0 registers, 4 KiB buffer at 0x40000 */
+#define EDU_REG_IDENT		0x00	/* 0xRRrr00ed: low byte 0xed */
+#define EDU_REG_SRC		0x80
+#define EDU_REG_DST		0x88
+#define EDU_REG_CNT		0x90
+#define EDU_REG_CMD		0x98
+#define EDU_CMD_RUN		0x1	/* start; reads back 1 while busy */
+#define EDU_CMD_TO_RAM		0x2	/* edu buffer -> RAM (else RAM -> buffer) */
+#define EDU_BUF_ADDR		0x40000
+#define DMAB_CHECK_POISON	0xa5
+
+/*
+ * One transfer; the caller holds d->engine. QEMU checks the buffer side as
+ * [addr, addr + cnt) inside [0x40000, 0x40fff): pos + cnt <= 4095. A
+ * timeout marks the engine dead: the transfer may still land later, so the
+ * check page is never unmapped or freed afterwards (leaked on purpose).
+ */
+static int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram)
+{
+	u64 buf = to_ram ? src : dst;
+	unsigned long deadline;
+
+	if (d->engine_dead)
+		return -EIO;
+	if (!cnt || buf < EDU_BUF_ADDR || buf - EDU_BUF_ADDR + cnt > DMABENCH_VERIFY_MAX_LEN)
+		return -E2BIG;	/* never reached: callers clamp */
+	if (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
+		d->engine_dead = true;
+		dev_err(d->dev, "edu DMA engine busy before a transfer: not used again\n");
+		return -EIO;
+	}
+	writeq(src, d->bar + EDU_REG_SRC);
+	writeq(dst, d->bar + EDU_REG_DST);
+	writeq(cnt, d->bar + EDU_REG_CNT);
+	writeq(EDU_CMD_RUN | (to_ram ? EDU_CMD_TO_RAM : 0), d->bar + EDU_REG_CMD);
+	deadline = jiffies + msecs_to_jiffies(DMABENCH_VERIFY_TIMEOUT_MS);
+	/* ~100 ms of virtual time per transfer: sleep, never spin */
+	while (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
+		if (time_after(jiffies, deadline)) {
+			d->engine_dead = true;
+			dev_err(d->dev, "edu DMA transfer timed out (%u ms): engine not used again\n",
+				DMABENCH_VERIFY_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		usleep_range(2000, 4000);
+	}
+	return 0;
+}
+
+/* Map the device's check page once (engine lock held). */
+static int dmab_edu_check_page(struct dmab_dev *d)
+{
+	void *p;
+	dma_addr_t dma;
+
+	if (d->check)
+		return 0;
+	p = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	dma = dma_map_single(d->dev, p, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(d->dev, dma)) {
+		free_page((unsigned long)p);
+		return -ENOMEM;
+	}
+	d->check = p;
+	d->check_dma = dma;
+	return 0;
+}
+
+/* Device remove: unmap the check page unless a transfer may still hit it. */
+static void dmab_edu_release(struct dmab_dev *d, struct device *dev)
+{
+	if (d->check && !d->engine_dead) {
+		dma_unmap_single(dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+		free_page((unsigned long)d->check);
+	} else if (d->check) {
+		dev_warn(dev, "edu engine dead: check page left mapped\n");
+	}
+	d->check = NULL;
+}
+
+static void dmab_check_poison(struct dmab_dev *d)
+{
+	memset(d->check, DMAB_CHECK_POISON, PAGE_SIZE);
+	dma_sync_single_for_device(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+}
+
+static u64 dmab_splitmix(u64 *s)
+{
+	u64 z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* What a VERIFY works on: the DMA side of a mapping and its CPU side. */
+struct dmab_vtarget {
+	struct dmab_dev *d;
+	struct sg_table *sgt;		/* MAP_SG, DMABUF: mapped table; NULL: single */
+	dma_addr_t dma;			/* MAP_SINGLE */
+	u64 size;			/* bytes the pattern covers */
+	void *kva;			/* kernel VA of the buffer, or NULL (never a cookie) */
+	enum dma_data_direction dir;
+};
+
+/* Kernel VA of an allocation; NULL for NO_KERNEL_MAPPING cookies and bare noncontig. */
+static void *dmab_buf_kva_ptr(const struct dmab_buf *b)
+{
+	switch (b->api) {
+	case DMABENCH_API_ATTRS:
+		return (b->attrs & DMA_ATTR_NO_KERNEL_MAPPING) ? NULL : b->cpu;
+	case DMABENCH_API_PAGES:
+		return page_address(b->page);
+	case DMABENCH_API_NONCONTIG_VMAP:
+		return b->vaddr;
+	default:
+		return NULL;
+	}
+}
+
+static const struct dma_buf_ops dmab_dmabuf_ops;
+
+static int dmab_vtarget(struct dmab_obj *obj, struct dmab_vtarget *t)
+{
+	struct dmab_obj *alloc;
+
+	memset(t, 0, sizeof(*t));
+	t->d = obj->d;
+	switch (obj->type) {
+	case DMAB_OBJ_MAP_SG:
+		alloc = obj->parent->parent;
+		t->sgt = &obj->parent->sgt;
+		t->size = alloc->buf.size;
+		t->kva = dmab_buf_kva_ptr(&alloc->buf);
+		t->dir = obj->map.dir;
+		return 0;
+	case DMAB_OBJ_MAP_SINGLE:
+		t->dma = obj->map.dma;
+		t->size = obj->map.size;
+		t->kva = obj->map.va;
+		t->dir = obj->map.dir;
+		return 0;
+	case DMAB_OBJ_DMABUF:
+		t->sgt = obj->imp.sgt;
+		t->size = obj->imp.buf->size;
+		if (obj->imp.buf->ops == &dmab_dmabuf_ops) {
+			alloc = obj->imp.buf->priv;
+			t->size = alloc->buf.size;
+			t->kva = dmab_buf_kva_ptr(&alloc->buf);
+		}
+		t->dir = obj->imp.dir;
+		return 0;
+	default:
+		return -EBADF;
+	}
+}
+
+/* DMA address of buffer offset @off and the bytes contiguous from there (0: outside). */
+static u64 dmab_vt_dma(const struct dmab_vtarget *t, u64 off, u64 *avail)
+{
+	struct scatterlist *sg;
+	u64 pos = 0;
+	unsigned int i;
+
+	*avail = 0;
+	if (!t->sgt) {
+		*avail = t->size - off;
+		return t->dma + off;
+	}
+	for_each_sgtable_dma_sg(t->sgt, sg, i) {
+		if (off < pos + sg_dma_len(sg)) {
+			*avail = pos + sg_dma_len(sg) - off;
+			return sg_dma_address(sg) + (off - pos);
+		}
+		pos += sg_dma_len(sg);
+	}
+	return 0;
+}
+
+static void dmab_vt_sync_for_device(const struct dmab_vtarget *t)
+{
+	if (t->sgt)
+		dma_sync_sgtable_for_device(t->d->dev, t->sgt, t->dir);
+	else
+		dma_sync_single_for_device(t->d->dev, t->dma, t->size, t->dir);
+}
+
+struct dmab_vsample {
+	u64 off;		/* buffer offset */
+	u32 len;		/* bytes */
+	u32 pos;		/* offset in edu's buffer / the check page */
+};
+
+/*
+ * Write the check page back from edu's buffer and compare @n samples
+ * against the pattern; their device bytes go to @data (sample i at i*len).
+ */
+static int dmab_verify_flush(struct dmabench_verify *v, struct dmab_dev *d,
+			     struct dmab_vsample *s, u32 first, u32 n, u32 fill, u8 *data)
+{
+	const u8 *c = d->check;
+	u64 t0;
+	u32 i, j;
+	int ret;
+
+	if (!n)
+		return 0;
+	t0 = ktime_get_ns();
+	ret = dmab_edu_xfer(d, EDU_BUF_ADDR, d->check_dma, fill, true);
+	v->dma_ns += ktime_get_ns() - t0;
+	if (ret)
+		return ret;
+	v->transfers++;
+	t0 = ktime_get_ns();
+	dma_sync_single_for_cpu(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	for (i = first; i < first + n; i++) {
+		bool poison = true;
+
+		for (j = 0; j < s[i].len; j++) {
+			u8 got = c[s[i].pos + j];
+
+			if (got != DMAB_CHECK_POISON)
+				poison = false;
+			if (got != dmabench_pattern(v->seed, s[i].off + j)) {
+				if (!v->mismatches++)
+					v->first_mismatch = s[i].off + j;
+				else if (s[i].off + j < v->first_mismatch)
+					v->first_mismatch = s[i].off + j;
+			}
+		}
+		v->blocked += poison;
+		v->bytes += s[i].len;
+		v->checked++;
+		if (data)
+			memcpy(data + (size_t)i * v->len, c + s[i].pos, s[i].len);
+	}
+	v->compare_ns += ktime_get_ns() - t0;
+	dmab_check_poison(d);
+	return 0;
+}
+
+/* STALE: poison edu's buffer, read the stale IOVA, write back: did the read land? */
+static int dmab_verify_stale(struct dmab_file *f, struct dmabench_verify *v, struct dmab_dev *d)
+{
+	u32 len = min_t(u64, v->len, f->stale_size);
+	const u8 *c = d->check;
+	u64 t0 = ktime_get_ns();
+	u32 j;
+	int ret;
+
+	v->dma_first = f->stale_dma;
+	ret = dmab_edu_xfer(d, d->check_dma, EDU_BUF_ADDR, len, false);
+	if (!ret)
+		ret = dmab_edu_xfer(d, f->stale_dma, EDU_BUF_ADDR, len, false);
+	if (!ret)
+		ret = dmab_edu_xfer(d, EDU_BUF_ADDR, d->check_dma, len, true);
+	v->dma_ns = ktime_get_ns() - t0;
+	if (ret)
+		return ret;
+	v->transfers = 3;
+	dma_sync_single_for_cpu(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	v->blocked = 1;
+	for (j = 0; j < len; j++)
+		if (c[j] != DMAB_CHECK_POISON)
+			v->blocked = 0;
+	v->checked = 1;
+	v->bytes = len;
+	dmab_check_poison(d);
+	return 0;
+}
+
+static bool dmab_iommu_dma_domain(struct device *dev)
+{
+	u32 dt = dmab_domain_type(dev);
+
+	return dmab_ops_kind(dev) == DMABENCH_OPS_IOMMU &&
+	       (dt == DMABENCH_DOMAIN_DMA || dt == DMABENCH_DOMAIN_DMA_FQ);
+}
+
+static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
+{
+	struct dmab_vsample *s = NULL;
+	struct dmabench_verify v;
+	struct dmab_vtarget t;
+	struct dmab_dev *d, *sd = NULL;
+	struct dmab_obj *obj;
+	u64 npages, off, avail, seed, t0, *offs = NULL;
+	u32 i, k, n, pos, first;
+	u8 *data = NULL;
+	bool stale;
+	long ret;
+
+	if (copy_from_user(&v, uarg, sizeof(v)))
+		return -EFAULT;
+	if (v.reserved0 || !DMAB_RESERVED_OK(v) || (v.flags & ~DMABENCH_VERIFY_FLAGS_MASK))
+		return -EINVAL;
+	stale = v.flags & DMABENCH_VERIFY_STALE;
+	if (stale && (v.handle || (v.flags & DMABENCH_VERIFY_FILL) || v.offsets || v.data || v.pages != 1))
+		return -EINVAL;
+	if (!stale && v.dev)
+		return -EINVAL;
+	if (!v.pages || !v.len)
+		return -EINVAL;
+	if (v.pages > DMABENCH_VERIFY_MAX_PAGES || v.len > DMABENCH_VERIFY_MAX_LEN)
+		return -E2BIG;
+	v.checked = 0;
+	v.mismatches = 0;
+	v.first_mismatch = ~0ULL;
+	v.bytes = 0;
+	v.dma_first = 0;
+	v.blocked = 0;
+	v.transfers = 0;
+	v.fill_ns = 0;
+	v.sync_ns = 0;
+	v.dma_ns = 0;
+	v.compare_ns = 0;
+
+	if (stale) {
+		sd = dmab_dev_get(v.dev);
+		if (!sd)
+			return -ENODEV;
+		d = sd;
+	} else {
+		obj = dmab_lookup(f, v.handle, 0);
+		if (!obj || dmab_vtarget(obj, &t))
+			return -EBADF;
+		d = t.d;
+	}
+	if (d->kind != DMABENCH_DEV_EDU || !d->bar) {
+		ret = -EOPNOTSUPP;
+		goto out_put;
+	}
+	if (stale) {
+		if (!dmab_iommu_dma_domain(d->dev)) {
+			ret = -EOPNOTSUPP;
+			goto out_put;
+		}
+		if (!f->stale_valid || f->stale_dev != v.dev) {
+			ret = -ENOENT;
+			goto out_put;
+		}
+	} else if ((v.flags & DMABENCH_VERIFY_FILL) && !t.kva) {
+		ret = -EOPNOTSUPP;
+		goto out_put;
+	}
+	if (mutex_lock_killable(&d->engine)) {
+		ret = -EINTR;
+		goto out_put;
+	}
+	if (d->engine_dead) {
+		ret = -EIO;
+		goto out_unlock;
+	}
+	ret = dmab_edu_check_page(d);
+	if (ret)
+		goto out_unlock;
+	dmab_check_poison(d);
+	if (stale) {
+		ret = dmab_verify_stale(f, &v, d);
+		goto out_unlock;
+	}
+
+	/* samples: page 0, the last page, then seeded random distinct pages */
+	s = kcalloc(v.pages, sizeof(*s), GFP_KERNEL);
+	offs = kcalloc(v.pages, sizeof(*offs), GFP_KERNEL);
+	data = v.data ? kvzalloc((size_t)v.pages * v.len, GFP_KERNEL) : NULL;
+	if (!s || !offs || (v.data && !data)) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	npages = DIV_ROUND_UP(t.size, PAGE_SIZE);
+	seed = v.seed;
+	n = 0;
+	for (k = 0; n < v.pages && n < npages && k < 4 * v.pages + 2; k++) {
+		u64 p = k == 0 ? 0 : k == 1 ? npages - 1 : dmab_splitmix(&seed) % npages;
+
+		for (i = 0; i < n; i++)
+			if (offs[i] == p * PAGE_SIZE)
+				break;
+		if (i < n)
+			continue;
+		offs[n++] = p * PAGE_SIZE;
+	}
+
+	if (v.flags & DMABENCH_VERIFY_FILL) {
+		t0 = ktime_get_ns();
+		for (off = 0; off < t.size; off++)
+			((u8 *)t.kva)[off] = dmabench_pattern(v.seed, off);
+		v.fill_ns = ktime_get_ns() - t0;
+	}
+	t0 = ktime_get_ns();
+	dmab_vt_sync_for_device(&t);
+	v.sync_ns = ktime_get_ns() - t0;
+
+	pos = 0;
+	first = 0;
+	for (i = 0; i < n; i++) {
+		u64 dma = dmab_vt_dma(&t, offs[i], &avail);
+		u32 len = min_t(u64, v.len, t.size - offs[i]);
+
+		if (!avail) {	/* the mapping is shorter than the buffer */
+			ret = -EIO;
+			goto out_unlock;
+		}
+		len = min_t(u64, len, avail);
+		if (pos + len > DMABENCH_VERIFY_MAX_LEN) {
+			ret = dmab_verify_flush(&v, d, s, first, i - first, pos, data);
+			if (ret)
+				goto out_unlock;
+			pos = 0;
+			first = i;
+		}
+		if (!i)
+			v.dma_first = dma;
+		s[i].off = offs[i];
+		s[i].len = len;
+		s[i].pos = pos;
+		t0 = ktime_get_ns();
+		ret = dmab_edu_xfer(d, dma, EDU_BUF_ADDR + pos, len, false);
+		v.dma_ns += ktime_get_ns() - t0;
+		if (ret)
+			goto out_unlock;
+		v.transfers++;
+		pos += len;
+	}
+	ret = dmab_verify_flush(&v, d, s, first, n - first, pos, data);
+out_unlock:
+	mutex_unlock(&d->engine);
+	if (!ret && ((v.offsets && copy_to_user(u64_to_user_ptr(v.offsets), offs, (size_t)v.checked * sizeof(u64))) ||
+		     (data && copy_to_user(u64_to_user_ptr(v.data), data, (size_t)v.pages * v.len)) ||
+		     copy_to_user(uarg, &v, sizeof(v))))
+		ret = -EFAULT;
+out_put:
+	if (sd)
+		dmab_dev_put(sd);
+	kfree(s);
+	kfree(offs);
+	kvfree(data);
+	return ret;
+}
+
+/* ---- dma-buf exporter: the buffer is an ALLOC object of some ctl file ---- */
+
+static struct sg_table *dmab_dmabuf_map(struct dma_buf_attachment *att, enum dma_data_direction dir)
+{
+	struct dmab_obj *alloc = att->dmabuf->priv;
+	struct sg_table *sgt;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = dmab_buf_sgtable(&alloc->buf, sgt);
+	if (ret) {
+		kfree(sgt);
+		return ERR_PTR(ret);
+	}
+	ret = dmab_sgt_check(att->dev, sgt);
+	if (!ret)
+		ret = dma_map_sgtable(att->dev, sgt, dir, 0);
+	if (ret) {
+		sg_free_table(sgt);
+		kfree(sgt);
+		return ERR_PTR(ret);
+	}
+	return sgt;
+}
+
+static void dmab_dmabuf_unmap(struct dma_buf_attachment *att, struct sg_table *sgt,
+			      enum dma_data_direction dir)
+{
+	dma_unmap_sgtable(att->dev, sgt, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+/* An allocation whose file is gone: account and free it like dmab_unpublish + destroy. */
+static void dmab_orphan_destroy(struct dmab_obj *obj)
+{
+	atomic_dec(&obj->d->objects);
+	dmab_account(obj, -1);
+	dmab_destroy(obj);
+}
+
+static void dmab_dmabuf_release(struct dma_buf *dmabuf)
+{
+	struct dmab_obj *alloc = dmabuf->priv;
+	bool orphan;
+
+	spin_lock(&dmab_export_lock);
+	alloc->dmabuf = NULL;
+	orphan = alloc->orphan;
+	spin_unlock(&dmab_export_lock);
+	if (orphan)
+		dmab_orphan_destroy(alloc);
+}
+
+static const struct dma_buf_ops dmab_dmabuf_ops = {
+	.map_dma_buf = dmab_dmabuf_map,
+	.unmap_dma_buf = dmab_dmabuf_unmap,
+	.release = dmab_dmabuf_release,
+};
+
+/*
+ * File release: an exported allocation leaves the file but stays alive (and
+ * counted) until its dma-buf is released. True when @obj was handed over.
+ */
+static bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
+{
+	if (obj->type != DMAB_OBJ_ALLOC)
+		return false;
+	spin_lock(&dmab_export_lock);
+	if (!obj->dmabuf) {
+		spin_unlock(&dmab_export_lock);
+		return false;
+	}
+	obj->orphan = true;
+	spin_unlock(&dmab_export_lock);
+	xa_erase(&f->objs, obj->handle);
+	list_del(&obj->node);
+	f->nobjs--;
+	return true;
+}
+
+static long dmab_ioc_dmabuf_export(struct dmab_file *f, void __user *uarg)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp);
+	struct dmabench_dmabuf_export in;
+	struct dma_buf *dmabuf;
+	struct dmab_obj *alloc;
+	int fd;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (!DMAB_RESERVED_OK(in))
+		return -EINVAL;
+	in.fd = -1;
+	in.size = 0;
+	alloc = dmab_lookup(f, in.alloc, DMAB_OBJ_ALLOC);
+	if (!alloc)
+		return -EBADF;
+	if (dmab_exported(alloc))
+		return -EBUSY;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	exp.ops = &dmab_dmabuf_ops;
+	exp.size = PAGE_ALIGN(alloc->buf.size);
+	exp.flags = O_RDWR;
+	exp.priv = alloc;
+	dmabuf = dma_buf_export(&exp);
+	if (IS_ERR(dmabuf)) {
+		put_unused_fd(fd);
+		return PTR_ERR(dmabuf);
+	}
+	spin_lock(&dmab_export_lock);
+	alloc->dmabuf = dmabuf;
+	spin_unlock(&dmab_export_lock);
+	in.fd = fd;
+	in.size = dmabuf->size;
+	if (copy_to_user(uarg, &in, sizeof(in))) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);	/* release clears alloc->dmabuf */
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
+}
+
+static long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
+{
+	struct dmabench_dmabuf_attach in;
+	struct dma_buf_attachment *att;
+	struct dma_buf *dmabuf;
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	struct dmab_obj *obj;
+	struct dmab_dev *d;
+	unsigned int i;
+	long ret;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (!DMAB_RESERVED_OK(in) || !dmab_dir_valid(in.dir))
+		return -EINVAL;
+	if (in.segs_max > DMAB_SEGS_MAX)
+		return -E2BIG;
+	in.handle = 0;
+	in.nents_mapped = 0;
+	in.dma_len = 0;
+	in.size = 0;
+	d = dmab_dev_get(in.dev);
+	if (!d)
+		return -ENODEV;
+	obj = dmab_obj_new(f, DMAB_OBJ_DMABUF, d);
+	if (IS_ERR(obj)) {
+		dmab_dev_put(d);
+		return PTR_ERR(obj);
+	}
+	dmabuf = dma_buf_get(in.fd);
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		goto err_obj;
+	}
+	att = dma_buf_attach(dmabuf, d->dev);
+	if (IS_ERR(att)) {
+		ret = PTR_ERR(att);
+		goto err_put;
+	}
+	obj->imp.dir = dmab_dir(in.dir);
+	sgt = dma_buf_map_attachment_unlocked(att, obj->imp.dir);
+	if (IS_ERR_OR_NULL(sgt)) {
+		ret = sgt ? PTR_ERR(sgt) : -ENOMEM;
+		goto err_detach;
+	}
+	obj->imp.buf = dmabuf;
+	obj->imp.att = att;
+	obj->imp.sgt = sgt;
+	ret = dmab_publish(f, obj);
+	if (ret) {
+		dmab_destroy(obj);
+		return ret;
+	}
+	in.handle = obj->handle;
+	in.nents_mapped = sgt->nents;
+	in.size = dmabuf->size;
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		in.dma_len += sg_dma_len(sg);
+	if (dmab_copy_segs(in.segs, in.segs_max, sgt->sgl, sgt->nents, true) ||
+	    copy_to_user(uarg, &in, sizeof(in))) {
+		dmab_unwind(f, obj);
+		return -EFAULT;
+	}
+	return 0;
+err_detach:
+	dma_buf_detach(dmabuf, att);
+err_put:
+	dma_buf_put(dmabuf);
+err_obj:
+	kfree(obj);
+	dmab_dev_put(d);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
 /* file operations                                                     */
 
 static long dmab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -1481,6 +2194,9 @@ static long dmab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case DMABENCH_IOC_SYNC:
 	case DMABENCH_IOC_STATS:
 	case DMABENCH_IOC_LAT:
+	case DMABENCH_IOC_VERIFY:
+	case DMABENCH_IOC_DMABUF_EXPORT:
+	case DMABENCH_IOC_DMABUF_ATTACH:
 		break;
 	default:
 		return -ENOTTY;
@@ -1518,6 +2234,15 @@ static long dmab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case DMABENCH_IOC_STATS:
 		ret = dmab_ioc_stats(uarg);
+		break;
+	case DMABENCH_IOC_VERIFY:
+		ret = dmab_ioc_verify(f, uarg);
+		break;
+	case DMABENCH_IOC_DMABUF_EXPORT:
+		ret = dmab_ioc_dmabuf_export(f, uarg);
+		break;
+	case DMABENCH_IOC_DMABUF_ATTACH:
+		ret = dmab_ioc_dmabuf_attach(f, uarg);
 		break;
 	default:
 		ret = dmab_ioc_lat(uarg);
@@ -1622,6 +2347,8 @@ static int dmab_release(struct inode *inode, struct file *file)
 	struct dmab_obj *obj, *tmp;
 
 	list_for_each_entry_safe(obj, tmp, &f->list, node) {
+		if (dmab_orphan(f, obj))
+			continue;	/* exported: the dma-buf release frees it */
 		if (dmab_unpublish(f, obj)) {
 			/* cannot happen: a VMA holds the file */
 			pr_err("object %u still mmapped at release, leaking it\n", obj->handle);
@@ -1711,10 +2438,37 @@ static const struct file_operations dmab_fops = {
 #define DMAB_EDU_VENDOR	0x1234
 #define DMAB_EDU_DEVICE	0x11e8
 
+/* edu: BAR0 with the DMA engine, if the region is free and the ident register says edu */
+static void __iomem *dmab_edu_map(struct pci_dev *pdev)
+{
+	void __iomem *bar;
+
+	if (pci_request_region(pdev, 0, DMABENCH_DRIVER_NAME))
+		goto none;
+	bar = pci_iomap(pdev, 0, 0);
+	if (bar && (readl(bar + EDU_REG_IDENT) & 0xff) == 0xed)
+		return bar;
+	if (bar)
+		pci_iounmap(pdev, bar);
+	pci_release_region(pdev, 0);
+none:
+	dev_info(&pdev->dev, "edu BAR0 not usable: no DMA engine (VERIFY -EOPNOTSUPP)\n");
+	return NULL;
+}
+
+static void dmab_edu_unmap(struct pci_dev *pdev, void __iomem *bar)
+{
+	if (!bar)
+		return;
+	pci_iounmap(pdev, bar);
+	pci_release_region(pdev, 0);
+}
+
 static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	u32 kind = (pdev->vendor == DMAB_EDU_VENDOR && pdev->device == DMAB_EDU_DEVICE) ?
 		   DMABENCH_DEV_EDU : DMABENCH_DEV_BOUND;
+	void __iomem *bar = NULL;
 	int ret, slot;
 
 	ret = pci_enable_device(pdev);
@@ -1726,7 +2480,9 @@ static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
 	if (ret)
 		goto err;
-	slot = dmab_dev_add(&pdev->dev, kind, NULL);
+	if (kind == DMABENCH_DEV_EDU)
+		bar = dmab_edu_map(pdev);
+	slot = dmab_dev_add(&pdev->dev, kind, NULL, bar);
 	if (slot < 0) {
 		ret = slot;
 		goto err;
@@ -1736,6 +2492,7 @@ static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 kind == DMABENCH_DEV_EDU ? "edu" : "bound");
 	return 0;
 err:
+	dmab_edu_unmap(pdev, bar);
 	pci_clear_master(pdev);
 	pci_disable_device(pdev);
 	return ret;
@@ -1746,8 +2503,12 @@ static void dmab_pci_remove(struct pci_dev *pdev)
 {
 	uintptr_t slot = (uintptr_t)pci_get_drvdata(pdev);
 
-	if (slot)
+	if (slot) {
 		dmab_dev_remove(slot - 1);
+		dmab_edu_release(&dmab_devs[slot - 1], &pdev->dev);
+		dmab_edu_unmap(pdev, dmab_devs[slot - 1].bar);
+		dmab_devs[slot - 1].bar = NULL;
+	}
 	pci_clear_master(pdev);
 	pci_disable_device(pdev);
 }
@@ -1808,7 +2569,7 @@ static int __init dmab_init(void)
 			ret = PTR_ERR(pdev);
 			goto err;
 		}
-		ret = dmab_dev_add(&pdev->dev, DMABENCH_DEV_PLATFORM, pdev);
+		ret = dmab_dev_add(&pdev->dev, DMABENCH_DEV_PLATFORM, pdev, NULL);
 		if (ret < 0) {
 			platform_device_unregister(pdev);
 			goto err;
@@ -1840,3 +2601,4 @@ module_exit(dmab_exit);
 
 MODULE_DESCRIPTION("dmabench: DMA-mapping API benchmark and fuzzing target");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

@@ -343,7 +343,7 @@ struct dmabench_lat {
 #define DMABENCH_IOC_SYNC		_IOW(DMABENCH_IOC_MAGIC, 9, struct dmabench_sync)
 #define DMABENCH_IOC_STATS		_IOWR(DMABENCH_IOC_MAGIC, 10, struct dmabench_stats)
 #define DMABENCH_IOC_LAT		_IOWR(DMABENCH_IOC_MAGIC, 11, struct dmabench_lat)
-/* 12..: reserved for verify (edu DMA engine), dma-buf export */
+/* 12 .. 14: VERIFY, DMABUF_EXPORT, DMABUF_ATTACH (below, "sharing") */
 
 /* Sizes are part of the ABI: identical on 32- and 64-bit */
 #define DMABENCH_ASSERT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), #t " size is ABI")
@@ -359,6 +359,119 @@ DMABENCH_ASSERT_SIZE(dmabench_map_single, 72);
 DMABENCH_ASSERT_SIZE(dmabench_sync, 32);
 DMABENCH_ASSERT_SIZE(dmabench_stats, 96);
 DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
+
+/*
+ * ---- sharing: device DMA verify (edu engine), dma-buf export / attach ----
+ *
+ * Pattern: the bytes a verify expects at buffer offset off are
+ * dmabench_pattern(seed, off). The CPU writes them first, either from
+ * userspace through the mmap of the allocation (dma_mmap_attrs(): the
+ * only way to reach a NO_KERNEL_MAPPING buffer) or, with
+ * DMABENCH_VERIFY_FILL, the module through the kernel VA (never through a
+ * cookie: no kernel VA -EOPNOTSUPP).
+ */
+static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
+{
+	__u64 x = (seed ^ 0x9e3779b97f4a7c15ULL) + off * 0xbf58476d1ce4e5b9ULL;
+
+	x ^= x >> 31;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 29;
+	return (__u8)x;
+}
+
+#define DMABENCH_VERIFY_MAX_PAGES	64	/* sampled pages per verify (-E2BIG above) */
+#define DMABENCH_VERIFY_MAX_LEN		4095	/* bytes per page: edu's buffer is 4 KiB and QEMU 7.2
+						 * aborts the VM on a 4096-byte transfer (-E2BIG above) */
+#define DMABENCH_VERIFY_TIMEOUT_MS	5000	/* one edu transfer (~100 ms virtual time); a timeout
+						 * -ETIMEDOUT marks the engine dead: later verifies -EIO */
+#define DMABENCH_VERIFY_FILL		(1U << 0)	/* module writes the pattern through the kernel VA first */
+#define DMABENCH_VERIFY_STALE		(1U << 1)	/* test only: device reads the IOVA of this file's most
+							 * recently freed MAP_SINGLE on dev (IOMMU DMA domains
+							 * only, else -EOPNOTSUPP; none -ENOENT): must fault */
+#define DMABENCH_VERIFY_FLAGS_MASK	0x3U
+
+/*
+ * DMABENCH_IOC_VERIFY: the edu DMA engine of the mapping's device reads
+ * len bytes at each sampled page (page 0, the last page, then seeded random
+ * distinct pages) through the mapping's DMA addresses into its internal
+ * buffer, then writes them back into a check page the module mapped on the
+ * same device; the module syncs the mapping for the device first and
+ * compares the check page with dmabench_pattern(seed, offset). Samples are
+ * packed into edu's buffer (one read per page, one write-back per 4095
+ * bytes): a verify of n pages costs about (n + ceil(n*len/4095)) * 100 ms.
+ * Device without an engine (platform, bound) -EOPNOTSUPP; handle not a
+ * mapping (MAP_SG, MAP_SINGLE, DMABUF_ATTACH) -EBADF.
+ * A device read or write that faults in the IOMMU does not land: the bytes
+ * mismatch (and the kernel log shows the fault, see lib/klog.c).
+ */
+struct dmabench_verify {
+	__u32 handle;			/* in: mapping handle (STALE: must be 0) */
+	__u32 flags;			/* in: DMABENCH_VERIFY_* */
+	__u32 dev;			/* in: STALE: device id; else must be 0 */
+	__u32 pages;			/* in: 1 .. DMABENCH_VERIFY_MAX_PAGES */
+	__u32 len;			/* in: 1 .. DMABENCH_VERIFY_MAX_LEN, clamped to the bytes left at a page */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 seed;			/* in: pattern and sampling seed */
+	__u64 offsets;			/* in: user pointer to __u64[pages] (out: sampled offsets), or 0 */
+	__u64 data;			/* in: user pointer to pages*len bytes (out: what the device read,
+					 * sample i at i*len), or 0 */
+	__u32 checked;			/* out: pages checked (fewer than asked when the buffer is smaller) */
+	__u32 mismatches;		/* out: bytes that differ from the pattern */
+	__u64 first_mismatch;		/* out: buffer offset of the first differing byte, ~0 if none */
+	__u64 bytes;			/* out: bytes compared */
+	__u64 dma_first;		/* out: DMA address of the first sample */
+	__u32 blocked;			/* out: samples whose write-back never landed (check page kept its
+					 * poison); STALE: 1 when the stale read did not land */
+	__u32 transfers;		/* out: edu transfers made */
+	__u64 fill_ns;			/* out: FILL: pattern write through the kernel VA */
+	__u64 sync_ns;			/* out: dma_sync_*_for_device of the mapping */
+	__u64 dma_ns;			/* out: all device transfers (polling included) */
+	__u64 compare_ns;		/* out: CPU compare of the check page */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/*
+ * DMABENCH_IOC_DMABUF_EXPORT: export an allocation as a dma-buf (size =
+ * the allocation's size). The exporter's map_dma_buf is dma_get_sgtable
+ * (or the allocation's own pages) + dma_map_sgtable() on the attaching
+ * device; the dma-buf holds the allocation: FREE of it -EBUSY until the
+ * dma-buf is released (last fd and attachment gone); closing the ctl file
+ * first hands the allocation to the dma-buf. One export per allocation
+ * (-EBUSY). The fd is O_CLOEXEC | O_RDWR.
+ */
+struct dmabench_dmabuf_export {
+	__u32 alloc;			/* in: allocation handle */
+	__s32 fd;			/* out: dma-buf file descriptor */
+	__u64 size;			/* out: dma-buf size */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/*
+ * DMABENCH_IOC_DMABUF_ATTACH: dma_buf_get(fd) + dma_buf_attach(device) +
+ * dma_buf_map_attachment(dir) of any dma-buf (not a dma-buf fd -EINVAL,
+ * bad fd -EBADF). The mapping handle works with VERIFY, SYNC and FREE and
+ * is released with the file like every object.
+ */
+struct dmabench_dmabuf_attach {
+	__s32 fd;			/* in: dma-buf fd */
+	__u32 dev;			/* in: importing device */
+	__u32 dir;			/* in: enum dmabench_dir */
+	__u32 handle;			/* out: mapping handle */
+	__u64 segs;			/* in: user pointer to struct dmabench_seg[segs_max], or 0 */
+	__u32 segs_max;			/* in: 0 .. 65536 */
+	__u32 nents_mapped;		/* out: DMA segments */
+	__u64 dma_len;			/* out: sum of sg_dma_len() */
+	__u64 size;			/* out: dma-buf size */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+#define DMABENCH_IOC_VERIFY		_IOWR(DMABENCH_IOC_MAGIC, 12, struct dmabench_verify)
+#define DMABENCH_IOC_DMABUF_EXPORT	_IOWR(DMABENCH_IOC_MAGIC, 13, struct dmabench_dmabuf_export)
+#define DMABENCH_IOC_DMABUF_ATTACH	_IOWR(DMABENCH_IOC_MAGIC, 14, struct dmabench_dmabuf_attach)
+DMABENCH_ASSERT_SIZE(dmabench_verify, 152);
+DMABENCH_ASSERT_SIZE(dmabench_dmabuf_export, 48);
+DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
 
 /*
  * io_uring: the ctl file also takes IORING_OP_URING_CMD (additive; same

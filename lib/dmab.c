@@ -105,3 +105,18 @@ int dmab_find_dev(int fd, uint32_t kind, unsigned int index)
 	}
 	return -ENODEV;
 }
+
+int dmab_verify(int fd, struct dmabench_verify *v)
+{
+	return xioctl(fd, DMABENCH_IOC_VERIFY, v);
+}
+
+int dmab_dmabuf_export(int fd, struct dmabench_dmabuf_export *e)
+{
+	return xioctl(fd, DMABENCH_IOC_DMABUF_EXPORT, e);
+}
+
+int dmab_dmabuf_attach(int fd, struct dmabench_dmabuf_attach *a)
+{
+	return xioctl(fd, DMABENCH_IOC_DMABUF_ATTACH, a);
+}

@@ -28,6 +28,9 @@ int dmab_map_single(int fd, struct dmabench_map_single *m);
 int dmab_sync(int fd, uint32_t handle, uint32_t sync, uint32_t dir);
 int dmab_stats(int fd, struct dmabench_stats *out);
 int dmab_lat(int fd, struct dmabench_lat *l);
+int dmab_verify(int fd, struct dmabench_verify *v);
+int dmab_dmabuf_export(int fd, struct dmabench_dmabuf_export *e);
+int dmab_dmabuf_attach(int fd, struct dmabench_dmabuf_attach *a);
 
 /*
  * Find the index-th device (0-based) of the given kind (0: any kind).

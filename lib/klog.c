@@ -53,3 +53,20 @@ int dmab_kmsg_parse(const char *rec, size_t len, unsigned long long *seq,
 	*msglen = (size_t)((nl ? nl : end) - *msg);
 	return 0;
 }
+
+int dmab_klog_iommu_fault(const char *line)
+{
+	static const char *const faults[] = {
+		"DMAR: DRHD: handling fault",
+		"DMAR: [DMA",
+		"AMD-Vi: Event logged",
+		"iommu fault",
+		NULL,
+	};
+	const char *const *p;
+
+	for (p = faults; *p; p++)
+		if (strstr(line, *p))
+			return 1;
+	return 0;
+}

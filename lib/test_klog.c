@@ -42,6 +42,9 @@ int main(void)
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CHECK(dmab_klog_match(good[i]) == NULL);
 	CHECK_STR(dmab_klog_match("x DMA-API: y"), "DMA-API:");
+	CHECK(dmab_klog_iommu_fault(bad[7]) && dmab_klog_iommu_fault(bad[8]) && dmab_klog_iommu_fault(bad[9]) &&
+	      dmab_klog_iommu_fault(bad[10]));
+	CHECK(!dmab_klog_iommu_fault(bad[0]) && !dmab_klog_iommu_fault(bad[5]) && !dmab_klog_iommu_fault(good[2]));
 
 	{
 		const char rec[] = "4,1234,5678901,-;WARNING: CPU: 0 PID: 1 at x\n SUBSYSTEM=pci\n DEVICE=+pci:0000:00:02.0\n";

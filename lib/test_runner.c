@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "harness/guest/runner.h"
@@ -137,6 +138,35 @@ int main(void)
 		diag_lines(&b, "a\n\nb\n", 5, 10);
 		CHECK_STR(b.p, "# a\n# \n# b\n");
 		sb_free(&b);
+	}
+	{
+		/* expect-fault bracket: only IOMMU fault lines inside it are tolerated */
+		static const char *const recs[] = {
+			"6,1,1,-;DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x1000 (before)",
+			"6,2,1,-;dmabench-test: begin share_fault",
+			"6,3,1,-;DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x1000",
+			"6,4,1,-;" DMAB_KLOG_EXPECT_FAULT_BEGIN,
+			"3,5,1,-;DMAR: DRHD: handling fault status reg 2",
+			"3,6,1,-;DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x2000",
+			"4,7,1,-;WARNING: CPU: 0 PID: 1 at somewhere",
+			"6,8,1,-;" DMAB_KLOG_EXPECT_FAULT_END,
+			"3,9,1,-;AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x1000 flags=0x0000]",
+		};
+		struct kmsg_scan k = { .rfd = -1, .wfd = -1 };
+		struct sbuf b = { 0 };
+		int sv[2];
+		size_t i;
+
+		CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv), 0);
+		for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++)
+			CHECK_EQ(write(sv[1], recs[i], strlen(recs[i])), (ssize_t)strlen(recs[i]));
+		k.rfd = sv[0];
+		CHECK_EQ(kmsg_collect(&k, "dmabench-test: begin share_fault\n", &b), 3);
+		CHECK(b.p && strstr(b.p, "fault addr 0x1000\n") && strstr(b.p, "WARNING: CPU") &&
+		      strstr(b.p, "AMD-Vi: Event logged") && !strstr(b.p, "0x2000") && !strstr(b.p, "(before)"));
+		sb_free(&b);
+		close(sv[0]);
+		close(sv[1]);
 	}
 	rm_dir();
 	return t_done("test_runner");

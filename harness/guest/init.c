@@ -33,6 +33,7 @@
  *   DMABENCH_MODPARAMS      module parameters for finit_module (also taken:
  *                           "dmabench.<p>=<v>" words of /proc/cmdline)
  *   DMABENCH_TEST_TIMEOUT   per-test timeout in seconds (default 300)
+ *   DMABENCH_TEST_ONLY      comma list of test names to run (default: all)
  *   DMABENCH_JOB_TIMEOUT    va / lat timeout in seconds (default 1800)
  *   DMABENCH_LAT_ARGS       extra arguments for /bin/lat (space separated)
  *   DMABENCH_VA_ARGS        extra arguments for /bin/va (space separated)
