@@ -279,6 +279,20 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		const cJSON *me = cJSON_GetObjectItemCaseSensitive(gm, "matches_expect");
 		if (cJSON_IsBool(me))
 			cJSON_AddBoolToObject(b, "mode_matches_expect", cJSON_IsTrue(me));
+		if (vm->backend) {
+			/* did the guest get the topology's devices and IOMMU groups? */
+			const struct dmab_topology *t = vm->topology ? vm->topology : dmab_topology_default();
+			char why[256];
+			int c = dmab_topology_check(t, vm->backend, genv, why, sizeof(why));
+			cJSON *tc = cJSON_CreateObject();
+
+			if (c < 0)
+				cJSON_AddNullToObject(tc, "ok");
+			else
+				cJSON_AddBoolToObject(tc, "ok", c == 1);
+			cJSON_AddStringToObject(tc, "detail", why);
+			cJSON_AddItemToObject(b, "topology_check", tc);
+		}
 		cJSON_AddItemToObject(b, "vm", dmab_vm_json(vm, ri));
 		cJSON_AddItemToObject(b, "files", files);
 		cJSON_AddItemToArray(bs, b);

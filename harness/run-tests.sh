@@ -55,6 +55,16 @@ while read -r status name rest; do
 	esac
 done < <(./harness/test_ab_vm.sh 2>&1)
 
+echo "== topologies and the sharing matrix: intel-strict x same-group, bypass (harness/test_topology_vm.sh)"
+while read -r status name rest; do
+	case "$status $name" in
+	"ok "*) pass=$((pass + 1)); echo "ok   $name" ;;
+	"skip "*) skip=$((skip + 1)); echo "skip $name $rest" ;;
+	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
+	*) fail=$((fail + 1)); echo "FAIL topology-vm: unexpected output: $status $name $rest" ;;
+	esac
+done < <(./harness/test_topology_vm.sh 2>&1)
+
 echo "== integration tests in VMs (backends: $backends, arches: $arches)"
 rm -rf "$out"
 vmlog=$(mktemp)

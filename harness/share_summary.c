@@ -432,3 +432,31 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 	free(t.rows);
 	return ferror(f) ? -1 : 0;
 }
+
+int dmab_topology_summary_write(const cJSON *bs, FILE *f)
+{
+	const cJSON *vm;
+	bool show = false;
+
+	cJSON_ArrayForEach(vm, arr(bs)) {
+		const cJSON *ok = jget(jget(vm, "topology_check"), "ok");
+		show |= strcmp(jstr(vm, "topology", "pair"), "pair") || cJSON_IsFalse(ok);
+	}
+	if (!show)
+		return 0;
+	fputs("\n## Topologies\n\n| VM | topology | devices and IOMMU groups as intended (`dmabench topologies`) |\n"
+	      "|---|---|---|\n", f);
+	cJSON_ArrayForEach(vm, arr(bs)) {
+		const cJSON *tc = jget(vm, "topology_check"), *ok = jget(tc, "ok");
+
+		fputs("| ", f);
+		md(f, jstr(vm, "name", "-"));
+		fputs(" | ", f);
+		md(f, jstr(vm, "topology", "-"));
+		fputs(cJSON_IsTrue(ok) ? " | yes" : cJSON_IsFalse(ok) ? " | **NO**: " : " | -: ", f);
+		if (!cJSON_IsTrue(ok))
+			md(f, jstr(tc, "detail", "not checked"));
+		fputs(" |\n", f);
+	}
+	return ferror(f) ? -1 : 0;
+}

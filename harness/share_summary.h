@@ -12,5 +12,11 @@
  * 0, or -1 on a write error or out of memory.
  */
 int dmab_share_summary_write(const cJSON *backends, FILE *f);
+/*
+ * "## Topologies": every VM's topology and whether the guest got its
+ * devices and IOMMU groups (run.json "topology_check"); printed only when a
+ * VM ran another topology than pair or a check failed. 0 or -1.
+ */
+int dmab_topology_summary_write(const cJSON *backends, FILE *f);
 
 #endif

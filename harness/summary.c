@@ -458,6 +458,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		}
 	}
 	if (bs) {
+		dmab_topology_summary_write(bs, f);
 		va_table(bs, f);
 		lat_table(bs, f);
 		uring_table(bs, f);

@@ -303,8 +303,80 @@ static void matrix(void)
 	cJSON_Delete(root);
 }
 
+/* env.json with the given edu groups (-1 = none) after one platform device */
+static cJSON *env_with(const int *groups, int n)
+{
+	char buf[2048];
+	size_t l = (size_t)snprintf(buf, sizeof(buf), "{\"devices\":[{\"id\":0,\"name\":\"dmabench.0\","
+				    "\"kind\":\"platform\",\"group\":-1}");
+	for (int i = 0; i < n; i++)
+		l += (size_t)snprintf(buf + l, sizeof(buf) - l, ",{\"id\":%d,\"name\":\"0000:00:0%d.0\",\"kind\":\"edu\","
+				      "\"group\":%d}", i + 1, i + 1, groups[i]);
+	snprintf(buf + l, sizeof(buf) - l, "]}");
+	return cJSON_Parse(buf);
+}
+
+static int check(const char *topo, const char *backend, const int *groups, int n, char *why)
+{
+	cJSON *env = env_with(groups, n);
+	int r = dmab_topology_check(dmab_topology_find(topo), dmab_backend_find(backend), env, why, 256);
+
+	cJSON_Delete(env);
+	return r;
+}
+
+static void topology_checks(void)
+{
+	char why[256];
+
+	CHECK_EQ(check("same-group", "intel-strict", (int[]){ 3, 3, 3 }, 3, why), 1);
+	CHECK_STR(why, "as intended");
+	CHECK_EQ(check("same-group", "intel-strict", (int[]){ 3, 4, 3 }, 3, why), 0);
+	CHECK_CONTAINS(why, "edu:0 and edu:1 not in one IOMMU group");
+	CHECK_EQ(check("separate-groups", "amd", (int[]){ 5, 6, 7 }, 3, why), 1);
+	CHECK_EQ(check("separate-groups", "amd", (int[]){ 5, 6, 6 }, 3, why), 0);
+	CHECK_CONTAINS(why, "edu:1 and edu:2 in one IOMMU group");
+	CHECK_EQ(check("separate-groups", "amd", (int[]){ 5, 6 }, 2, why), 0);
+	CHECK_CONTAINS(why, "2 edu devices, expected 3");
+	CHECK_EQ(check("bypass", "intel-lazy", (int[]){ -1, 1 }, 2, why), 1);
+	CHECK_EQ(check("bypass", "intel-lazy", (int[]){ 1, 2 }, 2, why), 0);
+	CHECK_CONTAINS(why, "edu:0 has an IOMMU group, expected none");
+	CHECK_EQ(check("pair", "intel-pt", (int[]){ 1, -1 }, 2, why), 0);
+	CHECK_CONTAINS(why, "edu:1 has no IOMMU group, expected one");
+	/* no IOMMU: no groups at all, whatever the pattern */
+	CHECK_EQ(check("bypass", "direct", (int[]){ -1, -1 }, 2, why), 1);
+	CHECK_EQ(check("same-group", "swiotlb", (int[]){ -1, -1, 2 }, 3, why), 0);
+	/* nothing to check */
+	CHECK_EQ(dmab_topology_check(dmab_topology_default(), dmab_backend_find("amd"), NULL, why, sizeof(why)), -1);
+	cJSON *bad = cJSON_Parse("{\"devices\":\"x\"}");
+	CHECK_EQ(dmab_topology_check(dmab_topology_default(), dmab_backend_find("amd"), bad, why, sizeof(why)), -1);
+	cJSON_Delete(bad);
+
+	/* the summary section: only when a topology other than pair ran or a check failed */
+	cJSON *bs = cJSON_Parse("[{\"name\":\"amd\",\"topology\":\"pair\",\"topology_check\":{\"ok\":true}},"
+				"{\"name\":\"amd@bypass\",\"topology\":\"bypass\",\"topology_check\":"
+				"{\"ok\":false,\"detail\":\"edu:0 has an IOMMU group, expected none\"}}]");
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK_EQ(dmab_topology_summary_write(bs, f), 0);
+	fclose(f);
+	CHECK_CONTAINS(out, "| amd | pair | yes |");
+	CHECK_CONTAINS(out, "| amd@bypass | bypass | **NO**: edu:0 has an IOMMU group, expected none |");
+	free(out);
+	cJSON_DeleteItemFromArray(bs, 1);
+	out = NULL;
+	f = open_memstream(&out, &len);
+	CHECK_EQ(dmab_topology_summary_write(bs, f), 0);
+	fclose(f);
+	CHECK_EQ((int)len, 0);
+	free(out);
+	cJSON_Delete(bs);
+}
+
 int main(void)
 {
+	topology_checks();
 	unsetenv("DMABENCH_QEMU");
 	table_sanity();
 	qemu_args();

@@ -39,6 +39,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "harness/jget.h"
 #include "harness/topologies.h"
 
 #define EDU64	DMAB_EDU_DEVICE	/* "edu,dma_mask=0xffffffffffffffff" */
@@ -49,7 +52,7 @@ const struct dmab_topology dmab_topologies[] = {
 		.note = "two edu on the root bus, one IOMMU group each (the default)",
 		.devices = { EDU64, EDU64, NULL },
 		.share_args = "--a edu:0 --b edu:1",
-		.nedu = 2,
+		.nedu = 2, .groups = "A B",
 		.measured = "00:01.0 and 00:02.0 in separate groups",
 	},
 	{
@@ -58,7 +61,7 @@ const struct dmab_topology dmab_topologies[] = {
 		.devices = { "pcie-pci-bridge,id=br0,bus=pcie.0",
 			     EDU64 ",bus=br0,addr=1", EDU64 ",bus=br0,addr=2", EDU64 ",bus=br0,addr=3", NULL },
 		.share_args = "--a edu:0 --b edu:1,edu:2",
-		.nedu = 3,
+		.nedu = 3, .groups = "A A A",
 		.measured = "bridge 00:01.0 + 01:01.0, 01:02.0, 01:03.0 all in one group",
 	},
 	{
@@ -68,7 +71,7 @@ const struct dmab_topology dmab_topologies[] = {
 			     "pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=0", EDU64 ",bus=rp1",
 			     "pcie-root-port,id=rp2,bus=pcie.0,chassis=3,slot=0", EDU64 ",bus=rp2", NULL },
 		.share_args = "--a edu:0 --b edu:1,edu:2",
-		.nedu = 3,
+		.nedu = 3, .groups = "A B C",
 		.measured = "01:00.0, 02:00.0, 03:00.0 in three groups",
 	},
 	{
@@ -79,7 +82,7 @@ const struct dmab_topology dmab_topologies[] = {
 			     "pcie-root-port,id=rp80,bus=pxb1,chassis=1,slot=0", EDU64 ",bus=rp80",
 			     EDU64 ",bus=pcie.0", NULL },
 		.share_args = "--a edu:1 --b edu:0",
-		.nedu = 2,
+		.nedu = 2, .groups = "- A",
 		.measured = "00:02.0 (edu:0) no group, 81:00.0 (edu:1) in a group",
 	},
 	{
@@ -87,7 +90,7 @@ const struct dmab_topology dmab_topologies[] = {
 		.note = "a 64-bit edu allocates, a 32-bit edu (QEMU and guest mask) maps; 5 GiB RAM",
 		.devices = { "edu,dma_mask=0xffffffff,bus=pcie.0", EDU64 ",bus=pcie.0", NULL },
 		.share_args = "--a edu:1 --b edu:0 --mask edu:0=32",
-		.nedu = 2,
+		.nedu = 2, .groups = "A B",
 		.mem_mb = 5120,
 		.measured = "00:01.0 (edu:0, 32-bit) and 00:02.0 (edu:1) in separate groups",
 	},
@@ -97,7 +100,7 @@ const struct dmab_topology dmab_topologies[] = {
 		.devices = { EDU64, EDU64, NULL },
 		.modparams = "dmabench.nplatform=1",
 		.share_args = "--a platform:0 --b edu:0,edu:1",
-		.nedu = 2,
+		.nedu = 2, .groups = "A B",
 		.measured = "platform device: no group; 00:01.0, 00:02.0 in separate groups",
 	},
 };
@@ -192,4 +195,59 @@ int dmab_vm_label(const struct dmab_backend *b, const struct dmab_topology *t, c
 	else
 		n = snprintf(out, len, "%s@%s", dmab_backend_label(b), t->name);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int dmab_topology_check(const struct dmab_topology *t, const struct dmab_backend *b, const struct cJSON *env,
+			char *why, size_t len)
+{
+	const cJSON *devs = jget(env, "devices"), *d;
+	bool groups = strcmp(b->expect_domain, "none") != 0;
+	char tok[DMAB_TOPO_MAX_DEVICES] = { 0 };
+	double grp[DMAB_TOPO_MAX_DEVICES];
+	int nedu = 0, n = 0;
+
+	snprintf(why, len, "as intended");
+	if (!cJSON_IsArray(devs)) {
+		snprintf(why, len, "no device list in env.json");
+		return -1;
+	}
+	for (const char *p = t->groups; p && *p; p++)
+		if (*p != ' ' && n < DMAB_TOPO_MAX_DEVICES)
+			tok[n++] = *p;
+	cJSON_ArrayForEach(d, devs) {
+		double g = jnum(d, "group", -2);
+
+		if (strcmp(jstr(d, "kind", ""), "edu")) {
+			if (!groups && g >= 0) {
+				snprintf(why, len, "%s in IOMMU group %.0f under %s", jstr(d, "name", "?"), g, b->name);
+				return 0;
+			}
+			continue;
+		}
+		if (nedu < DMAB_TOPO_MAX_DEVICES)
+			grp[nedu] = g;
+		nedu++;
+	}
+	if (nedu != t->nedu) {
+		snprintf(why, len, "%d edu devices, expected %d", nedu, t->nedu);
+		return 0;
+	}
+	for (int i = 0; i < nedu; i++) {
+		/* no IOMMU: no groups; else "-" = none, letters = group identity */
+		bool want_none = !groups || i >= n || tok[i] == '-';
+
+		if (want_none != (grp[i] < 0)) {
+			snprintf(why, len, "edu:%d %s", i, want_none ? "has an IOMMU group, expected none" :
+				 "has no IOMMU group, expected one");
+			return 0;
+		}
+		for (int k = 0; !want_none && k < i; k++) {
+			if (tok[k] == '-' || (tok[k] == tok[i]) == (grp[k] == grp[i]))
+				continue;
+			snprintf(why, len, "edu:%d and edu:%d %s one IOMMU group (groups %.0f, %.0f)", k, i,
+				 tok[k] == tok[i] ? "not in" : "in", grp[k], grp[i]);
+			return 0;
+		}
+	}
+	return 1;
 }

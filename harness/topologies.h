@@ -30,6 +30,12 @@ struct dmab_topology {
 	const char *share_args;		/* /bin/share roles and masks (DMABENCH_SHARE_ARGS) */
 	int nedu;			/* edu devices the guest must see */
 	int mem_mb;			/* guest RAM; 0: the default (1 GiB) */
+	/*
+	 * IOMMU groups of edu:0, edu:1, ... (module probe order) under a backend
+	 * with groups: one token per edu, "-" = no group, equal letters = one
+	 * group, different letters = different groups ("A A A", "- A").
+	 */
+	const char *groups;
 	/* what a DMA-domain IOMMU backend (intel-strict) showed in the guest, measured */
 	const char *measured;
 };
@@ -49,6 +55,15 @@ bool dmab_topology_fits(const struct dmab_topology *t, const struct dmab_backend
  */
 int dmab_topology_parse_list(const char *list, const struct dmab_topology **out, size_t max,
 			     const char **bad);
+/*
+ * Did the guest get the topology? env is the guest's env.json (its
+ * "devices": kind, group). Backends whose expect_domain is "none" must show
+ * no group at all, the others t->groups. Returns 1 (as intended), 0 (not:
+ * why says how) or -1 (no device list to check).
+ */
+struct cJSON;
+int dmab_topology_check(const struct dmab_topology *t, const struct dmab_backend *b, const struct cJSON *env,
+			char *why, size_t len);
 /* "pair, same-group, ..." for error messages (static buffer). */
 const char *dmab_topology_names(void);
 /*
