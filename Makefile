@@ -127,7 +127,7 @@ $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
 
-guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
+guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
 # arm64: the kernel's virtio console modules, numbered in dependency order
 $(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)

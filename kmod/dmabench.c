@@ -108,6 +108,7 @@ struct dmab_dev {
 	bool engine_dead;		/* a transfer timed out: never used again */
 	void *check;			/* check page the engine writes back into */
 	dma_addr_t check_dma;		/* its streaming mapping on the device */
+	bool check_remap;		/* SET_MASK changed the mask: map the check page again */
 };
 
 static struct dmab_dev dmab_devs[DMABENCH_MAX_DEVICES];
@@ -552,11 +553,6 @@ struct dmab_file {
 	struct list_head list;		/* newest first */
 	u32 next_handle;
 	u32 nobjs;
-	/* VERIFY STALE: the IOVA of the most recently freed MAP_SINGLE */
-	bool stale_valid;
-	u32 stale_dev;
-	dma_addr_t stale_dma;
-	size_t stale_size;
 };
 
 static bool dmab_exported(struct dmab_obj *obj)
@@ -789,7 +785,7 @@ static long dmab_ioc_set_mask(void __user *uarg)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (d->kind != DMABENCH_DEV_PLATFORM) {
+	if (d->kind != DMABENCH_DEV_PLATFORM && d->kind != DMABENCH_DEV_EDU) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -798,8 +794,13 @@ static long dmab_ioc_set_mask(void __user *uarg)
 		ret = -EBUSY;
 		goto out;
 	}
-	/* does not sleep for platform devices (dma-direct dma_supported()) */
+	/*
+	 * does not sleep: dma-direct dma_supported(), or dma_map_ops without
+	 * .dma_supported (iommu-dma); edu: its check page is mapped again
+	 */
 	ret = dma_set_mask_and_coherent(d->dev, DMA_BIT_MASK(in.bits));
+	if (!ret)
+		d->check_remap = true;
 out:
 	spin_unlock(&dmab_devs_lock);
 	return ret;
@@ -894,12 +895,6 @@ static long dmab_free_core(struct dmab_file *f, u32 handle)
 	ret = dmab_unpublish(f, obj);
 	if (ret)
 		return ret;
-	if (obj->type == DMAB_OBJ_MAP_SINGLE) {
-		f->stale_valid = true;
-		f->stale_dev = obj->d - dmab_devs;
-		f->stale_dma = obj->map.dma;
-		f->stale_size = obj->map.size;
-	}
 	dmab_destroy(obj);
 	return 0;
 }
@@ -1582,6 +1577,12 @@ static int dmab_edu_check_page(struct dmab_dev *d)
 	void *p;
 	dma_addr_t dma;
 
+	if (d->check && d->check_remap) {
+		dma_unmap_single(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+		free_page((unsigned long)d->check);
+		d->check = NULL;
+	}
+	d->check_remap = false;
 	if (d->check)
 		return 0;
 	p = (void *)get_zeroed_page(GFP_KERNEL);
@@ -1770,30 +1771,53 @@ static int dmab_verify_flush(struct dmabench_verify *v, struct dmab_dev *d,
 	return 0;
 }
 
-/* STALE: poison edu's buffer, read the stale IOVA, write back: did the read land? */
-static int dmab_verify_stale(struct dmab_file *f, struct dmabench_verify *v, struct dmab_dev *d)
+/*
+ * STALE (test only): a page of ours holds the pattern; map it on the
+ * device, remember the IOVA, unmap it (strict: the IOTLB entry is gone),
+ * then let the device read that IOVA while the page is still ours (a
+ * read that gets through reads our own bytes) and write back into the
+ * check page. blocked = the bytes are not the pattern: the IOMMU stopped it.
+ */
+static int dmab_verify_stale(struct dmabench_verify *v, struct dmab_dev *d)
 {
-	u32 len = min_t(u64, v->len, f->stale_size);
+	u32 len = v->len, j;
 	const u8 *c = d->check;
-	u64 t0 = ktime_get_ns();
-	u32 j;
+	dma_addr_t dma;
+	u8 *page;
+	u64 t0;
 	int ret;
 
-	v->dma_first = f->stale_dma;
-	ret = dmab_edu_xfer(d, d->check_dma, EDU_BUF_ADDR, len, false);
-	if (!ret)
-		ret = dmab_edu_xfer(d, f->stale_dma, EDU_BUF_ADDR, len, false);
+	page = (u8 *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	for (j = 0; j < PAGE_SIZE; j++)
+		page[j] = dmabench_pattern(v->seed, j);
+	dma = dma_map_single(d->dev, page, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(d->dev, dma)) {
+		free_page((unsigned long)page);
+		return -ENOMEM;
+	}
+	dma_unmap_single(d->dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
+	v->dma_first = dma;
+	t0 = ktime_get_ns();
+	ret = dmab_edu_xfer(d, dma, EDU_BUF_ADDR, len, false);
 	if (!ret)
 		ret = dmab_edu_xfer(d, EDU_BUF_ADDR, d->check_dma, len, true);
 	v->dma_ns = ktime_get_ns() - t0;
+	/* a dead engine may still read the page later: then it stays ours for good */
+	if (ret != -ETIMEDOUT)
+		free_page((unsigned long)page);
 	if (ret)
 		return ret;
-	v->transfers = 3;
+	v->transfers = 2;
 	dma_sync_single_for_cpu(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	v->blocked = 1;
-	for (j = 0; j < len; j++)
-		if (c[j] != DMAB_CHECK_POISON)
-			v->blocked = 0;
+	for (j = 0; j < len; j++) {
+		if (c[j] != dmabench_pattern(v->seed, j)) {
+			if (!v->mismatches++)
+				v->first_mismatch = j;
+		}
+	}
+	v->blocked = v->mismatches != 0;
 	v->checked = 1;
 	v->bytes = len;
 	dmab_check_poison(d);
@@ -1866,10 +1890,6 @@ static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 			ret = -EOPNOTSUPP;
 			goto out_put;
 		}
-		if (!f->stale_valid || f->stale_dev != v.dev) {
-			ret = -ENOENT;
-			goto out_put;
-		}
 	} else if ((v.flags & DMABENCH_VERIFY_FILL) && !t.kva) {
 		ret = -EOPNOTSUPP;
 		goto out_put;
@@ -1887,7 +1907,7 @@ static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 		goto out_unlock;
 	dmab_check_poison(d);
 	if (stale) {
-		ret = dmab_verify_stale(f, &v, d);
+		ret = dmab_verify_stale(&v, d);
 		goto out_unlock;
 	}
 

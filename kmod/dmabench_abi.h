@@ -159,9 +159,11 @@ struct dmabench_dev_info {
 };
 
 /*
- * DMABENCH_IOC_SET_MASK: platform devices only (other kinds -EINVAL), only
- * while no object uses the device (-EBUSY); a mask the kernel refuses
- * (dma_set_mask_and_coherent(), e.g. below 24 bits on x86) -EIO.
+ * DMABENCH_IOC_SET_MASK: platform and edu devices (bound ones -EINVAL),
+ * only while no object uses the device (-EBUSY); a mask the kernel refuses
+ * (dma_set_mask_and_coherent(), e.g. below 24 bits on x86) -EIO. An edu
+ * device started with a QEMU dma_mask below 64 bits needs its mask set
+ * here before use: the module assumes 64 bits, QEMU clamps the address.
  */
 struct dmabench_set_mask {
 	__u32 dev;			/* in */
@@ -386,9 +388,7 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
 #define DMABENCH_VERIFY_TIMEOUT_MS	5000	/* one edu transfer (~100 ms virtual time); a timeout
 						 * -ETIMEDOUT marks the engine dead: later verifies -EIO */
 #define DMABENCH_VERIFY_FILL		(1U << 0)	/* module writes the pattern through the kernel VA first */
-#define DMABENCH_VERIFY_STALE		(1U << 1)	/* test only: device reads the IOVA of this file's most
-							 * recently freed MAP_SINGLE on dev (IOMMU DMA domains
-							 * only, else -EOPNOTSUPP; none -ENOENT): must fault */
+#define DMABENCH_VERIFY_STALE		(1U << 1)	/* test only, see below */
 #define DMABENCH_VERIFY_FLAGS_MASK	0x3U
 
 /*
@@ -404,6 +404,14 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * mapping (MAP_SG, MAP_SINGLE, DMABUF_ATTACH) -EBADF.
  * A device read or write that faults in the IOMMU does not land: the bytes
  * mismatch (and the kernel log shows the fault, see lib/klog.c).
+ *
+ * STALE (test only; handle 0, dev = an edu device, pages 1, no FILL,
+ * offsets, data): the module fills a page of its own with the pattern,
+ * maps it on dev, unmaps it again and points the engine at that IOVA while
+ * the page is still its own, so a read that gets through reads only that
+ * page; the bytes come back into the check page. blocked = 1 when they are
+ * not the pattern (the IOMMU stopped the read), dma_first = the IOVA.
+ * Only on IOMMU DMA domains (strict or lazy), else -EOPNOTSUPP.
  */
 struct dmabench_verify {
 	__u32 handle;			/* in: mapping handle (STALE: must be 0) */

@@ -42,8 +42,8 @@ void dmab_kmsg_write(struct dmab_kmsg *k, const char *text)
 
 void dmab_kmsg_mark(struct dmab_kmsg *k, const char *text)
 {
-	k->first[0] = k->bad[0] = k->fault[0] = '\0';
-	k->nlines = k->nbad = k->nfault = 0;
+	k->first[0] = k->bad[0] = k->fault[0] = k->match[0] = '\0';
+	k->nlines = k->nbad = k->nfault = k->nmatch = 0;
 	if (k->rfd >= 0)
 		lseek(k->rfd, 0, SEEK_END);
 	snprintf(k->marker, sizeof(k->marker), "%s", text ? text : "");
@@ -90,6 +90,8 @@ int dmab_kmsg_poll(struct dmab_kmsg *k)
 			keep(k->bad, sizeof(k->bad), line, strlen(line));
 		if (dmab_klog_iommu_fault(line) && !k->nfault++)
 			keep(k->fault, sizeof(k->fault), line, strlen(line));
+		if (k->needle && strstr(line, k->needle) && !k->nmatch++)
+			keep(k->match, sizeof(k->match), line, strlen(line));
 	}
 	return n;
 }

@@ -17,6 +17,9 @@ struct dmab_kmsg {
 	char fault[256];		/* first IOMMU fault line (dmab_klog_iommu_fault()) */
 	int nlines, nbad, nfault;
 	char marker[160];		/* the last marker: not counted as a line */
+	const char *needle;		/* set by the caller: first line containing it goes to match */
+	char match[256];
+	int nmatch;
 };
 
 /* Open /dev/kmsg (or path) for reading and writing. 0 or -errno. */

@@ -38,6 +38,7 @@
  *   DMABENCH_LAT_ARGS       extra arguments for /bin/lat (space separated)
  *   DMABENCH_VA_ARGS        extra arguments for /bin/va (space separated)
  *   DMABENCH_URING_ARGS     extra arguments for /bin/uring (space separated)
+ *   DMABENCH_SHARE_ARGS     extra arguments for /bin/share (space separated)
  *   DMABENCH_DEV_KIND       device kind under test: edu (default) or platform (the
  *                           module's own devices: env.json's mode describes them
  *                           and va / lat get --dev (and --dev2) of the first two)
@@ -864,8 +865,9 @@ int main(int argc, char **argv)
 		jobs[njobs++] = tok;
 	for (i = 0; i < njobs; i++) {
 		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test") &&
-		    strcmp(jobs[i], "uring") && strcmp(jobs[i], "fuzz") && strcmp(jobs[i], "hyperfine")) {
-			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, test)",
+		    strcmp(jobs[i], "uring") && strcmp(jobs[i], "fuzz") && strcmp(jobs[i], "hyperfine") &&
+		    strcmp(jobs[i], "share")) {
+			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, share, test)",
 			    jobs[i]);
 			return finish(2);
 		}
@@ -882,6 +884,8 @@ int main(int argc, char **argv)
 			ret = job_prog("fuzz", "DMABENCH_FUZZ_ARGS");
 		else if (strcmp(jobs[i], "hyperfine") == 0)	/* bench/hyperfine.c: hyperfine.json */
 			ret = job_prog("hyperfine", "DMABENCH_HYPERFINE_ARGS");
+		else if (strcmp(jobs[i], "share") == 0)	/* bench/share.c: share.json */
+			ret = job_prog("share", "DMABENCH_SHARE_ARGS");
 		else
 			ret = job_test();
 		if (ret)
