@@ -262,12 +262,17 @@ static void col_head(const struct share_tab *t, const struct col *c, FILE *f)
 {
 	char sb[32];
 
+	/* "NKM 64K" for dma_alloc_attrs, "pages 4K", "noncontig ASP 4K" for the others */
 	fputs(" ", f);
-	if (t->multi_api) {
+	if (t->multi_api && strcmp(c->api, "attrs")) {
 		md(f, c->api);
-		fputs(":", f);
+		if (strcmp(c->attrs, "none")) {
+			fputs(" ", f);
+			md(f, c->attrs);
+		}
+	} else {
+		md(f, c->attrs);
 	}
-	md(f, c->attrs);
 	fprintf(f, " %s |", size_str(c->size, sb, sizeof(sb)));
 }
 

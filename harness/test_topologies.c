@@ -257,7 +257,8 @@ static const char *fixture =
 " {\"name\":\"direct@bypass\",\"backend\":\"direct\",\"topology\":\"bypass\",\"status\":\"ok\","
 "  \"files\":{\"env.json\":{\"jobs\":\"share\"},\"share.json\":{\"rows\":["
 "    {\"a\":\"edu:1\",\"b\":\"edu:0\",\"path\":\"sg\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"ok\":true,"
-"     \"stage\":\"done\",\"errno\":0,\"ns\":{\"alloc\":5}}]}}},"
+"     \"stage\":\"done\",\"errno\":0,\"ns\":{\"alloc\":5}},"
+"    {\"a\":\"edu:1\",\"b\":\"edu:0\",\"path\":\"sg\",\"api\":\"noncontig\",\"attrs\":\"ASP\",\"size\":4096,\"ok\":true}]}}},"
 " {\"name\":\"amd@pair\",\"backend\":\"amd\",\"topology\":\"pair\",\"status\":\"timeout\",\"reason\":\"no END\","
 "  \"files\":{\"env.json\":{\"jobs\":\"share\"}}},"
 " {\"name\":\"swiotlb\",\"status\":\"ok\",\"files\":{\"share.json\":{\"rows\":\"not an array\"}}}"
@@ -275,12 +276,12 @@ static void matrix(void)
 	CHECK_EQ(dmab_share_summary_write(bs, f), 0);
 	fclose(f);
 	/* header: columns attrs x size, sorted by attrs (first seen) then size */
-	CHECK_CONTAINS(out, "| backend | topology | path | A→B | NKM 64K | none 4K |");
+	CHECK_CONTAINS(out, "| backend | topology | path | A→B | NKM 64K | none 4K | noncontig ASP 4K |");
 	/* working cell, failing cells with stage and errno name / mismatches */
 	CHECK_CONTAINS(out, "| intel-strict | same-group | sg | edu:0→edu:1 | ok | FAIL map_sg ENOMEM |");
 	CHECK_CONTAINS(out, "| intel-strict | same-group | dmabuf | edu:0→edu:2 | - | FAIL verify 7 bad fault |");
-	CHECK_CONTAINS(out, "| direct | bypass | sg | edu:1→edu:0 | - | ok |");
-	CHECK_CONTAINS(out, "2 cells ok, 2 failing.");
+	CHECK_CONTAINS(out, "| direct | bypass | sg | edu:1→edu:0 | - | ok | ok |");
+	CHECK_CONTAINS(out, "3 cells ok, 2 failing.");
 	CHECK_CONTAINS(out, "amd@pair: no share.json (VM timeout: no END)");
 	/* detail: median of 100/300/200 = 200, the kernel message of the failing cell */
 	CHECK_CONTAINS(out, "| intel-strict | same-group | sg | edu:0→edu:1 | attrs | NKM | 64K | ok | 200 | 10 | 20 | 30 | 40 | 50 | mmap, 16 |");
