@@ -48,6 +48,8 @@ DEBS := build-essential make gcc clang lld llvm libclang-rt-14-dev \
 DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 # the debug kernel (issue 7, `make kernel`): Debian's kernel source and what building it needs
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
+# fuzzing (issue 4): the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
+DEBS += zip unzip
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 HARNESS_SRCS := $(filter-out harness/test_%.c harness/main.c,$(wildcard harness/*.c))
@@ -105,7 +107,7 @@ $(H)/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(H)/dmabench: $(H)/harness/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS))
+$(H)/dmabench: $(H)/harness/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 
 # ---- guest side (static binaries packed into the initramfs) ----
@@ -139,6 +141,9 @@ $(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)
 $(H)/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
+$(B)/fuzz/shm.o: fuzz/shm.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 $(B)/fuzz/program.o: fuzz/program.c
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
@@ -155,19 +160,19 @@ $(B)/fuzz-corpus.stamp: fuzz/corpus $(wildcard fuzz/corpus/*) fuzz/dmabench.dict
 	cp fuzz/dmabench.dict $(B)/initramfs/fuzz/
 	touch $@
 # guest job "fuzz": a short libFuzzer campaign (x86_64; skips where fuzz-dmabench is missing)
-$(B)/initramfs/bin/fuzz: fuzz/campaign.c $(GUEST_LIB)
+$(B)/initramfs/bin/fuzz: fuzz/campaign.c $(B)/fuzz/shm.o $(GUEST_LIB)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/shm.o $(GUEST_LIB) -o $@ -lm
 guest: $(B)/initramfs/bin/fuzz-replay $(B)/initramfs/bin/fuzz $(B)/fuzz-corpus.stamp
-.SECONDARY: $(H)/fuzz/program.o
+.SECONDARY: $(H)/fuzz/program.o $(H)/fuzz/shm.o
 # libFuzzer target (x86_64 guests only): clang -fsanitize=fuzzer, linked dynamically (a fully
 # static libFuzzer binary crashes at start); the shared libraries it needs (ldd) go into the
 # initramfs under their own paths.
 ifneq ($(ARCH),arm64)
 FUZZ_CC ?= clang
-$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h lib/klog.c lib/klog.h kmod/dmabench_abi.h
+$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h kmod/dmabench_abi.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c lib/klog.c -static-libstdc++ -o $@
+	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c -static-libstdc++ -o $@
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 guest: $(B)/initramfs/bin/fuzz-dmabench
 endif
@@ -198,7 +203,7 @@ $(B)/initramfs.cpio: guest kmod
 $(H)/unit/test_%: lib/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
-$(H)/unit/test_%: harness/test_%.c $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS))
+$(H)/unit/test_%: harness/test_%.c $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))

@@ -1,20 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz (guest job "fuzz"): a short in-guest libFuzzer campaign. Runs
- * <bindir>/fuzz-dmabench for --time seconds (default 60) over a fresh corpus
- * seeded from <root>/fuzz/corpus with <root>/fuzz/dmabench.dict, then
- * writes OUT.json: libFuzzer's last stats line (runs, cov, ft, corpus
- * size and bytes, exec/s), its exit status, and the first finding with the
- * saved input (hex) when the campaign stopped on one.
+ * fuzz (guest job "fuzz"): an in-guest libFuzzer campaign. Runs
+ * <bindir>/fuzz-dmabench for --time seconds (default 60) over a corpus in
+ * the guest, with <root>/fuzz/dmabench.dict, then writes OUT.json: the
+ * summed runs, libFuzzer's last cov / ft / corpus figures, exec/s, the
+ * first finding with the saved input (hex).
+ *
+ * Without --shm (the plain `--job fuzz`): the corpus starts from
+ * <root>/fuzz/corpus and the campaign stops at the first finding.
+ *
+ * With --shm PATH|auto (`dmabench fuzz`, fuzz/shm.h) the host-shared memory
+ * drives it: mode CAMPAIGN starts from the corpus records the host put in
+ * the "in" area, copies every new corpus entry to the "out" area about once
+ * a second and libFuzzer's latest stats line to the header, and after an
+ * oracle finding (libFuzzer stops on it) records it (input + FINDING line),
+ * drops that input from the corpus and starts libFuzzer again for the rest
+ * of the time. Mode REPLAY runs fuzz-replay on the first "in" record, mode
+ * MINIMIZE fuzz-replay --minimize; both send a RESULT record (the output
+ * text; minimise: the minimised input).
+ *
  * Exit 0 clean, 1 a finding or crash, 2 usage or setup error, 4 no
  * fuzz-dmabench in this guest (arm64).
  *
- *   fuzz OUT.json [--time S] [--bin PATH] [--seeds DIR] [--dict PATH]
+ *   fuzz OUT.json [--time S] [--bin PATH] [--seeds DIR] [--dict PATH] [--shm PATH|auto]
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,78 +38,322 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fuzz/shm.h"
 #include "lib/json.h"
+
+#define MAX_LIBFUZZER_RUNS	32
+#define SYNC_SLOTS		(1u << 16)
 
 struct stats {
 	unsigned long long runs, cov, ft, corp, corp_bytes, execs;
 	char finding[1024], artifact[1024];
 };
 
-static void parse_log(const char *path, struct stats *s)
+static struct fz_shm *shm;
+static uint8_t *shm_base;
+static uint64_t synced[SYNC_SLOTS];	/* hashes of corpus file names already sent / received */
+static unsigned long nsynced, nfindings;
+static uint8_t filebuf[FZ_SHM_INPUT_MAX];
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* 1 if h was new (and is now remembered) */
+static int sync_mark(uint64_t h)
+{
+	uint32_t i = (uint32_t)h % SYNC_SLOTS, k;
+
+	h |= 1;
+	for (k = 0; k < SYNC_SLOTS; k++, i = (i + 1) % SYNC_SLOTS) {
+		if (synced[i] == h)
+			return 0;
+		if (!synced[i]) {
+			synced[i] = h;
+			nsynced++;
+			return 1;
+		}
+	}
+	return 0;	/* full: treat as known */
+}
+
+static int read_all(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	while (*len < cap && (n = read(fd, buf + *len, cap - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	return 0;
+}
+
+static void stats_line(const char *line, struct stats *s)
+{
+	const char *p;
+
+	if (!strncmp(line, "FINDING ", 8) && !s->finding[0])
+		snprintf(s->finding, sizeof(s->finding), "%s", line);
+	else if (!s->finding[0] && (strstr(line, "ERROR: libFuzzer:") || strstr(line, "ERROR: AddressSanitizer")))
+		snprintf(s->finding, sizeof(s->finding), "%s", line);
+	if ((p = strstr(line, "Test unit written to ")))
+		snprintf(s->artifact, sizeof(s->artifact), "%s", p + 21);
+	if (line[0] != '#' || !strstr(line, "cov:"))
+		return;
+	s->runs = strtoull(line + 1, NULL, 10);
+	if ((p = strstr(line, "cov: ")))
+		s->cov = strtoull(p + 5, NULL, 10);
+	if ((p = strstr(line, "ft: ")))
+		s->ft = strtoull(p + 4, NULL, 10);
+	if ((p = strstr(line, "corp: "))) {
+		char *e;
+
+		s->corp = strtoull(p + 6, &e, 10);
+		if (*e == '/')
+			s->corp_bytes = strtoull(e + 1, &e, 10) * (*e == 'K' ? 1024 : *e == 'M' ? 1048576 : 1);
+	}
+	if ((p = strstr(line, "exec/s: ")))
+		s->execs = strtoull(p + 8, NULL, 10);
+	if (shm) {
+		size_t l = strlen(line);
+
+		if (l >= sizeof(shm->stats))
+			l = sizeof(shm->stats) - 1;
+		memcpy(shm->stats, line, l);
+		shm->stats[l] = 0;
+	}
+}
+
+/* Parse what libFuzzer appended to its log since *off (whole lines only). */
+static void parse_log(const char *path, long *off, struct stats *s)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024];
+	char line[2048];
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
+	if (fseek(f, *off, SEEK_SET) == 0)
+		while (fgets(line, sizeof(line), f)) {
+			size_t l = strlen(line);
 
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "FINDING ", 8) && !s->finding[0])
-			snprintf(s->finding, sizeof(s->finding), "%s", line);
-		else if (!s->finding[0] && (strstr(line, "ERROR: libFuzzer:") || strstr(line, "ERROR: AddressSanitizer")))
-			snprintf(s->finding, sizeof(s->finding), "%s", line);
-		if ((p = strstr(line, "Test unit written to ")))
-			snprintf(s->artifact, sizeof(s->artifact), "%s", p + 21);
-		if (line[0] != '#' || !strstr(line, "cov:"))
-			continue;
-		s->runs = strtoull(line + 1, NULL, 10);
-		if ((p = strstr(line, "cov: ")))
-			s->cov = strtoull(p + 5, NULL, 10);
-		if ((p = strstr(line, "ft: ")))
-			s->ft = strtoull(p + 4, NULL, 10);
-		if ((p = strstr(line, "corp: "))) {
-			s->corp = strtoull(p + 6, &p, 10);
-			if (*p == '/')
-				s->corp_bytes = strtoull(p + 1, &p, 10) * (*p == 'K' ? 1024 : *p == 'M' ? 1048576 : 1);
+			if (!l || line[l - 1] != '\n')
+				break;	/* partial line: next time */
+			*off += (long)l;
+			line[l - 1] = 0;
+			stats_line(line, s);
 		}
-		if ((p = strstr(line, "exec/s: ")))
-			s->execs = strtoull(p + 8, NULL, 10);
-	}
 	fclose(f);
 }
 
-static void hex_of(const char *path, char *out, size_t cap)
+/* New corpus files -> "out" records. */
+static void sync_corpus(const char *dir)
 {
-	FILE *f = fopen(path, "rb");
-	size_t o = 0;
-	int c;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char p[1024];
+		size_t len;
+
+		if (e->d_name[0] == '.' || !sync_mark(fz_hash(e->d_name, strlen(e->d_name), 0)))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (read_all(p, filebuf, sizeof(filebuf), &len) || !len)
+			continue;
+		if (fz_rec_append(shm_base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &shm->out_len, FZ_REC_CORPUS,
+				  filebuf, (uint32_t)len, NULL))
+			shm->out_full++;
+	}
+	closedir(d);
+}
+
+/* "in" records -> files in dir (named by content hash). Returns the count. */
+static unsigned long unpack_in(const char *dir, uint32_t kind, const char *single)
+{
+	struct fz_rec r;
+	const uint8_t *data;
+	const char *msg;
+	uint64_t pos = 0;
+	unsigned long n = 0;
+
+	while (fz_rec_next(shm_base, FZ_SHM_IN_OFF, shm->in_len, &pos, &r, &data, &msg) == 1) {
+		char name[64], p[1024];
+		int fd;
+
+		if (r.kind != kind)
+			continue;
+		if (single) {
+			snprintf(p, sizeof(p), "%s", single);
+		} else {
+			snprintf(name, sizeof(name), "%016llx", (unsigned long long)fz_hash(data, r.len, 0));
+			snprintf(p, sizeof(p), "%s/%s", dir, name);
+			sync_mark(fz_hash(name, strlen(name), 0));
+		}
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			if (write(fd, data, r.len) == (ssize_t)r.len)
+				n++;
+			close(fd);
+		}
+		if (single)
+			break;
+	}
+	return n;
+}
+
+/* Remove corpus files whose contents equal data (an input that stops libFuzzer at start). */
+static void drop_from_corpus(const char *dir, const uint8_t *data, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	static uint8_t buf[FZ_SHM_INPUT_MAX];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char p[1024];
+		size_t l;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (!read_all(p, buf, sizeof(buf), &l) && l == len && !memcmp(buf, data, len))
+			unlink(p);
+	}
+	closedir(d);
+}
+
+static void hex_of(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+	size_t o = 0, i;
 
 	out[0] = 0;
-	if (!f)
-		return;
-	while ((c = fgetc(f)) != EOF && o + 3 < cap)
-		o += (size_t)snprintf(out + o, cap - o, "%02x", c);
-	fclose(f);
+	for (i = 0; i < n && o + 3 < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%02x", b[i]);
+}
+
+static pid_t spawn(char *const argv[], const char *log, const char *shm_path)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid)
+		return pid;
+	if (shm_path)
+		setenv("DMABENCH_FUZZ_SHM", shm_path, 1);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, const char *corpus)
+{
+	int status = 0;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		usleep(500000);
+		parse_log(log, off, s);
+		if (shm && corpus)
+			sync_corpus(corpus);
+	}
+	parse_log(log, off, s);
+	if (shm && corpus)
+		sync_corpus(corpus);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* REPLAY / MINIMIZE: fuzz-replay on the first "in" record; its output goes back as a RESULT record. */
+static int replay_mode(const char *bindir, const char *work, int minimize, const char *out)
+{
+	char input[700], mini[700], log[700], rbin[700], text[4096];
+	char *argv[8];
+	long off = 0;
+	size_t tl = 0, ml = 0;
+	struct stats s = { 0 };
+	int rc, k = 0;
+	FILE *f;
+
+	snprintf(input, sizeof(input), "%s/replay-input", work);
+	snprintf(mini, sizeof(mini), "%s/replay-minimized", work);
+	snprintf(log, sizeof(log), "%s/replay.log", work);
+	snprintf(rbin, sizeof(rbin), "%s/fuzz-replay", bindir);
+	if (!unpack_in(NULL, FZ_REC_CORPUS, input)) {
+		fprintf(stderr, "fuzz: no input in the shared memory\n");
+		return 2;
+	}
+	unlink(log);
+	argv[k++] = rbin;
+	if (minimize) {
+		argv[k++] = "--minimize";
+		argv[k++] = mini;
+	} else {
+		argv[k++] = "-p";
+	}
+	argv[k++] = input;
+	argv[k] = NULL;
+	snprintf(shm->status, sizeof(shm->status), "%s", minimize ? "minimizing" : "replaying");
+	rc = wait_child(spawn(argv, log, NULL), log, &off, &s, NULL);
+	read_all(log, (uint8_t *)text, sizeof(text) - 1, &tl);
+	text[tl] = 0;
+	if (minimize && rc == 1)
+		read_all(mini, filebuf, sizeof(filebuf), &ml);
+	fz_rec_append(shm_base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &shm->out_len, FZ_REC_RESULT, filebuf,
+		      (uint32_t)ml, text);
+	snprintf(shm->status, sizeof(shm->status), "%s exit %d", minimize ? "minimize" : "replay", rc);
+	fputs(text, stdout);
+	f = fopen(out, "w");
+	if (f) {
+		struct dmab_json j;
+
+		dmab_json_init(&j, f, 1);
+		dmab_json_obj_begin(&j);
+		dmab_json_kv_u64(&j, "schema", 1);
+		dmab_json_kv_str(&j, "mode", minimize ? "minimize" : "replay");
+		dmab_json_kv_i64(&j, "replay_exit", rc);
+		dmab_json_kv_str(&j, "output", text);
+		dmab_json_obj_end(&j);
+		dmab_json_finish(&j);
+		fclose(f);
+	}
+	return rc == 0 ? 0 : rc == 1 ? 1 : 2;
 }
 
 int main(int argc, char **argv)
 {
 	char exe[512], bindir[600], root[512], bin[700], seeds[700], dict[700], work[600];
-	char corpus[700], arts[700], log[700], tmax[64], dictarg[720], artarg[720], hex[4096];
-	const char *out, *obin = NULL, *oseeds = NULL, *odict = NULL;
-	unsigned long secs = 60;
-	struct stats s = { 0 };
-	struct timespec t0, t1;
+	char corpus[700], arts[700], log[700], tmax[64], dictarg[720], artarg[720], hex[16384];
+	char shm_path[512] = "";
+	const char *out, *obin = NULL, *oseeds = NULL, *odict = NULL, *oshm = NULL;
+	unsigned long secs = 60, lf_runs = 0;
+	unsigned long long total_runs = 0;
+	struct stats s = { 0 }, first = { 0 };
+	double t0, t1;
 	struct dmab_json j;
-	int i, status = 0, fd, rc;
-	pid_t pid;
+	int i, rc = 0, stop_rc = 0;
+	size_t alen = 0;
 	ssize_t n;
 	FILE *f;
 
 	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: fuzz OUT.json [--time S] [--bin PATH] [--seeds DIR] [--dict PATH]\n");
+		fprintf(stderr, "usage: fuzz OUT.json [--time S] [--bin PATH] [--seeds DIR] [--dict PATH] [--shm PATH|auto]\n");
 		return 2;
 	}
 	out = argv[1];
@@ -107,6 +366,8 @@ int main(int argc, char **argv)
 			oseeds = argv[i + 1];
 		else if (!strcmp(argv[i], "--dict"))
 			odict = argv[i + 1];
+		else if (!strcmp(argv[i], "--shm"))
+			oshm = argv[i + 1];
 		else {
 			fprintf(stderr, "fuzz: unknown option %s\n", argv[i]);
 			return 2;
@@ -132,56 +393,117 @@ int main(int argc, char **argv)
 	snprintf(dict, sizeof(dict), "%s", odict ? odict : "");
 	if (!odict)
 		snprintf(dict, sizeof(dict), "%s/fuzz/dmabench.dict", strcmp(root, "/") ? root : "");
+	snprintf(work, sizeof(work), "%s", out);
+	snprintf(work, sizeof(work), "%s", dirname(work));
+	if (oshm) {
+		if (!strcmp(oshm, "auto")) {
+			if (fz_shm_find(shm_path, sizeof(shm_path))) {
+				fprintf(stderr, "fuzz: --shm auto: no ivshmem device (%s)\n", FZ_SHM_PCI_ID);
+				return 2;
+			}
+		} else {
+			snprintf(shm_path, sizeof(shm_path), "%s", oshm);
+		}
+		shm_base = fz_shm_map(shm_path, FZ_SHM_SIZE);
+		if (!shm_base || ((struct fz_shm *)shm_base)->magic != FZ_SHM_MAGIC) {
+			fprintf(stderr, "fuzz: %s: %s\n", shm_path, shm_base ? "no shared-memory header" : strerror(errno));
+			return 2;
+		}
+		shm = (struct fz_shm *)shm_base;
+		if (shm->mode == FZ_MODE_REPLAY || shm->mode == FZ_MODE_MINIMIZE)
+			return replay_mode(bindir, work, shm->mode == FZ_MODE_MINIMIZE, out);
+	}
 	if (access(bin, X_OK)) {
 		printf("SKIP: %s: %s (the libFuzzer target is built for x86_64 guests only)\n", bin,
 		       strerror(errno));
 		return 4;
 	}
-	snprintf(work, sizeof(work), "%s", out);
-	snprintf(work, sizeof(work), "%s", dirname(work));
 	snprintf(corpus, sizeof(corpus), "%s/fuzz-corpus", work);
 	snprintf(arts, sizeof(arts), "%s/fuzz-artifacts/", work);
 	snprintf(log, sizeof(log), "%s/fuzz.log", work);
 	mkdir(corpus, 0755);
 	mkdir(arts, 0755);
-	snprintf(tmax, sizeof(tmax), "-max_total_time=%lu", secs);
+	unlink(log);
+	if (shm) {
+		unsigned long got = unpack_in(corpus, FZ_REC_CORPUS, NULL);
+
+		printf("fuzz: %lu corpus entries from the host\n", got);
+		if (got)
+			seeds[0] = 0;	/* the host's corpus includes the seeds */
+	}
 	snprintf(dictarg, sizeof(dictarg), "-dict=%s", dict);
 	snprintf(artarg, sizeof(artarg), "-artifact_prefix=%s", arts);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid = fork();
-	if (pid < 0)
-		return 2;
-	if (pid == 0) {
-		char *cargv[10];
+	t0 = now();
+	while (lf_runs < MAX_LIBFUZZER_RUNS) {
+		double left = (double)secs - (now() - t0);
+		char *cargv[12];
+		long off = 0;
 		int k = 0;
 
+		if (left < 1 && lf_runs)
+			break;
+		snprintf(tmax, sizeof(tmax), "-max_total_time=%lu", left < 1 ? 1UL : (unsigned long)left);
 		cargv[k++] = bin;
 		cargv[k++] = tmax;
 		cargv[k++] = artarg;
 		cargv[k++] = "-print_final_stats=1";
 		cargv[k++] = "-timeout=30";
+		cargv[k++] = "-max_len=8192";
 		if (!access(dict, R_OK))
 			cargv[k++] = dictarg;
 		cargv[k++] = corpus;
-		cargv[k++] = seeds;
+		if (seeds[0])
+			cargv[k++] = seeds;
 		cargv[k] = NULL;
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
+		memset(&s, 0, sizeof(s));
+		lf_runs++;
+		if (shm) {
+			shm->libfuzzer_runs = (uint32_t)lf_runs;
+			snprintf(shm->status, sizeof(shm->status), "libFuzzer run %lu, %.0f s left", lf_runs, left);
 		}
-		execv(bin, cargv);
-		_exit(127);
+		/* each run appends to the log; parse from where this run starts */
+		f = fopen(log, "a");
+		if (f) {
+			off = ftell(f);
+			fclose(f);
+		}
+		rc = wait_child(spawn(cargv, log, shm ? shm_path : NULL), log, &off, &s, shm ? corpus : NULL);
+		total_runs += s.runs;
+		if (!s.finding[0] && rc == 0)
+			break;	/* ran its time */
+		if (!first.finding[0]) {
+			first = s;
+			stop_rc = rc;
+		}
+		nfindings++;
+		alen = 0;
+		if (s.artifact[0])
+			read_all(s.artifact, filebuf, sizeof(filebuf), &alen);
+		if (!shm)
+			break;	/* plain job: stop at the first finding */
+		fz_rec_append(shm_base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &shm->out_len, FZ_REC_FINDING, filebuf,
+			      (uint32_t)alen, s.finding[0] ? s.finding : "FINDING exit: libFuzzer stopped without a finding line");
+		shm->running = 0;
+		printf("fuzz: %s (%zu bytes): starting libFuzzer again\n", s.finding, alen);
+		if (alen)
+			drop_from_corpus(corpus, filebuf, alen);
+		if (s.artifact[0])
+			unlink(s.artifact);
+		if (!alen && !s.runs)
+			break;	/* it cannot even start: do not spin */
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	parse_log(log, &s);
-	if (s.artifact[0])
-		hex_of(s.artifact, hex, sizeof(hex));
-	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	t1 = now();
+	if (first.finding[0] && first.artifact[0] && !shm) {
+		read_all(first.artifact, filebuf, sizeof(filebuf), &alen);
+		hex_of(filebuf, alen, hex, sizeof(hex));
+	}
+	if (shm) {
+		snprintf(shm->status, sizeof(shm->status), "done: %lu libFuzzer runs, %lu findings", lf_runs, nfindings);
+		rc = 0;
+	} else if (first.finding[0]) {
+		rc = stop_rc;
+	}
 
 	f = fopen(out, "w");
 	if (!f)
@@ -190,22 +512,24 @@ int main(int argc, char **argv)
 	dmab_json_obj_begin(&j);
 	dmab_json_kv_u64(&j, "schema", 1);
 	dmab_json_kv_u64(&j, "max_total_time", secs);
-	dmab_json_kv_double(&j, "seconds", (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	dmab_json_kv_double(&j, "seconds", t1 - t0);
 	dmab_json_kv_i64(&j, "libfuzzer_exit", rc);
-	dmab_json_kv_u64(&j, "runs", s.runs);
+	dmab_json_kv_u64(&j, "libfuzzer_runs", lf_runs);
+	dmab_json_kv_u64(&j, "runs", total_runs);
 	dmab_json_kv_u64(&j, "cov", s.cov);
 	dmab_json_kv_u64(&j, "ft", s.ft);
 	dmab_json_kv_u64(&j, "corpus", s.corp);
 	dmab_json_kv_u64(&j, "corpus_bytes", s.corp_bytes);
 	dmab_json_kv_u64(&j, "execs_per_sec", s.execs);
-	dmab_json_kv_str(&j, "finding", s.finding[0] ? s.finding : NULL);
-	dmab_json_kv_str(&j, "artifact", s.artifact[0] ? s.artifact : NULL);
-	dmab_json_kv_str(&j, "artifact_hex", s.artifact[0] ? hex : NULL);
+	dmab_json_kv_u64(&j, "findings", nfindings);
+	dmab_json_kv_str(&j, "finding", first.finding[0] ? first.finding : NULL);
+	dmab_json_kv_str(&j, "artifact", first.artifact[0] ? first.artifact : NULL);
+	dmab_json_kv_str(&j, "artifact_hex", first.artifact[0] && !shm ? hex : NULL);
 	dmab_json_obj_end(&j);
 	if (dmab_json_finish(&j) || fclose(f))
 		return 2;
-	printf("fuzz: %lu s: exit %d, %llu runs, cov %llu, ft %llu, corpus %llu (%llu bytes), %llu exec/s%s%s\n",
-	       secs, rc, s.runs, s.cov, s.ft, s.corp, s.corp_bytes, s.execs,
-	       s.finding[0] ? ", " : "", s.finding);
-	return (rc == 0 && !s.finding[0]) ? 0 : 1;
+	printf("fuzz: %lu s: %lu libFuzzer run(s), %llu runs, cov %llu, ft %llu, corpus %llu (%llu bytes), "
+	       "%llu exec/s, %lu finding(s)%s%s\n", secs, lf_runs, total_runs, s.cov, s.ft, s.corp,
+	       s.corp_bytes, s.execs, nfindings, first.finding[0] ? ", first: " : "", first.finding);
+	return (rc == 0 && !first.finding[0]) ? 0 : 1;
 }

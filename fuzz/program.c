@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +164,15 @@ uint64_t fuzz_size(uint8_t cls, uint16_t param)
 	}
 }
 
+const char *fuzz_finding_name(enum fuzz_finding f)
+{
+	static const char *const names[] = {
+		"clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error", "dma-api",
+	};
+
+	return (unsigned int)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
+}
+
 int fuzz_errno_ok(int err)
 {
 	switch (err) {
@@ -198,6 +208,7 @@ struct run {
 	struct { void *addr; size_t len; } maps[FUZZ_MAX_MMAPS];
 	unsigned int nmaps;
 	unsigned int opi;
+	unsigned int code, prev_code;	/* opcode of this and the previous operation */
 };
 
 static struct dmabench_seg segbuf[65536 + 1];
@@ -216,6 +227,27 @@ static void finding(struct run *r, enum fuzz_finding f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* log2 bucket of v (0 for 0): dma addresses, sizes, counts */
+static uint32_t lg(uint64_t v)
+{
+	return v ? 64u - (uint32_t)__builtin_clzll(v) : 0;
+}
+
+/* One kernel-state feature: bump its signature counter (saturating). */
+static void sig(struct run *r, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	uint32_t h;
+
+	if (!r->c->sig || !r->c->sig_len)
+		return;
+	h = (r->code * 0x9e3779b1u) ^ (a * 0x85ebca77u) ^ (b * 0xc2b2ae3du) ^ (c * 0x27d4eb2fu) ^
+	    (d * 0x165667b1u);
+	h ^= h >> 15;
+	h %= r->c->sig_len;
+	if (r->c->sig[h] < 255)
+		r->c->sig[h]++;
+}
+
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
@@ -225,6 +257,7 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 static int outcome(struct run *r, const char *what, int ret)
 {
 	r->res->ops_run++;
+	sig(r, 1, (uint32_t)-ret, r->prev_code, 0);
 	if (!ret) {
 		r->res->ops_ok++;
 	} else if (fuzz_errno_ok(-ret)) {
@@ -346,6 +379,7 @@ static void op_alloc(struct run *r, const struct fuzz_op *op)
 	if (ret)
 		return;
 	slot_set(slot_of(r, op->a[0]), SLOT_ALLOC, a.handle, api, a.dir, a.size);
+	sig(r, 2, api << 8 | a.kva_kind, lg(a.nents), lg(a.dma_addr) << 8 | (uint32_t)(a.attrs & 0xff));
 	if ((api == DMABENCH_API_ATTRS || api == DMABENCH_API_PAGES) && a.dev < DMABENCH_MAX_DEVICES &&
 	    r->c->coherent_mask[a.dev] && a.dma_addr + a.size - 1 > r->c->coherent_mask[a.dev])
 		finding(r, FUZZ_SG_INVARIANT, "op %u alloc: dma %#llx+%llu outside coherent mask %#llx of dev %u",
@@ -402,6 +436,7 @@ static void op_sgtable(struct run *r, const struct fuzz_op *op)
 				r->opi, (unsigned long long)sum, (unsigned long long)st.total_len);
 	}
 	slot_set(slot_of(r, op->a[1]), SLOT_SGT, st.handle, 0, 0, st.total_len);
+	sig(r, 3, src->api, lg(st.nents), st.total_len == src->size);
 }
 
 static void op_map_sg(struct run *r, const struct fuzz_op *op)
@@ -419,6 +454,8 @@ static void op_map_sg(struct run *r, const struct fuzz_op *op)
 	if (outcome(r, "map_sg", xioctl(r->fd, DMABENCH_IOC_MAP_SG, &m)))
 		return;
 	slot_set(slot_of(r, op->a[1]), SLOT_MAP, m.handle, 0, m.dir, m.dma_len);
+	sig(r, 4, lg(m.nents_in) << 8 | lg(m.nents_mapped), m.nents_mapped < m.nents_in,
+	    m.segs == (uintptr_t)segbuf && m.nents_mapped ? lg(segbuf[0].dma_addr) : 0);
 	if (m.nents_mapped < 1 || m.nents_mapped > m.nents_in) {
 		finding(r, FUZZ_SG_INVARIANT, "op %u map_sg: nents_mapped %u, nents_in %u", r->opi,
 			m.nents_mapped, m.nents_in);
@@ -483,6 +520,7 @@ static void op_mmap(struct run *r, const struct fuzz_op *op)
 	if (p == MAP_FAILED) {
 		int e = errno;
 
+		sig(r, 6, (uint32_t)e, s->kind, 0);
 		if (fuzz_mmap_errno_ok(e))
 			r->res->ops_err++;
 		else
@@ -490,6 +528,7 @@ static void op_mmap(struct run *r, const struct fuzz_op *op)
 				strerror(e));
 		return;
 	}
+	sig(r, 6, 0, s->kind, op->a[2] % 4);
 	r->res->ops_ok++;
 	switch (op->a[2] % 4) {
 	case 1:
@@ -529,6 +568,7 @@ static void op_map_single(struct run *r, const struct fuzz_op *op)
 	if (outcome(r, "map_single", xioctl(r->fd, DMABENCH_IOC_MAP_SINGLE, &m)))
 		return;
 	slot_set(slot_of(r, op->a[0]), SLOT_MAP, m.handle, 0, m.dir, m.size);
+	sig(r, 5, lg(m.dma_addr), lg(m.size), m.dir);
 	mask = m.dev < DMABENCH_MAX_DEVICES ? r->c->dma_mask[m.dev] : 0;
 	if (mask && m.dma_addr + m.size - 1 > mask)
 		finding(r, FUZZ_SG_INVARIANT, "op %u map_single: dma %#llx+%llu outside dma mask %#llx of dev %u",
@@ -639,6 +679,31 @@ static void check_klog(struct run *r)
 	}
 }
 
+/* DMA-API debugging (a debug kernel): a new error since the last program is a finding. */
+static uint64_t dma_api_count(int fd)
+{
+	char b[32];
+	ssize_t n = pread(fd, b, sizeof(b) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	b[n] = 0;
+	return strtoull(b, NULL, 10);
+}
+
+static void check_dma_api(struct run *r)
+{
+	uint64_t n;
+
+	if (r->c->dma_api_fd < 0)
+		return;
+	n = dma_api_count(r->c->dma_api_fd);
+	if (n > r->c->dma_api_errors)
+		finding(r, FUZZ_DMA_API, "dma-api error_count %llu -> %llu (see the kernel log)",
+			(unsigned long long)r->c->dma_api_errors, (unsigned long long)n);
+	r->c->dma_api_errors = n;
+}
+
 int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_result *res)
 {
 	struct dmabench_stats s0, s1;
@@ -660,6 +725,8 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 		const struct fuzz_op *op = &p->ops[i];
 
 		r.opi = i;
+		r.prev_code = i ? p->ops[i - 1].code + 1u : 0;
+		r.code = op->code + 1u;
 		if (r.fd < 0)
 			break;	/* reopen failed: already a finding */
 		switch (op->code) {
@@ -694,6 +761,7 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 			(unsigned long long)s0.kva_bytes, (unsigned long long)s1.kva_bytes,
 			(unsigned long long)s0.open_files, (unsigned long long)s1.open_files);
 	check_klog(&r);
+	check_dma_api(&r);
 	return 0;
 }
 
@@ -706,6 +774,7 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	memset(c, 0, sizeof(*c));
 	c->kmsg_fd = -1;
 	c->check_klog = 1;
+	c->dma_api_fd = -1;
 	if (ps > 0)
 		page_size = (size_t)ps;
 	snprintf(c->ctl_path, sizeof(c->ctl_path), "%s", path ? path : DMABENCH_CTL_PATH);
@@ -734,6 +803,9 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	c->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (c->kmsg_fd >= 0)
 		lseek(c->kmsg_fd, 0, SEEK_END);
+	c->dma_api_fd = open("/sys/kernel/debug/dma-api/error_count", O_RDONLY | O_CLOEXEC);
+	if (c->dma_api_fd >= 0)
+		c->dma_api_errors = dma_api_count(c->dma_api_fd);
 	return 0;
 }
 
@@ -743,5 +815,7 @@ void fuzz_ctx_fini(struct fuzz_ctx *c)
 		close(c->obs_fd);
 	if (c->kmsg_fd >= 0)
 		close(c->kmsg_fd);
-	c->obs_fd = c->kmsg_fd = -1;
+	if (c->dma_api_fd >= 0)
+		close(c->dma_api_fd);
+	c->obs_fd = c->kmsg_fd = c->dma_api_fd = -1;
 }

@@ -118,7 +118,11 @@ enum fuzz_finding {
 	FUZZ_LEAK,		/* live counters not back to baseline */
 	FUZZ_KLOG,		/* kernel log matched a bad pattern */
 	FUZZ_EXEC_ERROR,	/* the executor itself failed mid-program (e.g. reopen) */
+	FUZZ_DMA_API,		/* /sys/kernel/debug/dma-api/error_count went up */
 };
+
+/* "clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error", "dma-api" */
+const char *fuzz_finding_name(enum fuzz_finding f);
 
 struct fuzz_result {
 	unsigned int ops_run;		/* operations issued to the kernel */
@@ -142,6 +146,16 @@ struct fuzz_ctx {
 	uint64_t dma_mask[DMABENCH_MAX_DEVICES];	/* by device id */
 	uint64_t coherent_mask[DMABENCH_MAX_DEVICES];
 	int check_klog;			/* 1: kernel-log oracle on */
+	int dma_api_fd;			/* /sys/kernel/debug/dma-api/error_count, -1: none */
+	uint64_t dma_api_errors;	/* its last value */
+	/*
+	 * Kernel-state signature (optional): the executor bumps sig[h % sig_len]
+	 * (saturating) for what each operation returned: opcode and errno, the
+	 * allocation kind (kva kind, nents, dma address magnitude), map_sg segment
+	 * merging, op pairs. A libFuzzer target points it at extra counters.
+	 */
+	uint8_t *sig;
+	uint32_t sig_len;
 };
 
 /* Open path (NULL: DMABENCH_CTL_PATH) and /dev/kmsg. Returns 0 or -errno. */

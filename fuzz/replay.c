@@ -6,6 +6,7 @@
  * an input whose program runs no successful operation), 2 usage or setup.
  *
  *   fuzz-replay [-v] [-p] [-n REPEAT] [--require-ok] [--no-klog] [--ctl PATH] PATH...
+ *   fuzz-replay --minimize OUT [--no-klog] [--ctl PATH] FILE   (op-level delta debugging: exit 1 minimised)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -19,10 +20,6 @@
 #include "fuzz/program.h"
 
 #define REPLAY_MAX_INPUT (1 << 16)
-
-static const char *const finding_names[] = {
-	"clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error",
-};
 
 struct opts {
 	int verbose, print, require_ok;
@@ -61,7 +58,7 @@ static int replay_file(struct fuzz_ctx *c, const struct opts *o, const char *pat
 		}
 		(*programs)++;
 		if (res.finding) {
-			printf("FINDING %s: %s: %s\n", finding_names[res.finding], path, res.msg);
+			printf("FINDING %s: %s: %s\n", fuzz_finding_name(res.finding), path, res.msg);
 			(*bad)++;
 			return 0;
 		}
@@ -75,6 +72,78 @@ static int replay_file(struct fuzz_ctx *c, const struct opts *o, const char *pat
 		printf("ok %s: %zu bytes, %u ops, %u ran, %u ok, %u documented errors\n", path, len,
 		       prog.nops, res.ops_run, res.ops_ok, res.ops_err);
 	return 0;
+}
+
+static struct fuzz_program cand;
+static uint8_t outbuf[REPLAY_MAX_INPUT];
+
+/* Run p up to 3 times: 1 when any run reports finding kind k. */
+static int still_finds(struct fuzz_ctx *c, const struct fuzz_program *p, enum fuzz_finding k)
+{
+	struct fuzz_result res;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!fuzz_exec(c, p, &res) && res.finding == k)
+			return 1;
+	return 0;
+}
+
+/*
+ * Op-level delta debugging (ddmin over operations): drop chunks of
+ * operations while the program still gives the same kind of finding, halving
+ * the chunk size down to single operations. Writes fuzz_encode() of the
+ * result to out. Exit codes as for replay: 0 (no finding to minimise), 1
+ * minimised, 2 error.
+ */
+static int minimize(struct fuzz_ctx *c, const char *path, const char *out)
+{
+	struct fuzz_result res;
+	unsigned int chunk, i, j, tries = 0;
+	size_t len;
+	long n;
+	FILE *f;
+	int ret;
+
+	ret = fuzz_read_file(path, input, sizeof(input), &len);
+	if (ret) {
+		fprintf(stderr, "fuzz-replay: %s: %s\n", path, strerror(-ret));
+		return 2;
+	}
+	fuzz_decode(input, len, &prog);
+	if (fuzz_exec(c, &prog, &res) || !res.finding) {
+		printf("fuzz-replay: %s: no finding to minimise (%u ops)\n", path, prog.nops);
+		return 0;
+	}
+	printf("FINDING %s: %s: %s\n", fuzz_finding_name(res.finding), path, res.msg);
+	for (chunk = prog.nops / 2 ? prog.nops / 2 : 1; chunk >= 1; chunk /= 2) {
+		for (i = 0; i < prog.nops && prog.nops > 1;) {
+			cand.nops = 0;
+			for (j = 0; j < prog.nops; j++)
+				if (j < i || j >= i + chunk)
+					cand.ops[cand.nops++] = prog.ops[j];
+			tries++;
+			if (cand.nops && still_finds(c, &cand, res.finding))
+				prog = cand;	/* keep the cut, same i */
+			else
+				i += chunk;
+		}
+		if (chunk == 1)
+			break;
+	}
+	n = fuzz_encode(&prog, outbuf, sizeof(outbuf));
+	if (n < 0 || !(f = fopen(out, "wb")) || fwrite(outbuf, 1, (size_t)n, f) != (size_t)n || fclose(f)) {
+		fprintf(stderr, "fuzz-replay: cannot write %s\n", out);
+		return 2;
+	}
+	printf("fuzz-replay: minimised %s: %zu bytes -> %ld bytes, %u ops, %u tries\n", path, len, n,
+	       prog.nops, tries);
+	for (i = 0; i < prog.nops; i++) {
+		char line[256];
+
+		printf("  %2u %s\n", i, fuzz_format_op(&prog.ops[i], line, sizeof(line)));
+	}
+	return 1;
 }
 
 static int replay_path(struct fuzz_ctx *c, const struct opts *o, const char *path,
@@ -115,7 +184,8 @@ static int replay_path(struct fuzz_ctx *c, const struct opts *o, const char *pat
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fuzz-replay [-v] [-p] [-n REPEAT] [--require-ok] [--no-klog] [--ctl PATH] PATH...\n");
+	fprintf(stderr, "usage: fuzz-replay [-v] [-p] [-n REPEAT] [--require-ok] [--no-klog] [--ctl PATH] PATH...\n"
+		"       fuzz-replay --minimize OUT [--no-klog] [--ctl PATH] FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -126,6 +196,7 @@ int main(int argc, char **argv)
 	struct fuzz_ctx c;
 	struct timespec t0, t1;
 	int i, first = 0, ret, noklog = 0;
+	const char *minout = NULL;
 	double secs;
 
 	for (i = 1; i < argc && !first; i++) {
@@ -139,6 +210,8 @@ int main(int argc, char **argv)
 			noklog = 1;
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			o.repeat = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--minimize") && i + 1 < argc)
+			minout = argv[++i];
 		else if (!strcmp(argv[i], "--ctl") && i + 1 < argc)
 			ctl = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -161,6 +234,11 @@ int main(int argc, char **argv)
 	}
 	if (noklog)
 		c.check_klog = 0;
+	if (minout) {
+		ret = first + 1 == argc ? minimize(&c, argv[first], minout) : 2;
+		fuzz_ctx_fini(&c);
+		return ret;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = first; i < argc; i++) {
 		ret = replay_path(&c, &o, argv[i], &programs, &bad, &files);

@@ -16,6 +16,7 @@
 #include "harness/backends.h"
 #include "harness/compare.h"
 #include "harness/exitcodes.h"
+#include "harness/fuzzhost.h"
 #include "harness/hostmode.h"
 #include "harness/opts.h"
 #include "harness/plot.h"
@@ -47,6 +48,10 @@ static void usage(FILE *f)
 "                                   compact copy of a run for results/baselines/ (default 400 samples/row)\n"
 "       dmabench plot RUN_DIR       gnuplot PNGs (latency CDFs, kernel VA against size) into RUN_DIR/plots/,\n"
 "                                   linked from summary.md (scripts: results/*.gp; dmabench run does it too)\n"
+"       dmabench fuzz [--backend B] [--time DUR] ...\n"
+"                                   libFuzzer campaign in VMs that survives kernel crashes (fuzz --help)\n"
+"       dmabench replay FILE [--minimize] [--backend B]\n"
+"                                   reproduce (or minimise) one fuzzer input in a VM\n"
 "       dmabench help | --help      this text\n"
 "\n"
 "run options:\n"
@@ -631,6 +636,8 @@ int main(int argc, char **argv)
 		return cmd_baseline(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "plot"))
 		return cmd_plot(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "fuzz") || !strcmp(argv[1], "replay")))
+		return dmab_cmd_fuzz(argc - 1, argv + 1);
 	dmab_opts_init(&o);
 	if (dmab_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);

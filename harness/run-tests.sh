@@ -65,6 +65,15 @@ while read -r status name rest; do
 	esac
 done < <(./harness/test_topology_vm.sh 2>&1)
 
+echo "== fuzzing: OSS-Fuzz contract, 60 s campaigns on direct and intel-strict, crash drill (harness/test_fuzz_vm.sh)"
+while read -r status name rest; do
+	case "$status $name" in
+	"ok "*) pass=$((pass + 1)); echo "ok   $name $rest" ;;
+	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
+	*) fail=$((fail + 1)); echo "FAIL fuzz-vm: unexpected output: $status $name $rest" ;;
+	esac
+done < <(./harness/test_fuzz_vm.sh 2>&1)
+
 echo "== integration tests in VMs (backends: $backends, arches: $arches)"
 rm -rf "$out"
 vmlog=$(mktemp)

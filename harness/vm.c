@@ -328,6 +328,13 @@ static bool vm_poll(struct dmab_runner *r, struct dmab_vm *vm)
 		vm_done(r, vm);
 		return true;
 	}
+	if (r->poll_cb && r->poll_cb(vm, r->poll_arg)) {
+		vlog(vm, "hung (no progress): killing pid %d", (int)vm->pid);
+		vm->facts.timed_out = true;
+		vm_kill(vm);
+		vm_done(r, vm);
+		return true;
+	}
 	if (vm->t_end_rec && now - vm->t_end_rec > r->end_grace) {
 		vlog(vm, "QEMU still running %.0f s after DMABENCH-END: killing pid %d", r->end_grace, (int)vm->pid);
 		vm->killed_after_end = true;

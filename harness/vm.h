@@ -63,6 +63,9 @@ struct dmab_runner {
 	double end_grace;		/* wait for QEMU to exit after END (s) */
 	double panic_grace;		/* wait for QEMU to exit after a panic line (s) */
 	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	/* optional, called on every poll of a running VM: 1 = hung, kill it (classified as a timeout) */
+	int (*poll_cb)(struct dmab_vm *vm, void *arg);
+	void *poll_arg;
 	FILE *log;
 };
 

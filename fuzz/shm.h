@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shm.h - the memory the host and a fuzzing guest share (QEMU
+ * `-object memory-backend-file,share=on,mem-path=F` + `-device
+ * ivshmem-plain`; the guest maps the device's BAR 2 through sysfs, the host
+ * maps F). It survives the guest: after a kernel panic or a hang the host
+ * reads from F which input was running, the corpus the campaign had synced
+ * and the findings it had made.
+ *
+ *   0       struct fz_shm (header, live counters, last libFuzzer stats line)
+ *   4 KiB   the input of the program that runs now (target writes it first)
+ *   68 KiB  "in" records: host -> guest (the corpus to start from, or the
+ *           input to replay)
+ *   6 MiB+  "out" records: guest -> host (new corpus entries, findings)
+ *
+ * Records are struct fz_rec + data + message, padded to 8 bytes; the writer
+ * fills a record and only then publishes the new length.
+ */
+#ifndef DMAB_FUZZ_SHM_H
+#define DMAB_FUZZ_SHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FZ_SHM_MAGIC		0x31304d48535a4644ULL	/* "DFZSHM01" */
+#define FZ_SHM_SIZE		(16u << 20)		/* a power of two (ivshmem) */
+#define FZ_SHM_INPUT_OFF	4096u
+#define FZ_SHM_INPUT_MAX	65536u
+#define FZ_SHM_IN_OFF		(FZ_SHM_INPUT_OFF + FZ_SHM_INPUT_MAX)
+#define FZ_SHM_IN_CAP		((6u << 20) - FZ_SHM_IN_OFF)
+#define FZ_SHM_OUT_OFF		(6u << 20)
+#define FZ_SHM_OUT_CAP		(FZ_SHM_SIZE - FZ_SHM_OUT_OFF)
+#define FZ_SHM_PCI_ID		"0x1af4 0x1110"	/* ivshmem vendor, device */
+
+enum fz_mode {
+	FZ_MODE_CAMPAIGN = 1,	/* libFuzzer over the "in" corpus */
+	FZ_MODE_REPLAY = 2,	/* run the first "in" record, report */
+	FZ_MODE_MINIMIZE = 3,	/* op-level delta debugging of the first "in" record */
+};
+
+enum fz_rec_kind {
+	FZ_REC_CORPUS = 1,	/* a corpus entry (either direction) */
+	FZ_REC_FINDING = 2,	/* guest -> host: input + "FINDING kind: message" */
+	FZ_REC_RESULT = 3,	/* guest -> host: replay / minimisation result (input + text) */
+};
+
+struct fz_shm {
+	uint64_t magic;
+	uint32_t version;		/* 1 */
+	uint32_t mode;			/* host: enum fz_mode */
+	uint64_t in_len;		/* host: bytes of records in the "in" area */
+	/* written by the target for every program (live) */
+	uint64_t started;		/* programs started */
+	uint64_t finished;		/* programs finished */
+	uint32_t running;		/* 1 while the input at FZ_SHM_INPUT_OFF runs */
+	uint32_t cur_len;		/* its length */
+	uint64_t sig_features;		/* kernel-signature counters ever non-zero */
+	uint64_t kcov_slots;		/* KCOV PC slots ever hit */
+	int32_t kcov_state;		/* 1 KCOV on, 0 not tried, -errno absent */
+	uint32_t dma_api_errors;	/* /sys/kernel/debug/dma-api/error_count, last read */
+	/* written by the campaign */
+	uint64_t out_len;		/* bytes of records in the "out" area */
+	uint32_t out_full;		/* records dropped: "out" area full */
+	uint32_t libfuzzer_runs;	/* libFuzzer processes started */
+	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
+	char status[256];		/* campaign: what it does now, or how it ended */
+};
+
+struct fz_rec {
+	uint32_t magic;			/* FZ_REC_MAGIC */
+	uint32_t kind;			/* enum fz_rec_kind */
+	uint32_t len;			/* data bytes */
+	uint32_t msg_len;		/* message bytes (no NUL) after the data */
+};
+#define FZ_REC_MAGIC		0x43455246u	/* "FREC" */
+
+_Static_assert(sizeof(struct fz_shm) <= FZ_SHM_INPUT_OFF, "header fits its page");
+
+/* Append a record to the area [base+off, +cap) whose used length is *used. 0 or -ENOSPC. */
+int fz_rec_append(uint8_t *base, size_t off, size_t cap, uint64_t *used, uint32_t kind,
+		  const void *data, uint32_t len, const char *msg);
+
+/*
+ * Iterate over the records of an area: *pos starts at 0. Returns 1 and
+ * fills rec/data/msg (msg not NUL-terminated, msg_len in rec), 0 at the end,
+ * -EINVAL on a malformed record.
+ */
+int fz_rec_next(const uint8_t *base, size_t off, uint64_t used, uint64_t *pos, struct fz_rec *rec,
+		const uint8_t **data, const char **msg);
+
+/* Guest: sysfs path of the ivshmem device's BAR 2 ("resource2"). 0 or -ENODEV. */
+int fz_shm_find(char *path, size_t cap);
+
+/* Map the shared memory (a sysfs resource or the host's file) read-write. NULL on error (errno). */
+uint8_t *fz_shm_map(const char *path, size_t size);
+
+/* 64-bit FNV-1a (corpus file names, finding ids). */
+uint64_t fz_hash(const void *data, size_t len, uint64_t seed);
+
+#endif
