@@ -16,6 +16,7 @@ const char *const dmab_klog_bad_patterns[] = {
 	"DMAR: [DMA",
 	"AMD-Vi: Event logged",
 	"iommu fault",
+	"smmuv3: event 0x",
 	NULL,
 };
 
@@ -61,6 +62,7 @@ int dmab_klog_iommu_fault(const char *line)
 		"DMAR: [DMA",
 		"AMD-Vi: Event logged",
 		"iommu fault",
+		"smmuv3: event 0x",	/* arm-smmu-v3 9050000.smmuv3: event 0x10 received: */
 		NULL,
 	};
 	const char *const *p;

@@ -19,6 +19,7 @@ int main(void)
 		"DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x1000",
 		"AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x1000 flags=0x0000]",
 		"edu 0000:00:02.0: iommu fault at 0x1000",
+		"arm-smmu-v3 9050000.smmuv3: event 0x10 received:",
 	};
 	static const char *const good[] = {
 		"dmabench-test: begin t_alloc",
@@ -26,6 +27,8 @@ int main(void)
 		"DMAR: IOMMU enabled",
 		"AMD-Vi: AMD IOMMUv2 functionality not available on this system - This is not a bug.",
 		"oops (lower case)",
+		"arm-smmu-v3 9050000.smmuv3: \t0x0000000800000010",
+		"arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features 0x00008305)",
 		"",
 	};
 	const char *msg;
@@ -36,14 +39,14 @@ int main(void)
 
 	for (p = dmab_klog_bad_patterns; *p; p++)
 		n++;
-	CHECK_EQ(n, 10);
+	CHECK_EQ(n, 11);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(dmab_klog_match(bad[i]) != NULL);
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CHECK(dmab_klog_match(good[i]) == NULL);
 	CHECK_STR(dmab_klog_match("x DMA-API: y"), "DMA-API:");
 	CHECK(dmab_klog_iommu_fault(bad[7]) && dmab_klog_iommu_fault(bad[8]) && dmab_klog_iommu_fault(bad[9]) &&
-	      dmab_klog_iommu_fault(bad[10]));
+	      dmab_klog_iommu_fault(bad[10]) && dmab_klog_iommu_fault(bad[11]));
 	CHECK(!dmab_klog_iommu_fault(bad[0]) && !dmab_klog_iommu_fault(bad[5]) && !dmab_klog_iommu_fault(good[2]));
 
 	{
