@@ -16,7 +16,8 @@
  * oracle finding (libFuzzer stops on it) records it (input + FINDING line),
  * drops that input from the corpus and starts libFuzzer again for the rest
  * of the time. Mode REPLAY runs fuzz-replay on the first "in" record, mode
- * MINIMIZE fuzz-replay --minimize; both send a RESULT record (the output
+ * MINIMIZE fuzz-replay --minimize (several "in" records: all of them, as a
+ * folder); both send a RESULT record (the output
  * text; minimise: the minimised input).
  *
  * Exit 0 clean, 1 a finding or crash, 2 usage or setup error, 4 no
@@ -280,22 +281,40 @@ static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, co
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static unsigned long count_in(void)
+{
+	struct fz_rec r;
+	const uint8_t *data;
+	const char *msg;
+	uint64_t pos = 0;
+	unsigned long n = 0;
+
+	while (fz_rec_next(shm_base, FZ_SHM_IN_OFF, shm->in_len, &pos, &r, &data, &msg) == 1)
+		n++;
+	return n;
+}
+
 /* REPLAY / MINIMIZE: fuzz-replay on the first "in" record; its output goes back as a RESULT record. */
 static int replay_mode(const char *bindir, const char *work, int minimize, const char *out)
 {
 	char input[700], mini[700], log[700], rbin[700], text[4096];
-	char *argv[8];
+	char *argv[10], rep[32];
 	long off = 0;
 	size_t tl = 0, ml = 0;
 	struct stats s = { 0 };
-	int rc, k = 0;
+	int rc, k = 0, many = 0;
 	FILE *f;
 
 	snprintf(input, sizeof(input), "%s/replay-input", work);
 	snprintf(mini, sizeof(mini), "%s/replay-minimized", work);
 	snprintf(log, sizeof(log), "%s/replay.log", work);
 	snprintf(rbin, sizeof(rbin), "%s/fuzz-replay", bindir);
-	if (!unpack_in(NULL, FZ_REC_CORPUS, input)) {
+	if (count_in() > 1) {	/* a folder of inputs (a corpus): replay them all */
+		many = 1;
+		snprintf(input, sizeof(input), "%s/replay-dir", work);
+		mkdir(input, 0755);
+		unpack_in(input, FZ_REC_CORPUS, NULL);
+	} else if (!unpack_in(NULL, FZ_REC_CORPUS, input)) {
 		fprintf(stderr, "fuzz: no input in the shared memory\n");
 		return 2;
 	}
@@ -304,9 +323,15 @@ static int replay_mode(const char *bindir, const char *work, int minimize, const
 	if (minimize) {
 		argv[k++] = "--minimize";
 		argv[k++] = mini;
-	} else {
+	} else if (shm->replay_repeat > 1) {	/* profiling: programs/s of one input */
+		snprintf(rep, sizeof(rep), "%u", shm->replay_repeat);
+		argv[k++] = "-n";
+		argv[k++] = rep;
+	} else if (!many) {
 		argv[k++] = "-p";
 	}
+	if (shm->replay_flags & FZ_REPLAY_NO_KLOG)
+		argv[k++] = "--no-klog";
 	argv[k++] = input;
 	argv[k] = NULL;
 	snprintf(shm->status, sizeof(shm->status), "%s", minimize ? "minimizing" : "replaying");

@@ -7,6 +7,7 @@
 #   04 SYNC    slot sync dir      05 MMAP    slot len touch keep
 #   06 MAP_SINGLE dst dev dir size-class size-lo size-hi attrs
 #   07 REOPEN                     08 RAW     ioctl + 96 struct bytes
+#   f9 VERIFY  slot pages len|fill (edu DMA through a mapping; the one opcode byte not taken modulo 9)
 # api byte 00 attrs, 01 pages, 02 noncontig, 03 noncontig+vmap; size classes:
 # 00 zero 01 small 02 pages 03 unaligned 04 medium 05 16M 06 max 07 above max 08 huge 09 2^n
 set -eu
@@ -35,4 +36,5 @@ seed 17-pow2-sizes       00 00 00 00 09 0c 00 00 00 00   00 01 00 01 09 10 00 00
 seed 18-sync-dirs        00 00 00 01 02 01 00 00 00 00   04 00 00 00   04 00 01 00   04 00 00 c4   04 00 f0 00   04 00 01 c0   00 01 00 00 02 00 00 00 00 00   04 01 00 00   01 00 00
 seed 19-raw-garbage      08 02 $(printf 'ff%.0s' $(seq 96))   08 05 $(printf '01%.0s' $(seq 96))   08 0a $Z96   08 0b $Z96   00 00 00 00 02 00 00 00 00 00
 seed 20-multi-dev        00 00 00 00 02 00 00 00 00 00   00 01 01 00 02 00 00 00 00 00   00 02 02 00 02 00 00 00 00 00   02 00 03 03   03 03 04 02 00 00 03   02 01 05 03   03 05 06 00 00 00 03   02 02 07 03   03 07 00 03 00 00 03
+seed 21-verify          06 00 00 00 02 00 00 00   f9 00 00 7f   01 00 00
 ls corpus | wc -l

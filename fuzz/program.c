@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fuzz/program.h"
@@ -28,6 +29,7 @@ static const uint8_t arg_bytes[FUZZ_OP_COUNT] = {
 	[FUZZ_OP_MAP_SINGLE] = 7,
 	[FUZZ_OP_REOPEN] = 0,
 	[FUZZ_OP_RAW] = 1,	/* + FUZZ_RAW_BYTES */
+	[FUZZ_OP_VERIFY] = 3,
 };
 
 static const char *const op_names[FUZZ_OP_COUNT] = {
@@ -40,6 +42,7 @@ static const char *const op_names[FUZZ_OP_COUNT] = {
 	[FUZZ_OP_MAP_SINGLE] = "map_single",
 	[FUZZ_OP_REOPEN] = "reopen",
 	[FUZZ_OP_RAW] = "raw",
+	[FUZZ_OP_VERIFY] = "verify",
 };
 
 const char *fuzz_op_name(unsigned int code)
@@ -86,6 +89,11 @@ int fuzz_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
 	return 0;
 }
 
+unsigned int fuzz_opcode(uint8_t b)
+{
+	return b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY : b % FUZZ_OP_MOD;
+}
+
 size_t fuzz_op_arg_bytes(unsigned int code)
 {
 	if (code >= FUZZ_OP_COUNT)
@@ -102,7 +110,7 @@ size_t fuzz_decode(const uint8_t *data, size_t len, struct fuzz_program *p)
 		struct fuzz_op *op = &p->ops[p->nops++];
 		size_t i, n;
 
-		op->code = data[pos++] % FUZZ_OP_COUNT;
+		op->code = fuzz_opcode(data[pos++]);
 		n = arg_bytes[op->code];
 		for (i = 0; i < n; i++)
 			op->a[i] = pos < len ? data[pos++] : 0;
@@ -127,7 +135,7 @@ long fuzz_encode(const struct fuzz_program *p, uint8_t *buf, size_t cap)
 		n = arg_bytes[op->code];
 		if (pos + 1 + fuzz_op_arg_bytes(op->code) > cap)
 			return -ENOSPC;
-		buf[pos++] = op->code;
+		buf[pos++] = op->code == FUZZ_OP_VERIFY ? FUZZ_VERIFY_BYTE : op->code;
 		memcpy(buf + pos, op->a, n);
 		pos += n;
 		if (op->code == FUZZ_OP_RAW) {
@@ -209,6 +217,7 @@ struct run {
 	unsigned int nmaps;
 	unsigned int opi;
 	unsigned int code, prev_code;	/* opcode of this and the previous operation */
+	unsigned int verifies;	/* VERIFY ops run (at most one per program) */
 };
 
 static struct dmabench_seg segbuf[65536 + 1];
@@ -629,6 +638,60 @@ static void op_raw(struct run *r, const struct fuzz_op *op)
 	outcome(r, "raw ioctl", xioctl(r->fd, cmds[k].cmd, &u));
 }
 
+/*
+ * VERIFY (edu DMA engine through a mapping, ~100 ms of device time per
+ * transfer): one page, a short length, at most once per program. With FILL
+ * on a mapping the device may read (to-device or bidirectional), the device
+ * must read the pattern the module wrote: a mismatch that the IOMMU did not
+ * block is a finding.
+ */
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+static void op_verify(struct run *r, const struct fuzz_op *op)
+{
+	struct dmabench_verify v;
+	struct slot *s = slot_of(r, op->a[0]);
+	int ret;
+	uint64_t t0;
+
+	if (r->verifies++)
+		return;
+	if (r->c->verify_pct && r->c->verify_ns * 100 > (now_ns() - r->c->t0_ns) * r->c->verify_pct) {
+		r->c->verify_skipped++;
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.handle = s->handle;
+	v.pages = op->a[1] < 0xf0 ? 1 : (uint32_t)(op->a[1] & 0xf) * 8;	/* 0, 8 .. 120: -EINVAL, -E2BIG */
+	v.len = op->a[2] & 0x80 ? 4095u + (op->a[2] & 1) : 1u + (op->a[2] & 0x3f);	/* 4096: -E2BIG */
+	v.flags = op->a[2] & 0x40 ? DMABENCH_VERIFY_FILL : 0;
+	v.seed = op->a[1];
+	t0 = now_ns();
+	r->res->ops_run++;
+	ret = ioctl(r->fd, DMABENCH_IOC_VERIFY, &v) < 0 ? -errno : 0;
+	r->c->verify_ns += now_ns() - t0;
+	sig(r, 7, (uint32_t)-ret, v.mismatches ? 1 : 0, v.blocked);
+	if (ret) {
+		if (fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT)
+			r->res->ops_err++;
+		else
+			finding(r, FUZZ_BAD_ERRNO, "op %u verify: undocumented error %d (%s)", r->opi, -ret,
+				strerror(-ret));
+		return;
+	}
+	r->res->ops_ok++;
+	if ((v.flags & DMABENCH_VERIFY_FILL) && s->kind == SLOT_MAP && v.mismatches && !v.blocked &&
+	    (s->dir == DMABENCH_DIR_TO_DEVICE || s->dir == DMABENCH_DIR_BIDIRECTIONAL))
+		finding(r, FUZZ_SG_INVARIANT, "op %u verify: device read %u of %llu bytes wrong (first at %llu)",
+			r->opi, v.mismatches, (unsigned long long)v.bytes, (unsigned long long)v.first_mismatch);
+}
+
 static void stats_of(int fd, struct dmabench_stats *s, int *ret)
 {
 	memset(s, 0, sizeof(*s));
@@ -739,6 +802,7 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 		case FUZZ_OP_MAP_SINGLE: op_map_single(&r, op); break;
 		case FUZZ_OP_REOPEN: op_reopen(&r); break;
 		case FUZZ_OP_RAW: op_raw(&r, op); break;
+		case FUZZ_OP_VERIFY: op_verify(&r, op); break;
 		default: break;
 		}
 	}
@@ -775,6 +839,7 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	c->kmsg_fd = -1;
 	c->check_klog = 1;
 	c->dma_api_fd = -1;
+	c->t0_ns = now_ns();
 	if (ps > 0)
 		page_size = (size_t)ps;
 	snprintf(c->ctl_path, sizeof(c->ctl_path), "%s", path ? path : DMABENCH_CTL_PATH);

@@ -5,7 +5,7 @@
  *
  * Decoding never fails: every byte string (the empty one included) decodes
  * to a program of 0 .. FUZZ_MAX_OPS operations. The input is read as a
- * stream; each operation is one opcode byte (taken modulo FUZZ_OP_COUNT)
+ * stream; each operation is one opcode byte (fuzz_opcode(): modulo FUZZ_OP_MOD)
  * followed by a fixed number of argument bytes for that opcode (see
  * fuzz_op_arg_bytes()); a truncated tail reads as zero bytes. So the same
  * bytes always give the same program, a byte changed changes one operation,
@@ -39,6 +39,15 @@
 #define FUZZ_MAX_MMAPS		16	/* live mmaps per program */
 #define FUZZ_SEGS_CAP		4096	/* segments the executor can receive */
 #define FUZZ_MSG_LEN		512
+/*
+ * Opcode bytes decode modulo FUZZ_OP_MOD (the nine original operations),
+ * except FUZZ_VERIFY_BYTE, which is VERIFY (edu DMA through a mapping, ~200
+ *  ms of device time, at most one per program, and under libFuzzer at most 5 %
+ * of the time, see fuzz_ctx.verify_pct): a rare byte, so old inputs
+ * and the committed seeds decode as before.
+ */
+#define FUZZ_OP_MOD		9
+#define FUZZ_VERIFY_BYTE	0xf9
 
 enum fuzz_opcode {
 	FUZZ_OP_ALLOC = 0,	/* slot, dev, api, size class, size param(2), attrs, attr param, dir */
@@ -50,6 +59,7 @@ enum fuzz_opcode {
 	FUZZ_OP_MAP_SINGLE,	/* dst slot, dev, dir, size class, size param(2), attrs */
 	FUZZ_OP_REOPEN,		/* close the ctl file (slots go stale), open it again */
 	FUZZ_OP_RAW,		/* ioctl selector, FUZZ_RAW_BYTES of struct contents */
+	FUZZ_OP_VERIFY,		/* slot, pages selector, len/flags selector: opcode byte FUZZ_VERIFY_BYTE only */
 	FUZZ_OP_COUNT,
 };
 
@@ -81,6 +91,8 @@ struct fuzz_program {
 
 /* Argument bytes that follow the opcode byte in the input (raw included). */
 size_t fuzz_op_arg_bytes(unsigned int code);
+/* The operation an opcode byte decodes to. */
+unsigned int fuzz_opcode(uint8_t b);
 
 /* Never fails: every input, any length, decodes to a program. Returns bytes consumed. */
 size_t fuzz_decode(const uint8_t *data, size_t len, struct fuzz_program *p);
@@ -156,6 +168,15 @@ struct fuzz_ctx {
 	 */
 	uint8_t *sig;
 	uint32_t sig_len;
+	/*
+	 * VERIFY costs ~100 ms of device time per transfer: with verify_pct > 0
+	 * a verify is skipped (not issued, no feature) while the verifies so far
+	 * took more than verify_pct % of the time since fuzz_ctx_init() (the
+	 * libFuzzer target sets 5; replay leaves 0: every verify runs).
+	 */
+	unsigned int verify_pct;
+	uint64_t verify_ns, t0_ns;
+	uint64_t verify_skipped;
 };
 
 /* Open path (NULL: DMABENCH_CTL_PATH) and /dev/kmsg. Returns 0 or -errno. */

@@ -62,6 +62,8 @@ struct fz_shm {
 	uint64_t out_len;		/* bytes of records in the "out" area */
 	uint32_t out_full;		/* records dropped: "out" area full */
 	uint32_t libfuzzer_runs;	/* libFuzzer processes started */
+	uint32_t replay_repeat;	/* host: REPLAY runs the input this many times (0: once) */
+	uint32_t replay_flags;		/* host: FZ_REPLAY_NO_KLOG */
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */
 };
@@ -73,6 +75,7 @@ struct fz_rec {
 	uint32_t msg_len;		/* message bytes (no NUL) after the data */
 };
 #define FZ_REC_MAGIC		0x43455246u	/* "FREC" */
+#define FZ_REPLAY_NO_KLOG	1u		/* replay without the kernel-log oracle (profiling) */
 
 _Static_assert(sizeof(struct fz_shm) <= FZ_SHM_INPUT_OFF, "header fits its page");
 

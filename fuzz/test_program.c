@@ -77,11 +77,11 @@ static void test_edges(void)
 
 	check_input(buf, 0);
 	CHECK_EQ(p1.nops, 0);
-	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % count */
+	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % FUZZ_OP_MOD, 0xf9 = verify */
 		buf[0] = (uint8_t)b;
 		check_input(buf, 1);
 		CHECK_EQ(p1.nops, 1);
-		CHECK_EQ(p1.ops[0].code, b % FUZZ_OP_COUNT);
+		CHECK_EQ(p1.ops[0].code, b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY : b % FUZZ_OP_MOD);
 	}
 	memset(buf, 0xff, sizeof(buf));
 	check_input(buf, sizeof(buf));
@@ -129,6 +129,20 @@ static void test_errnos(void)
 	CHECK_STR(fuzz_op_name(200), "?");
 }
 
+/* 1 when byte k of in is an opcode byte (not an argument) */
+static int is_opcode_pos(const uint8_t *in, size_t len, size_t k)
+{
+	size_t pos = 0;
+	unsigned int n = 0;
+
+	while (pos < len && n++ < FUZZ_MAX_OPS) {
+		if (pos == k)
+			return 1;
+		pos += 1 + fuzz_op_arg_bytes(fuzz_opcode(in[pos]));
+	}
+	return 0;
+}
+
 /* The committed seeds (run from the repository root, as make test does). */
 static void test_corpus(void)
 {
@@ -152,6 +166,8 @@ static void test_corpus(void)
 		CHECK(p1.nops >= 1);
 		if (!p1.nops)
 			fprintf(stderr, "seed %s decodes to no operation\n", e->d_name);
+		for (size_t k = 0; k < len && !strstr(e->d_name, "verify"); k++)	/* the seeds from before verify decode as then */
+			CHECK(fuzz_opcode(buf[k]) != FUZZ_OP_VERIFY || !is_opcode_pos(buf, len, k));
 		seeds++;
 	}
 	closedir(d);

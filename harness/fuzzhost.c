@@ -58,6 +58,8 @@ struct fz {
 	double time_s, hang_s;
 	int max_restarts;
 	bool quiet, minimize;
+	unsigned int repeat;		/* replay --repeat */
+	bool no_klog;			/* replay --no-klog */
 	const char *corpus_in, *replay_file;
 	/* state */
 	char rundir[4300], corpus[4400], shm_path[4400];
@@ -609,14 +611,16 @@ static void fz_usage(FILE *f)
 	fprintf(f,
 "usage: dmabench fuzz [--backend B] [--time DUR] [--hang S] [--corpus DIR] [--max-restarts N]\n"
 "                     [--kernel PATH] [--initrd PATH] [--append WORDS] [--out DIR] [--qemu PATH] [--quiet]\n"
-"       dmabench replay FILE [--minimize] [--backend B] [--kernel PATH] [--initrd PATH] [--append WORDS] [--out DIR]\n"
+"       dmabench replay FILE [--minimize] [--repeat N] [--no-klog] [--backend B] [--kernel PATH] [--initrd PATH]\n"
+"                       [--append WORDS] [--out DIR]\n"
 "  fuzz: a libFuzzer campaign in VMs of one backend (default direct) for DUR (60, 90s, 10m; default 60s),\n"
 "        restarting the VM after kernel crashes and hangs (--hang, default 30 s without progress);\n"
 "        writes <out>/<run-id>/{corpus/,findings/<id>/{input,console.log,report.txt},fuzz.json,summary.md}.\n"
 "        --corpus DIR: start from DIR instead of fuzz/corpus. Exit 0 no findings, else the most severe\n"
 "        finding's class as for `dmabench run`: 6 WARN/DMA-API, 5 BUG/KASAN, 255 panic, 124 hang, 1 oracle.\n"
 "  replay: boots one VM, runs FILE (same kernel command line as fuzz), exits with its class (0 clean);\n"
-"        --minimize: op-level delta debugging in the guest (oracle findings), writes FILE.min.\n");
+"        --minimize: op-level delta debugging (oracle findings in the guest; crashes with one VM boot per\n"
+"        candidate, at most 64), writes FILE.min. --repeat N [--no-klog]: run it N times, print programs/s.\n");
 }
 
 static int parse_dur(const char *s, double *out)
@@ -659,6 +663,11 @@ static int fz_parse(struct fz *z, int argc, char **argv)
 			z->quiet = true;
 		} else if (!strcmp(a, "--minimize") && !strcmp(argv[0], "replay")) {
 			z->minimize = true;
+		} else if (!strcmp(a, "--no-klog") && !strcmp(argv[0], "replay")) {
+			z->no_klog = true;
+		} else if (!strcmp(a, "--repeat") && v && !strcmp(argv[0], "replay")) {
+			z->repeat = (unsigned int)strtoul(v, NULL, 10);
+			i++;
 		} else if (a[0] != '-' && !strcmp(argv[0], "replay") && !z->replay_file) {
 			z->replay_file = a;
 		} else if (!v) {
@@ -974,6 +983,8 @@ static int replay_one(struct fz *z, const uint8_t *in, size_t len, uint32_t mode
 	z->have_result = false;
 	z->result_len = 0;
 	shm_prepare(z, mode, in, len);
+	z->shm->replay_repeat = z->repeat;
+	z->shm->replay_flags = z->no_klog ? FZ_REPLAY_NO_KLOG : 0;
 	z->boot++;
 	ret = boot_vm(z, "--shm auto", &vm, z->o.timeout);
 	if (ret < 0)
@@ -1065,6 +1076,16 @@ static int cmd_replay(struct fz *z)
 	const char *cls;
 	bool crashed;
 
+	if (dmab_is_dir(z->replay_file)) {	/* a corpus: every file in one VM */
+		if (z->minimize) {
+			fprintf(stderr, "dmabench: replay: --minimize takes one file, not a folder\n");
+			return DMAB_EXIT_USAGE;
+		}
+		snprintf(z->corpus, sizeof(z->corpus), "%.4300s", z->replay_file);
+		code = replay_one(z, NULL, 0, FZ_MODE_REPLAY, &cls, &crashed, true);
+		printf("replay %s: %s (exit %d)\n", z->replay_file, cls ? cls : "clean", code);
+		return code < 0 ? DMAB_EXIT_USAGE : code;
+	}
 	ret = dmab_read_file(z->replay_file, &b, &len, FZ_SHM_INPUT_MAX);
 	if (ret) {
 		fprintf(stderr, "dmabench: replay: %s: %s\n", z->replay_file, strerror(-ret));
