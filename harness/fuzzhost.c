@@ -108,8 +108,11 @@ static const struct {
 	{ "DMAR: [DMA", "IOMMU-fault" },
 	{ "DRHD: handling fault", "IOMMU-fault" },
 	{ "IO_PAGE_FAULT", "IOMMU-fault" },
+	{ "AMD-Vi: Event logged", "IOMMU-fault" },
+	{ "iommu fault", "IOMMU-fault" },
+	{ "smmuv3: event 0x", "IOMMU-fault" },
+	{ "page fault from EP", "IOMMU-fault" },	/* virtio-iommu */
 	{ "Unhandled context fault", "IOMMU-fault" },
-	{ "arm-smmu-v3", "IOMMU-fault" },
 	{ "Kernel panic - not syncing", "panic" },
 };
 
@@ -127,9 +130,6 @@ const char *dmab_fuzz_classify(const char *text, const char **line_out, size_t *
 			const char *m = memmem(p, l, report_pats[i].pat, strlen(report_pats[i].pat));
 
 			if (!m)
-				continue;
-			if (!strcmp(report_pats[i].cls, "IOMMU-fault") && !strcmp(report_pats[i].pat, "arm-smmu-v3") &&
-			    !memmem(p, l, "event", 5))
 				continue;
 			if (line_out) {
 				*line_out = p;

@@ -36,6 +36,8 @@ static void test_classify(void)
 	CHECK_STR(cls_of("[ 3] BUG: unable to handle page fault for address: 0000\n[ 3] Oops: 0000 [#1]\n", line, sizeof(line)), "BUG");
 	CHECK_STR(cls_of("[ 4] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0xfffff000\n", line, sizeof(line)),
 		  "IOMMU-fault");
+	CHECK_STR(cls_of("[ 4] arm-smmu-v3 9050000.smmuv3: event 0x10 received:\n", line, sizeof(line)), "IOMMU-fault");
+	CHECK_STR(cls_of("[ 4] AMD-Vi: Event logged [IO_PAGE_FAULT device=00:03.0]\n", line, sizeof(line)), "IOMMU-fault");
 	CHECK_STR(cls_of("[ 5] Kernel panic - not syncing: Fatal exception\n", line, sizeof(line)), "panic");
 	CHECK_STR(cls_of("FINDING leak: leak after close: allocs 0->1", line, sizeof(line)), "oracle");
 	CHECK_STR(line, "");
