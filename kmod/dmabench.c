@@ -1935,8 +1935,17 @@ static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 
 	if (v.flags & DMABENCH_VERIFY_FILL) {
 		t0 = ktime_get_ns();
-		for (off = 0; off < t.size; off++)
+		for (off = 0; off < t.size; off++) {
 			((u8 *)t.kva)[off] = dmabench_pattern(v.seed, off);
+			/* up to 256 MiB under TCG: stay preemptible and killable */
+			if (!((off + 1) & (SZ_1M - 1))) {
+				cond_resched();
+				if (fatal_signal_pending(current)) {
+					ret = -EINTR;
+					goto out_unlock;
+				}
+			}
+		}
 		v.fill_ns = ktime_get_ns() - t0;
 	}
 	t0 = ktime_get_ns();
