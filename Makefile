@@ -233,6 +233,9 @@ run: deps
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
 	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md"
+	@# the sharing matrix (issue 3): x86 backends x three topologies; SHARE_TOPOLOGIES=all for all six
+	build/host/dmabench run --share --topology $${SHARE_TOPOLOGIES:-pair,same-group,bypass} --backend $${BACKENDS:-all} --jobs $${JOBS:-2} --out results/share $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
+	@echo "summary: results/latest/summary.md, sharing matrix: results/share/latest/summary.md"
 
 # dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.
 HOST_KDIR ?= /lib/modules/$(shell uname -r)/build

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Topologies and the sharing matrix (issue 3) against real QEMU: ONE dmabench
-# run, intel-strict x {same-group, bypass} (two boots):
+# run, intel-strict x {same-group, bypass} (two boots, $JOBS (default 2) at once):
 #   topology-<t>:    the guest got the topology: its edu count and IOMMU groups
 #                    match the table (summary.md "## Topologies" says "yes";
 #                    same-group = one group for three edu, bypass = edu:0 without
@@ -30,7 +30,7 @@ if [ -x build/x86_64/initramfs/bin/share ] && grep -q '"share"' harness/guest/in
 else
 	job=(--job va --append 'DMABENCH_VA_ARGS="--max-size 4096"')
 fi
-"$D" run -q --backend intel-strict --topology "${topos// /,}" "${job[@]}" --accel tcg --out "$out/run" \
+"$D" run -q --backend intel-strict --topology "${topos// /,}" "${job[@]}" --accel tcg --jobs "${JOBS:-2}" --out "$out/run" \
 	--timeout 600 ${KERNEL:+--kernel "$KERNEL"} ${DMABENCH_INITRD:+--initrd "$DMABENCH_INITRD"} >"$out/run.log" 2>&1
 rc=$?
 sum=$out/run/latest/summary.md
