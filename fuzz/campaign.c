@@ -242,6 +242,27 @@ static void hex_of(const uint8_t *b, size_t n, char *out, size_t cap)
 		o += (size_t)snprintf(out + o, cap - o, "%02x", b[i]);
 }
 
+/* 1 when /dev/kmsg says the OOM killer killed pid ("Out of memory: Killed process PID (...)") */
+static int oom_killed(pid_t pid)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
+	char rec[2048], pat[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	snprintf(pat, sizeof(pat), "Killed process %d ", (int)pid);
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		if (strstr(rec, "Out of memory") && strstr(rec, pat))
+			found = 1;
+	}
+	close(fd);
+	return found;
+}
+
 static pid_t spawn(char *const argv[], const char *log, const char *shm_path)
 {
 	pid_t pid = fork();
@@ -374,6 +395,7 @@ int main(int argc, char **argv)
 	struct dmab_json j;
 	int i, rc = 0, stop_rc = 0;
 	size_t alen = 0;
+	pid_t pid;
 	ssize_t n;
 	FILE *f;
 
@@ -493,7 +515,14 @@ int main(int argc, char **argv)
 			off = ftell(f);
 			fclose(f);
 		}
-		rc = wait_child(spawn(cargv, log, shm ? shm_path : NULL), log, &off, &s, shm ? corpus : NULL);
+		pid = spawn(cargv, log, shm ? shm_path : NULL);
+		rc = wait_child(pid, log, &off, &s, shm ? corpus : NULL);
+		if (rc != 0 && !s.finding[0]) {	/* killed without a word (SIGKILL): say by what */
+			if (oom_killed(pid))
+				snprintf(s.finding, sizeof(s.finding), "FINDING oom: the kernel's OOM killer killed libFuzzer (pid %d)", (int)pid);
+			else
+				snprintf(s.finding, sizeof(s.finding), "FINDING exit: libFuzzer ended with status %d and no finding line", rc);
+		}
 		total_runs += s.runs;
 		if (!s.finding[0] && rc == 0)
 			break;	/* ran its time */
@@ -507,6 +536,10 @@ int main(int argc, char **argv)
 			read_all(s.artifact, filebuf, sizeof(filebuf), &alen);
 		if (!shm)
 			break;	/* plain job: stop at the first finding */
+		if (!alen && shm->running && shm->cur_len <= sizeof(filebuf)) {	/* no artifact: the input that ran */
+			alen = shm->cur_len;
+			memcpy(filebuf, shm_base + FZ_SHM_INPUT_OFF, alen);
+		}
 		fz_rec_append(shm_base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &shm->out_len, FZ_REC_FINDING, filebuf,
 			      (uint32_t)alen, s.finding[0] ? s.finding : "FINDING exit: libFuzzer stopped without a finding line");
 		shm->running = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,6 +207,7 @@ struct slot {
 	uint32_t handle;
 	uint32_t api, dir;
 	uint64_t size;		/* alloc: bytes; sgt: total_len */
+	uint64_t held;		/* memory it holds (alloc, map_single), for the budget */
 };
 
 struct run {
@@ -218,6 +220,7 @@ struct run {
 	unsigned int opi;
 	unsigned int code, prev_code;	/* opcode of this and the previous operation */
 	unsigned int verifies;	/* VERIFY ops run (at most one per program) */
+	uint64_t live_bytes;	/* memory held by this program's allocations and single mappings */
 };
 
 static struct dmabench_seg segbuf[65536 + 1];
@@ -367,9 +370,31 @@ static void slot_set(struct slot *s, enum slot_kind k, uint32_t h, uint32_t api,
 {
 	s->kind = k;
 	s->handle = h;
+	s->held = 0;	/* the old object, if any, stays counted in live_bytes */
 	s->api = api;
 	s->dir = dir;
 	s->size = size;
+}
+
+static uint64_t page_round(uint64_t n)
+{
+	return (n + page_size - 1) & ~(uint64_t)(page_size - 1);
+}
+
+/*
+ * Memory budget: an allocation that would take the program's live bytes
+ * above fuzz_ctx.mem_budget is not issued (the kernel's OOM killer would
+ * kill the fuzzer instead of the call failing). Sizes the module refuses
+ * anyway (above its limit) always go through.
+ */
+static int over_budget(struct run *r, uint64_t size)
+{
+	if (!r->c->mem_budget || !size || size > DMABENCH_MAX_ALLOC_SIZE ||
+	    r->live_bytes + page_round(size) <= r->c->mem_budget)
+		return 0;
+	r->c->budget_skips++;
+	sig(r, 8, 0, 0, 0);
+	return 1;
 }
 
 static void op_alloc(struct run *r, const struct fuzz_op *op)
@@ -384,10 +409,14 @@ static void op_alloc(struct run *r, const struct fuzz_op *op)
 	a.size = fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8));
 	a.attrs = alloc_attrs(api, op->a[6], op->a[7]);
 	a.dir = dir_for(op->a[8], api == DMABENCH_API_ATTRS ? 0 : 1u + op->a[8] % 3);
+	if (over_budget(r, a.size))
+		return;
 	ret = outcome(r, "alloc", xioctl(r->fd, DMABENCH_IOC_ALLOC, &a));
 	if (ret)
 		return;
 	slot_set(slot_of(r, op->a[0]), SLOT_ALLOC, a.handle, api, a.dir, a.size);
+	slot_of(r, op->a[0])->held = page_round(a.size);
+	r->live_bytes += page_round(a.size);
 	sig(r, 2, api << 8 | a.kva_kind, lg(a.nents), lg(a.dma_addr) << 8 | (uint32_t)(a.attrs & 0xff));
 	if ((api == DMABENCH_API_ATTRS || api == DMABENCH_API_PAGES) && a.dev < DMABENCH_MAX_DEVICES &&
 	    r->c->coherent_mask[a.dev] && a.dma_addr + a.size - 1 > r->c->coherent_mask[a.dev])
@@ -419,7 +448,11 @@ static void op_free(struct run *r, const struct fuzz_op *op)
 	if (op->a[1] == 0xfb)
 		h.reserved0 = 1;
 	if (!outcome(r, "free", xioctl(r->fd, DMABENCH_IOC_FREE, &h)) && h.handle == s->handle)
+	{
 		s->kind = SLOT_EMPTY;
+		r->live_bytes -= s->held <= r->live_bytes ? s->held : r->live_bytes;
+		s->held = 0;
+	}
 }
 
 static void op_sgtable(struct run *r, const struct fuzz_op *op)
@@ -574,9 +607,13 @@ static void op_map_single(struct run *r, const struct fuzz_op *op)
 	m.dir = dir_for(op->a[2], 1u + op->a[2] % 3);
 	m.size = fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8));
 	m.attrs = map_attrs(op->a[6]);
+	if (over_budget(r, m.size))
+		return;
 	if (outcome(r, "map_single", xioctl(r->fd, DMABENCH_IOC_MAP_SINGLE, &m)))
 		return;
 	slot_set(slot_of(r, op->a[0]), SLOT_MAP, m.handle, 0, m.dir, m.size);
+	slot_of(r, op->a[0])->held = page_round(m.size);
+	r->live_bytes += page_round(m.size);
 	sig(r, 5, lg(m.dma_addr), lg(m.size), m.dir);
 	mask = m.dev < DMABENCH_MAX_DEVICES ? r->c->dma_mask[m.dev] : 0;
 	if (mask && m.dma_addr + m.size - 1 > mask)
@@ -625,7 +662,10 @@ static void op_raw(struct run *r, const struct fuzz_op *op)
 		uint8_t b[256];
 		struct dmabench_sgtable st;
 		struct dmabench_map_sg m;
+		struct dmabench_alloc a;
+		struct dmabench_map_single ms;
 	} u;
+	uint64_t sz = 0;
 	unsigned int k = op->a[0] % (sizeof(cmds) / sizeof(cmds[0]));
 
 	memset(&u, 0, sizeof(u));
@@ -635,7 +675,14 @@ static void op_raw(struct run *r, const struct fuzz_op *op)
 		u.st.segs = u.st.segs & 1 ? (uintptr_t)segbuf : 0;
 	if (cmds[k].cmd == DMABENCH_IOC_MAP_SG)
 		u.m.segs = u.m.segs & 1 ? (uintptr_t)segbuf : 0;
-	outcome(r, "raw ioctl", xioctl(r->fd, cmds[k].cmd, &u));
+	if (cmds[k].cmd == DMABENCH_IOC_ALLOC)
+		sz = u.a.size;
+	if (cmds[k].cmd == DMABENCH_IOC_MAP_SINGLE)
+		sz = u.ms.size;
+	if (over_budget(r, sz))
+		return;
+	if (!outcome(r, "raw ioctl", xioctl(r->fd, cmds[k].cmd, &u)) && sz <= DMABENCH_MAX_ALLOC_SIZE)
+		r->live_bytes += page_round(sz);	/* not in a slot: held until the end */
 }
 
 /*
@@ -831,6 +878,7 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 
 int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 {
+	struct sysinfo si;
 	struct dmabench_info info;
 	uint32_t d;
 	long ps = sysconf(_SC_PAGESIZE);
@@ -840,6 +888,8 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	c->check_klog = 1;
 	c->dma_api_fd = -1;
 	c->t0_ns = now_ns();
+	if (!sysinfo(&si))	/* half the RAM: the fuzzer and the kernel need the rest */
+		c->mem_budget = (uint64_t)si.totalram * si.mem_unit / 2;
 	if (ps > 0)
 		page_size = (size_t)ps;
 	snprintf(c->ctl_path, sizeof(c->ctl_path), "%s", path ? path : DMABENCH_CTL_PATH);

@@ -177,6 +177,9 @@ struct fuzz_ctx {
 	unsigned int verify_pct;
 	uint64_t verify_ns, t0_ns;
 	uint64_t verify_skipped;
+	/* memory budget per program (bytes; 0 = none): fuzz_ctx_init() sets half the RAM */
+	uint64_t mem_budget;
+	uint64_t budget_skips;	/* allocations not issued because of it */
 };
 
 /* Open path (NULL: DMABENCH_CTL_PATH) and /dev/kmsg. Returns 0 or -errno. */

@@ -503,6 +503,8 @@ static void harvest(struct fz *z, const char *console_path)
 			cls = dmab_fuzz_classify(m, &line, &ll);
 			if (strstr(m, "FINDING dma-api"))
 				cls = "DMA-API";
+			else if (strstr(m, "FINDING oom"))
+				cls = "oom";
 			finding_add(z, cls, m, strlen(m), data, r.len, console_path, NULL);
 			corpus_drop(z, data, r.len);
 		} else if (r.kind == FZ_REC_RESULT) {

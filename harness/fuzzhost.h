@@ -14,7 +14,8 @@ int dmab_cmd_fuzz(int argc, char **argv);
 
 /*
  * Finding classes, from a kernel report line or an oracle message:
- * "WARN", "BUG", "KASAN", "DMA-API", "IOMMU-fault", "panic", "hang",
+ * "WARN", "BUG", "KASAN", "DMA-API", "IOMMU-fault", "panic", "hang", "oom" (the guest's OOM killer
+ * killed libFuzzer; set by the caller from the campaign's FINDING line),
  * "oracle". Returns the class; *line_out (may be NULL) points at the report
  * line inside text (console log or message), or NULL when none.
  */
