@@ -164,6 +164,9 @@ $(B)/initramfs/bin/fuzz: fuzz/campaign.c $(B)/fuzz/shm.o $(GUEST_LIB)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/shm.o $(GUEST_LIB) -o $@ -lm
 guest: $(B)/initramfs/bin/fuzz-replay $(B)/initramfs/bin/fuzz $(B)/fuzz-corpus.stamp
+# job mapbench (issue 7): dmabench against the kernel's dma_map_benchmark on one device
+guest: $(B)/initramfs/bin/mapbench
+$(B)/initramfs/bin/mapbench: bench/kstat.h
 .SECONDARY: $(H)/fuzz/program.o $(H)/fuzz/shm.o
 # libFuzzer target (x86_64 guests only): clang -fsanitize=fuzzer, linked dynamically (a fully
 # static libFuzzer binary crashes at start); the shared libraries it needs (ldd) go into the

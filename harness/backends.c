@@ -76,7 +76,7 @@ const struct dmab_backend dmab_backends[] = {
 	{
 		.name = "virtio-iommu", .arch = "x86_64", .machine = "q35",
 		.devices = { "virtio-iommu-pci", NULL },
-		.cmdline = "",
+		.cmdline = "iommu.strict=1",
 		.expect_ops = "iommu", .expect_domain = "DMA",
 		.kernel_config = "CONFIG_VIRTIO_IOMMU",
 		.note = "virtio-iommu (ACPI VIOT); needs a kernel with VIRTIO_IOMMU: make kernel",

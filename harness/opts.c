@@ -11,7 +11,7 @@
 #include "harness/opts.h"
 #include "harness/util.h"
 
-static const char *const known_jobs[] = { "test", "va", "lat", "uring", "fuzz", "hyperfine", "share", NULL };
+static const char *const known_jobs[] = { "test", "va", "lat", "uring", "fuzz", "hyperfine", "share", "mapbench", NULL };
 
 const char *dmab_accel_name(enum dmab_accel a)
 {
@@ -61,7 +61,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 	int n = 0;
 
 	if (!list || !*list)
-		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring, fuzz, hyperfine, share)");
+		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring, fuzz, hyperfine, share, mapbench)");
 	if (strlen(list) >= sizeof(buf))
 		return errf(err, errlen, "--job: list too long");
 	strcpy(buf, list);
@@ -70,7 +70,7 @@ int dmab_job_list_check(const char *list, char *err, size_t errlen)
 		for (int i = 0; known_jobs[i]; i++)
 			ok |= !strcmp(t, known_jobs[i]);
 		if (!ok)
-			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring, fuzz, hyperfine, share)", t);
+			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring, fuzz, hyperfine, share, mapbench)", t);
 		n++;
 	}
 	if (!n || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))

@@ -77,7 +77,7 @@ int main(void)
 		{ "intel-lazy", "iommu", "DMA-FQ", "intel-iommu", "iommu.strict=0" },
 		{ "intel-pt", "direct", "identity", "intel-iommu", "iommu=pt" },
 		{ "amd", "iommu", "DMA", "amd-iommu", "" },
-		{ "virtio-iommu", "iommu", "DMA", "virtio-iommu-pci", "" },
+		{ "virtio-iommu", "iommu", "DMA", "virtio-iommu-pci", "iommu.strict=1" },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		const struct dmab_backend *b = dmab_backend_find(want[i].n);

@@ -17,6 +17,7 @@ const char *const dmab_klog_bad_patterns[] = {
 	"AMD-Vi: Event logged",
 	"iommu fault",
 	"smmuv3: event 0x",
+	"page fault from EP",	/* virtio_iommu virtio0: page fault from EP 16 at 0xfffff000 [] */
 	NULL,
 };
 
@@ -63,6 +64,7 @@ int dmab_klog_iommu_fault(const char *line)
 		"AMD-Vi: Event logged",
 		"iommu fault",
 		"smmuv3: event 0x",	/* arm-smmu-v3 9050000.smmuv3: event 0x10 received: */
+		"page fault from EP",	/* virtio_iommu virtio0: page fault from EP 16 at 0xfffff000 [] */
 		NULL,
 	};
 	const char *const *p;

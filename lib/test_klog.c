@@ -20,6 +20,7 @@ int main(void)
 		"AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x1000 flags=0x0000]",
 		"edu 0000:00:02.0: iommu fault at 0x1000",
 		"arm-smmu-v3 9050000.smmuv3: event 0x10 received:",
+		"virtio_iommu virtio0: page fault from EP 16 at 0xfffff000 []",
 	};
 	static const char *const good[] = {
 		"dmabench-test: begin t_alloc",
@@ -39,14 +40,15 @@ int main(void)
 
 	for (p = dmab_klog_bad_patterns; *p; p++)
 		n++;
-	CHECK_EQ(n, 11);
+	CHECK_EQ(n, 12);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(dmab_klog_match(bad[i]) != NULL);
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CHECK(dmab_klog_match(good[i]) == NULL);
 	CHECK_STR(dmab_klog_match("x DMA-API: y"), "DMA-API:");
 	CHECK(dmab_klog_iommu_fault(bad[7]) && dmab_klog_iommu_fault(bad[8]) && dmab_klog_iommu_fault(bad[9]) &&
-	      dmab_klog_iommu_fault(bad[10]) && dmab_klog_iommu_fault(bad[11]));
+	      dmab_klog_iommu_fault(bad[10]) && dmab_klog_iommu_fault(bad[11]) &&
+	      dmab_klog_iommu_fault(bad[12]));
 	CHECK(!dmab_klog_iommu_fault(bad[0]) && !dmab_klog_iommu_fault(bad[5]) && !dmab_klog_iommu_fault(good[2]));
 
 	{

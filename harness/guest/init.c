@@ -687,6 +687,44 @@ static void send_dmesg(void)
 	free(buf);
 }
 
+/*
+ * CONFIG_DMA_API_DEBUG (the `make kernel` kernel): its counters after the jobs, on the
+ * console ("dmabench-init: dma-api: error_count=N num_errors=N disabled=N") and as
+ * dma-api.txt (name=value per line). The kernel's own reports ("DMA-API: ...") are in
+ * dmesg.txt.
+ */
+static void log_dma_api(void)
+{
+	static const char *const names[] = { "error_count", "num_errors", "all_errors", "disabled",
+					     "num_free_entries", "min_free_entries", "nr_total_entries",
+					     "driver_filter", NULL };
+	char txt[1024] = "", line[256] = "", path[128], v[64];
+	size_t tl = 0, ll = 0;
+
+	for (int i = 0; names[i]; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dma-api/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, v, sizeof(v) - 1);
+		close(fd);
+		if (n < 0)
+			continue;
+		while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' '))
+			n--;
+		v[n] = 0;
+		if (tl < sizeof(txt))
+			tl += (size_t)snprintf(txt + tl, sizeof(txt) - tl, "%s=%s\n", names[i], v);
+		if (i < 4 && ll < sizeof(line))
+			ll += (size_t)snprintf(line + ll, sizeof(line) - ll, " %s=%s", names[i], v);
+	}
+	con("dmabench-init: dma-api:%s", line);
+	send_buf("dma-api.txt", txt, strnlen(txt, sizeof(txt)));
+}
+
 static void cleanup_tmp(void)
 {
 	DIR *d;
@@ -858,6 +896,19 @@ int main(int argc, char **argv)
 		setenv("DMABENCH_LAT_ARGS", a, 1);
 	}
 
+	/*
+	 * CONFIG_DMA_API_DEBUG prints only its first error (the rest are only counted):
+	 * DMABENCH_DMA_API_NUM_ERRORS=N (e.g. via --append) prints the first N
+	 */
+	if (!g_host && getenv("DMABENCH_DMA_API_NUM_ERRORS")) {
+		int fd = open("/sys/kernel/debug/dma-api/num_errors", O_WRONLY | O_CLOEXEC);
+		const char *v = getenv("DMABENCH_DMA_API_NUM_ERRORS");
+
+		if (fd < 0 || write(fd, v, strlen(v)) < 0)
+			con("dmabench-init: error: dma-api num_errors=%s: %s", v, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	/* job list */
 	jobs_env = env_or("DMABENCH_JOB", "");
 	snprintf(jobs_buf, sizeof(jobs_buf), "%s", jobs_env);
@@ -866,8 +917,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < njobs; i++) {
 		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test") &&
 		    strcmp(jobs[i], "uring") && strcmp(jobs[i], "fuzz") && strcmp(jobs[i], "hyperfine") &&
-		    strcmp(jobs[i], "share")) {
-			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, share, test)",
+		    strcmp(jobs[i], "mapbench") && strcmp(jobs[i], "share")) {
+			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, mapbench, share, test)",
 			    jobs[i]);
 			return finish(2);
 		}
@@ -884,6 +935,8 @@ int main(int argc, char **argv)
 			ret = job_prog("fuzz", "DMABENCH_FUZZ_ARGS");
 		else if (strcmp(jobs[i], "hyperfine") == 0)	/* bench/hyperfine.c: hyperfine.json */
 			ret = job_prog("hyperfine", "DMABENCH_HYPERFINE_ARGS");
+		else if (strcmp(jobs[i], "mapbench") == 0)	/* bench/mapbench.c: mapbench.json */
+			ret = job_prog("mapbench", "DMABENCH_MAPBENCH_ARGS");
 		else if (strcmp(jobs[i], "share") == 0)	/* bench/share.c: share.json */
 			ret = job_prog("share", "DMABENCH_SHARE_ARGS");
 		else
@@ -891,6 +944,9 @@ int main(int argc, char **argv)
 		if (ret)
 			status = 1;
 	}
+	/* a kernel with CONFIG_DMA_API_DEBUG (make kernel): what it counted during the jobs */
+	if (!g_host && !access("/sys/kernel/debug/dma-api/error_count", R_OK))
+		log_dma_api();
 	if (!g_host)
 		send_dmesg();
 	return finish(status);

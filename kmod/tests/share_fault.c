@@ -91,7 +91,7 @@ int main(void)
 	r = t_ioctl(fd, DMABENCH_IOC_VERIFY, &v);
 	/* the fault is reported from the IOMMU's interrupt: give it time */
 	for (waited = 0; waited < 3000 && !(k.nmatch && dmab_klog_iommu_fault(k.match)) &&
-	     !strstr(k.fault, "smmuv3: event 0x"); waited += 50) {
+	     !strstr(k.fault, "smmuv3: event 0x") && !strstr(k.fault, "page fault from EP "); waited += 50) {
 		dmab_kmsg_poll(&k);
 		if (k.nmatch && !dmab_klog_iommu_fault(k.match))
 			k.nmatch = 0, k.match[0] = 0;
@@ -117,6 +117,18 @@ int main(void)
 	} else if (strstr(k.fault, "smmuv3: event 0x")) {
 		/* SMMUv3 names the stream ID in a raw event word, not the PCI device */
 		printf("SMMUv3 fault event: %s\n", k.fault);
+	} else if (strstr(k.fault, "page fault from EP ")) {
+		/*
+		 * virtio-iommu names the endpoint ID, which ACPI VIOT maps 1:1 to the PCI
+		 * requester ID (bus << 8 | devfn): "page fault from EP 16" is 00:02.0
+		 */
+		unsigned int bus = 0, slot = 0, fn = 0, ep = 0, rid;
+
+		t_assert(sscanf(bdf, "%x:%x.%x", &bus, &slot, &fn) == 3, "bdf %s", bdf);
+		rid = bus << 8 | slot << 3 | fn;
+		t_assert(sscanf(strstr(k.fault, "page fault from EP ") + 19, "%u", &ep) == 1, "EP in %s", k.fault);
+		t_assert(ep == rid, "fault from EP %u, not %s (EP %u): %s", ep, bdf, rid, k.fault);
+		printf("virtio-iommu fault for %s (EP %u): %s\n", bdf, ep, k.fault);
 	} else {
 		t_assert(k.nfault > 0, "no IOMMU fault line in the kernel log");
 		t_assert(k.nmatch && dmab_klog_iommu_fault(k.match), "no IOMMU fault line names the device %s", bdf);
