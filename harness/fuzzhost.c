@@ -384,8 +384,11 @@ static int watch(struct dmab_vm *vm, void *arg)
 		snprintf(z->last_stats, sizeof(z->last_stats), "%s", z->shm->stats);
 	if (!z->quiet && !z->replay_file && now - z->t_last_print >= 5)
 		progress(z, NULL);
-	/* a program that started and never finished for hang_s: the kernel is stuck */
-	if (st && z->shm->running && now - z->t_last_change > z->hang_s)
+	/*
+	 * a program that started and never finished for hang_s: the kernel is
+	 * stuck; no program started for 3 x hang_s: the guest is (between programs)
+	 */
+	if (st && now - z->t_last_change > (z->shm->running ? z->hang_s : 3 * z->hang_s))
 		return 1;
 	return 0;
 }
