@@ -156,19 +156,22 @@ static int plan_vms(const struct dmab_opts *o, const struct dmab_backend **pb, c
 		pt[0] = NULL;
 		return 1;
 	}
+	int skipped[16] = { 0 };
+
 	for (int i = 0; i < o->nbackends; i++) {
-		for (int k = 0; k < o->ntopologies && n < DMAB_MAX_VMS; k++) {
+		for (int k = 0; k < o->ntopologies && k < 16 && n < DMAB_MAX_VMS; k++) {
 			if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
-				if (!o->quiet)
-					fprintf(stderr, "dmabench: topology %s is not defined for %s: not run on %s\n",
-						o->topologies[k]->name, o->backends[i]->arch,
-						dmab_backend_label(o->backends[i]));
+				skipped[k]++;
 				continue;
 			}
 			pb[n] = o->backends[i];
 			pt[n++] = o->topologies[k];
 		}
 	}
+	for (int k = 0; k < o->ntopologies && k < 16 && !o->quiet; k++)
+		if (skipped[k])
+			fprintf(stderr, "dmabench: topology %s is defined for %s only: not run on %d backend(s) of other arches\n",
+				o->topologies[k]->name, o->topologies[k]->arches, skipped[k]);
 	return n;
 }
 
