@@ -327,6 +327,95 @@ static void devices_table(const cJSON *bs, FILE *f)
 	}
 }
 
+/*
+ * Overview: rows backend, columns topology (first-seen order); a cell is "ok"
+ * when every sharing cell of that VM works, else "<failing>/<all>" and the
+ * distinct failures with the sizes they hit ("FAIL map_sg E2BIG @1M").
+ */
+static void overview(const struct share_tab *t, FILE *f)
+{
+	const char *bk[64], *tp[32];
+	int nb = 0, nt = 0;
+	char buf[160];
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		ord(bk, &nb, 64, vm_backend(t->rows[r].vm));
+		ord(tp, &nt, 32, vm_topology(t->rows[r].vm));
+	}
+	fputs("\nOverview (cells per backend x topology; failures with the sizes they hit):\n\n| backend |", f);
+	for (int k = 0; k < nt; k++) {
+		fputs(" ", f);
+		md(f, tp[k]);
+		fputs(" |", f);
+	}
+	fputs("\n|---|", f);
+	for (int k = 0; k < nt; k++)
+		fputs("---|", f);
+	fputs("\n", f);
+	for (int b = 0; b < nb; b++) {
+		fputs("| ", f);
+		md(f, bk[b]);
+		fputs(" |", f);
+		for (int k = 0; k < nt; k++) {
+			char kinds[8][160], sizes[8][48];
+			int nk = 0, all = 0, bad = 0;
+
+			for (size_t r = 0; r < t->nrows; r++) {
+				const struct rowkey *rk = &t->rows[r];
+				if (strcmp(vm_backend(rk->vm), bk[b]) || strcmp(vm_topology(rk->vm), tp[k]))
+					continue;
+				for (size_t c = 0; c < t->ncols; c++) {
+					const cJSON *rs[64];
+					int n = cell_rows(rk, &t->cols[c], rs, 64), i;
+					char sb[32];
+
+					if (!n)
+						continue;
+					all++;
+					cell_text(rs, n, buf, sizeof(buf));
+					if (!strcmp(buf, "ok"))
+						continue;
+					bad++;
+					/* "FAIL verify 1021 bad" -> "FAIL verify bad": counts vary per cell */
+					char *num = strstr(buf, " bad");
+					if (num) {
+						char *sp = num;
+						while (sp > buf && sp[-1] != ' ')
+							sp--;
+						memmove(sp, num + 1, strlen(num + 1) + 1);
+					}
+					for (i = 0; i < nk && strcmp(kinds[i], buf); i++)
+						;
+					if (i == nk && nk < 8) {
+						snprintf(kinds[nk], sizeof(kinds[0]), "%s", buf);
+						sizes[nk++][0] = 0;
+					}
+					if (i < nk) {
+						size_str(t->cols[c].size, sb, sizeof(sb));
+						if (!strstr(sizes[i], sb) && strlen(sizes[i]) + strlen(sb) + 2 < sizeof(sizes[0]))
+							snprintf(sizes[i] + strlen(sizes[i]), sizeof(sizes[0]) - strlen(sizes[i]), "%s%s",
+								 sizes[i][0] ? "," : "", sb);
+					}
+				}
+			}
+			if (!all) {
+				fputs(" - |", f);
+			} else if (!bad) {
+				fprintf(f, " ok (%d) |", all);
+			} else {
+				fprintf(f, " %d/%d:", bad, all);
+				for (int i = 0; i < nk; i++) {
+					fputs(i ? "; " : " ", f);
+					md(f, kinds[i]);
+					fprintf(f, " @%s", sizes[i]);
+				}
+				fputs(" |", f);
+			}
+		}
+		fputs("\n", f);
+	}
+}
+
 int dmab_share_summary_write(const cJSON *bs, FILE *f)
 {
 	struct share_tab t;
@@ -363,6 +452,7 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 		}
 	}
 	if (t.nrows && t.ncols) {
+		overview(&t, f);
 		fputs("\n| backend | topology | path | A→B |", f);
 		for (size_t c = 0; c < t.ncols; c++)
 			col_head(&t, &t.cols[c], f);

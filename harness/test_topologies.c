@@ -282,6 +282,10 @@ static void matrix(void)
 	CHECK_CONTAINS(out, "| intel-strict | same-group | dmabuf | edu:0→edu:2 | - | FAIL verify 7 bad fault |");
 	CHECK_CONTAINS(out, "| direct | bypass | sg | edu:1→edu:0 | - | ok | ok |");
 	CHECK_CONTAINS(out, "3 cells ok, 2 failing.");
+	/* overview: backend x topology, failures without their varying counts, with sizes */
+	CHECK_CONTAINS(out, "| backend | same-group | bypass |");
+	CHECK_CONTAINS(out, "| intel-strict | 2/3: FAIL map_sg ENOMEM @4K; FAIL verify bad fault @4K | - |");
+	CHECK_CONTAINS(out, "| direct | - | ok (2) |");
 	CHECK_CONTAINS(out, "amd@pair: no share.json (VM timeout: no END)");
 	/* detail: median of 100/300/200 = 200, the kernel message of the failing cell */
 	CHECK_CONTAINS(out, "| intel-strict | same-group | sg | edu:0→edu:1 | attrs | NKM | 64K | ok | 200 | 10 | 20 | 30 | 40 | 50 | mmap, 16 |");
