@@ -92,6 +92,15 @@ static unsigned long long crash_drill_size;
 module_param(crash_drill_size, ullong, 0644);
 MODULE_PARM_DESC(crash_drill_size, "fuzzer crash drill: ALLOC of exactly this size WARNs once (0 = off)");
 
+/*
+ * edu DMA transfer timeout (VERIFY), writable at run time: a test shortens
+ * it below edu's ~100 ms to drive the timeout path. 0 or above 60000: the
+ * default DMABENCH_VERIFY_TIMEOUT_MS.
+ */
+static unsigned int edu_timeout_ms = DMABENCH_VERIFY_TIMEOUT_MS;
+module_param(edu_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(edu_timeout_ms, "edu DMA transfer timeout in ms (default " __stringify(DMABENCH_VERIFY_TIMEOUT_MS) ")");
+
 /* ------------------------------------------------------------------ */
 /* device table                                                        */
 
@@ -105,7 +114,7 @@ struct dmab_dev {
 	/* kind EDU: the DMA engine (VERIFY); NULL bar: no engine */
 	void __iomem *bar;
 	struct mutex engine;		/* one transfer at a time */
-	bool engine_dead;		/* a transfer timed out: never used again */
+	bool engine_dead;		/* a transfer timed out: unused until it reports idle */
 	void *check;			/* check page the engine writes back into */
 	dma_addr_t check_dma;		/* its streaming mapping on the device */
 	bool check_remap;		/* SET_MASK changed the mask: map the check page again */
@@ -1536,13 +1545,15 @@ out:
 /*
  * One transfer; the caller holds d->engine. QEMU checks the buffer side as
  * [addr, addr + cnt) inside [0x40000, 0x40fff): pos + cnt <= 4095. A
- * timeout marks the engine dead: the transfer may still land later, so the
- * check page is never unmapped or freed afterwards (leaked on purpose).
+ * timeout marks the engine dead: the transfer may still land later (into
+ * the check page, which stays mapped), so nothing uses the engine until it
+ * reports idle again (checked when a VERIFY starts).
  */
 static int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram)
 {
 	u64 buf = to_ram ? src : dst;
 	unsigned long deadline;
+	unsigned int tmo;
 
 	if (d->engine_dead)
 		return -EIO;
@@ -1550,20 +1561,22 @@ static int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_
 		return -E2BIG;	/* never reached: callers clamp */
 	if (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
 		d->engine_dead = true;
-		dev_err(d->dev, "edu DMA engine busy before a transfer: not used again\n");
+		dev_err(d->dev, "edu DMA engine busy before a transfer: unused until idle\n");
 		return -EIO;
 	}
 	writeq(src, d->bar + EDU_REG_SRC);
 	writeq(dst, d->bar + EDU_REG_DST);
 	writeq(cnt, d->bar + EDU_REG_CNT);
 	writeq(EDU_CMD_RUN | (to_ram ? EDU_CMD_TO_RAM : 0), d->bar + EDU_REG_CMD);
-	deadline = jiffies + msecs_to_jiffies(DMABENCH_VERIFY_TIMEOUT_MS);
+	tmo = READ_ONCE(edu_timeout_ms);
+	if (!tmo || tmo > 60000)
+		tmo = DMABENCH_VERIFY_TIMEOUT_MS;
+	deadline = jiffies + msecs_to_jiffies(tmo);
 	/* ~100 ms of virtual time per transfer: sleep, never spin */
 	while (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
 		if (time_after(jiffies, deadline)) {
 			d->engine_dead = true;
-			dev_err(d->dev, "edu DMA transfer timed out (%u ms): engine not used again\n",
-				DMABENCH_VERIFY_TIMEOUT_MS);
+			dev_err(d->dev, "edu DMA transfer timed out (%u ms): engine unused until idle\n", tmo);
 			return -ETIMEDOUT;
 		}
 		usleep_range(2000, 4000);
@@ -1601,7 +1614,7 @@ static int dmab_edu_check_page(struct dmab_dev *d)
 /* Device remove: unmap the check page unless a transfer may still hit it. */
 static void dmab_edu_release(struct dmab_dev *d, struct device *dev)
 {
-	if (d->check && !d->engine_dead) {
+	if (d->check && (!d->engine_dead || !(readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN))) {
 		dma_unmap_single(dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
 		free_page((unsigned long)d->check);
 	} else if (d->check) {
@@ -1899,8 +1912,12 @@ static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 		goto out_put;
 	}
 	if (d->engine_dead) {
-		ret = -EIO;
-		goto out_unlock;
+		if (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
+			ret = -EIO;
+			goto out_unlock;
+		}
+		d->engine_dead = false;	/* the late transfer is over */
+		dev_info(d->dev, "edu DMA engine idle again: back in use\n");
 	}
 	ret = dmab_edu_check_page(d);
 	if (ret)

@@ -385,8 +385,9 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
 #define DMABENCH_VERIFY_MAX_PAGES	64	/* sampled pages per verify (-E2BIG above) */
 #define DMABENCH_VERIFY_MAX_LEN		4095	/* bytes per page: edu's buffer is 4 KiB and QEMU 7.2
 						 * aborts the VM on a 4096-byte transfer (-E2BIG above) */
-#define DMABENCH_VERIFY_TIMEOUT_MS	5000	/* one edu transfer (~100 ms virtual time); a timeout
-						 * -ETIMEDOUT marks the engine dead: later verifies -EIO */
+#define DMABENCH_VERIFY_TIMEOUT_MS	5000	/* one edu transfer (~100 ms virtual time; module param
+						 * edu_timeout_ms); a timeout -ETIMEDOUT marks the engine
+						 * dead: -EIO until it reports idle again */
 #define DMABENCH_VERIFY_FILL		(1U << 0)	/* module writes the pattern through the kernel VA first */
 #define DMABENCH_VERIFY_STALE		(1U << 1)	/* test only, see below */
 #define DMABENCH_VERIFY_FLAGS_MASK	0x3U
