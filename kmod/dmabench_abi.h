@@ -401,8 +401,13 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * compares the check page with dmabench_pattern(seed, offset). Samples are
  * packed into edu's buffer (one read per page, one write-back per 4095
  * bytes): a verify of n pages costs about (n + ceil(n*len/4095)) * 100 ms.
- * Device without an engine (platform, bound) -EOPNOTSUPP; handle not a
- * mapping (MAP_SG, MAP_SINGLE, DMABUF_ATTACH) -EBADF.
+ * Errors: reserved, unknown flag, pages or len 0, STALE misuse -EINVAL;
+ * pages or len above the limits -E2BIG; handle not a mapping (MAP_SG,
+ * MAP_SINGLE, DMABUF_ATTACH) -EBADF; STALE device id -ENODEV; device
+ * without an engine (platform, bound) or FILL without a kernel VA
+ * -EOPNOTSUPP; a mapping shorter than the buffer -EIO; engine held after a
+ * timeout -EIO; transfer timeout -ETIMEDOUT; killed while waiting for the
+ * engine -EINTR; -ENOMEM; -EFAULT.
  * A device read or write that faults in the IOMMU does not land: the bytes
  * mismatch (and the kernel log shows the fault, see lib/klog.c).
  *
@@ -447,7 +452,8 @@ struct dmabench_verify {
  * device; the dma-buf holds the allocation: FREE of it -EBUSY until the
  * dma-buf is released (last fd and attachment gone); closing the ctl file
  * first hands the allocation to the dma-buf. One export per allocation
- * (-EBUSY). The fd is O_CLOEXEC | O_RDWR.
+ * (-EBUSY). The fd is O_CLOEXEC | O_RDWR. Errors: reserved -EINVAL; not
+ * an allocation handle -EBADF; no free fd -EMFILE; -ENOMEM; -EFAULT.
  */
 struct dmabench_dmabuf_export {
 	__u32 alloc;			/* in: allocation handle */
@@ -460,7 +466,10 @@ struct dmabench_dmabuf_export {
  * DMABENCH_IOC_DMABUF_ATTACH: dma_buf_get(fd) + dma_buf_attach(device) +
  * dma_buf_map_attachment(dir) of any dma-buf (not a dma-buf fd -EINVAL,
  * bad fd -EBADF). The mapping handle works with VERIFY, SYNC and FREE and
- * is released with the file like every object.
+ * is released with the file like every object. Errors: reserved, bad dir
+ * -EINVAL; segs_max above 65536 -E2BIG; device -ENODEV; our exporter's
+ * map on that device as MAP_SG (-E2BIG above dma_max_mapping_size(),
+ * -EIO unreachable on dma-direct); -ENOMEM; -EFAULT.
  */
 struct dmabench_dmabuf_attach {
 	__s32 fd;			/* in: dma-buf fd */
