@@ -285,6 +285,7 @@ static pid_t spawn(char *const argv[], const char *log, const char *shm_path)
 static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, const char *corpus)
 {
 	int status = 0;
+	int stopped = 0;
 
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
@@ -295,6 +296,8 @@ static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, co
 		parse_log(log, off, s);
 		if (shm && corpus)
 			sync_corpus(corpus);
+		if (shm && shm->stop && corpus && !stopped++)
+			kill(pid, SIGINT);	/* the host's time is up: libFuzzer prints its stats and exits */
 	}
 	parse_log(log, off, s);
 	if (shm && corpus)
@@ -517,6 +520,10 @@ int main(int argc, char **argv)
 		}
 		pid = spawn(cargv, log, shm ? shm_path : NULL);
 		rc = wait_child(pid, log, &off, &s, shm ? corpus : NULL);
+		if (shm && shm->stop) {
+			total_runs += s.runs;
+			break;	/* stopped by the host: not a finding */
+		}
 		if (rc != 0 && !s.finding[0]) {	/* killed without a word (SIGKILL): say by what */
 			if (oom_killed(pid))
 				snprintf(s.finding, sizeof(s.finding), "FINDING oom: the kernel's OOM killer killed libFuzzer (pid %d)", (int)pid);

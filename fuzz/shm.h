@@ -64,6 +64,8 @@ struct fz_shm {
 	uint32_t libfuzzer_runs;	/* libFuzzer processes started */
 	uint32_t replay_repeat;	/* host: REPLAY runs the input this many times (0: once) */
 	uint32_t replay_flags;		/* host: FZ_REPLAY_NO_KLOG */
+	uint32_t stop;			/* host: the campaign time is up: stop libFuzzer now (SIGINT) */
+	uint32_t pad1;
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */
 };

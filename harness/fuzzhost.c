@@ -76,6 +76,7 @@ struct fz {
 	double t_last_change, t_last_print, t_first_exec;
 	uint64_t print_started;
 	double boot_secs_est;
+	double boot_secs;		/* QEMU start to first program, all boots */
 	uint64_t sig_max, kcov_max;	/* over all boots */
 	char last_stats[256];
 	/* replay */
@@ -373,15 +374,20 @@ static int watch(struct dmab_vm *vm, void *arg)
 	double now = dmab_now();
 	uint64_t st = z->shm->started;
 
-	(void)vm;
 	if (st != z->last_started) {
-		if (!z->last_started && !z->t_first_exec)
+		if (!z->last_started && !z->t_first_exec) {
 			z->t_first_exec = now;
+			/* --time is fuzzing time: this boot (and corpus load) comes on top */
+			z->deadline += now - vm->t_start;
+			z->boot_secs += now - vm->t_start;
+		}
 		z->last_started = st;
 		z->t_last_change = now;
 	}
 	if (z->shm->stats[0])
 		snprintf(z->last_stats, sizeof(z->last_stats), "%s", z->shm->stats);
+	if (!z->replay_file && now > z->deadline && !z->shm->stop)
+		z->shm->stop = 1;	/* the guest stops libFuzzer and ends the job normally */
 	if (!z->quiet && !z->replay_file && now - z->t_last_print >= 5)
 		progress(z, NULL);
 	/*
@@ -618,7 +624,8 @@ static void fz_usage(FILE *f)
 "                     [--kernel PATH] [--initrd PATH] [--append WORDS] [--out DIR] [--qemu PATH] [--quiet]\n"
 "       dmabench replay FILE [--minimize] [--repeat N] [--no-klog] [--backend B] [--kernel PATH] [--initrd PATH]\n"
 "                       [--append WORDS] [--out DIR]\n"
-"  fuzz: a libFuzzer campaign in VMs of one backend (default direct) for DUR (60, 90s, 10m; default 60s),\n"
+"  fuzz: a libFuzzer campaign in VMs of one backend (default direct) for DUR of fuzzing (60, 90s, 10m; default\n"
+"        60s; boots come on top),\n"
 "        restarting the VM after kernel crashes and hangs (--hang, default 30 s without progress);\n"
 "        writes <out>/<run-id>/{corpus/,findings/<id>/{input,console.log,report.txt},fuzz.json,summary.md}.\n"
 "        --corpus DIR: start from DIR instead of fuzz/corpus. Exit 0 no findings, else the most severe\n"
@@ -714,6 +721,14 @@ static int fz_parse(struct fz *z, int argc, char **argv)
 		fprintf(stderr, "dmabench: replay: which FILE?\n");
 		return -EINVAL;
 	}
+	if (z->replay_file && !dmab_is_file(z->replay_file) && !dmab_is_dir(z->replay_file)) {
+		fprintf(stderr, "dmabench: replay: %s: no such file or folder\n", z->replay_file);
+		return -EINVAL;
+	}
+	if (z->replay_file && z->minimize && dmab_is_dir(z->replay_file)) {
+		fprintf(stderr, "dmabench: replay: --minimize takes one file, not a folder\n");
+		return -EINVAL;
+	}
 	rargv[rc++] = "--backend";
 	rargv[rc++] = (char *)backend;
 	rargv[rc] = NULL;
@@ -799,6 +814,7 @@ static const char *worst_class(const struct fz *z, int *code)
 /* fuzz.json and summary.md */
 static void write_report(struct fz *z, double secs, const char *end_reason)
 {
+	double fsecs = secs - z->boot_secs > 1 ? secs - z->boot_secs : 1;	/* fuzzing time */
 	char p[4500], cov[32] = "", ft[32] = "", corp[32] = "", eps[32] = "";
 	int code;
 	const char *w = worst_class(z, &code);
@@ -812,12 +828,12 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 	f = fopen(p, "we");
 	if (f) {
 		fprintf(f, "{\n  \"schema\": 1,\n  \"backend\": \"%s\",\n  \"kernel\": \"%s\",\n  \"time_s\": %.0f,\n"
-			"  \"seconds\": %.1f,\n  \"boots\": %u,\n  \"restarts\": %u,\n  \"execs\": %llu,\n"
+			"  \"seconds\": %.1f,\n  \"boot_seconds\": %.1f,\n  \"boots\": %u,\n  \"restarts\": %u,\n  \"execs\": %llu,\n"
 			"  \"execs_per_sec\": %.1f,\n  \"libfuzzer_exec_per_sec\": %s,\n  \"cov\": %s,\n  \"ft\": %s,\n"
 			"  \"execs_after_restart\": %llu,\n  \"corpus\": %u,\n  \"corpus_new\": %u,\n  \"kernel_sig_features\": %llu,\n"
 			"  \"kcov\": \"%s\",\n  \"kcov_slots\": %llu,\n  \"end\": \"%s\",\n  \"exit\": %d,\n  \"findings\": [",
-			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, z->boot, z->restarts,
-			z->execs_total, secs > 0 ? (double)z->execs_total / secs : 0.0, eps[0] ? eps : "0",
+			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, z->boot_secs, z->boot, z->restarts,
+			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "0",
 			cov[0] ? cov : "0", ft[0] ? ft : "0", z->execs_after_restart, z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max,
 			z->shm->kcov_state > 0 ? "on" : "absent", (unsigned long long)z->kcov_max, end_reason,
@@ -848,7 +864,7 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			"| cov / ft | %s / %s |\n| corpus | %u entries (%u new) |\n| kernel-state signature | %llu features |\n"
 			"| KCOV | %s (%llu slots) |\n| findings | %u%s%s |\n\n",
 			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, end_reason, z->boot, z->restarts,
-			z->execs_total, secs > 0 ? (double)z->execs_total / secs : 0.0, eps[0] ? eps : "?",
+			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "?",
 			cov[0] ? cov : "?", ft[0] ? ft : "?", z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max, z->shm->kcov_state > 0 ? "on" : "absent",
 			(unsigned long long)z->kcov_max, z->nf, w ? ", worst " : "", w ? w : "");
@@ -893,9 +909,7 @@ static int cmd_campaign(struct fz *z)
 			end = "time";
 			break;
 		}
-		guest = left - z->boot_secs_est;
-		if (guest < 5)
-			guest = 5;
+		guest = left + 5;	/* an upper bound: at the deadline the host sets shm->stop */
 		z->boot++;
 		if ((ret = shm_prepare(z, FZ_MODE_CAMPAIGN, NULL, 0))) {
 			fprintf(stderr, "dmabench: fuzz: shared memory: %s\n", strerror(-ret));
@@ -951,6 +965,7 @@ static int cmd_campaign(struct fz *z)
 	}
 	secs = dmab_now() - z->t0;
 	write_report(z, secs, end);
+	double fsecs = secs - z->boot_secs > 1 ? secs - z->boot_secs : 1;
 	worst_class(z, &code);
 	{
 		char cov[32], corp[32];
@@ -959,7 +974,7 @@ static int cmd_campaign(struct fz *z)
 		printf("fuzz %s: %.0f s, %u boot(s), %u restart(s), %llu programs (%.0f/s), cov %s, corpus %u (%u new), "
 		       "kernel sig %llu, kcov %s, %u finding(s), end: %s\n",
 		       dmab_backend_label(z->o.backends[0]), secs, z->boot, z->restarts, z->execs_total,
-		       secs > 0 ? (double)z->execs_total / secs : 0.0, cov[0] ? cov : "?", z->corpus_n, z->corpus_new,
+		       (double)z->execs_total / fsecs, cov[0] ? cov : "?", z->corpus_n, z->corpus_new,
 		       (unsigned long long)z->sig_max, z->shm->kcov_state > 0 ? "on" : "absent", z->nf, end);
 	}
 	for (unsigned int i = 0; i < z->nf; i++)

@@ -4,13 +4,15 @@
 #                          zip with every seed, the dict and options; the target runs 500 inputs
 #  fuzz-cov-registration:  counters registered like the KCOV ones count in libFuzzer's cov:
 #                          (DMABENCH_FUZZ_COVTEST: cov grows by > 100 over the plain decoder)
-#  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict: ran >= 50 s,
+#  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict: fuzzed >= 50 s,
 #                          > 1000 programs, kernel-signature features > 0, corpus grew, 0 findings
 #  fuzz-crash-drill:       same on direct with dmabench.crash_drill_size=20480 (panic_on_warn):
 #                          a WARN finding whose input allocates 20480 bytes, with its console log,
-#                          >= 1 VM restart, programs run after the restart
+#                          >= 1 VM restart, programs run after the restart (--max-restarts 2: at most 3 boots)
 #  fuzz-no-leftovers:      no QEMU of these campaigns and no shared-memory file left
-# The three campaigns run at once (~70 s). Prints "ok NAME" / "not ok NAME: reason".
+#  fuzz-cli-errors:        bad command lines exit 2 with a message and write nothing
+# The three campaigns run at once: 60 s of fuzzing each, boots on top (~1.5-2 min on a loaded 2-core host).
+# Prints "ok NAME" / "not ok NAME: reason".
 set -u
 cd "$(dirname "$0")/.." || exit 2
 D=build/host/dmabench
@@ -50,9 +52,21 @@ else
 	echo "not ok fuzz-cov-registration: cov without ${c0:-?}, with the registered counters ${c1:-?}"
 fi
 
+# ---- usage errors: exit 2, a clear message, nothing written
+bad=""
+for args in "fuzz --time abc" "fuzz --backend arm64-direct" "fuzz --backend nosuch" "fuzz --bogus" "replay" \
+	"replay /nonexistent/input" "replay fuzz/corpus --minimize"; do
+	# shellcheck disable=SC2086
+	msg=$("$D" $args --out "$tmp/cli" 2>&1 >/dev/null); rc=$?
+	{ [ "$rc" -eq 2 ] && [ -n "$msg" ]; } || bad="$bad [$args: exit $rc, '${msg:0:60}']"
+	[ ! -e "$tmp/cli" ] || bad="$bad [$args wrote $tmp/cli]"
+	rm -rf "$tmp/cli"
+done
+if [ -z "$bad" ]; then echo "ok fuzz-cli-errors (7 bad command lines: exit 2 with a message)"; else echo "not ok fuzz-cli-errors:$bad"; fi
+
 # ---- VMs: two clean campaigns and the crash drill, at once
-run() {	# name backend extra-append
-	"$D" fuzz --backend "$2" --time "$T" --out "$out/$1" ${3:+--append "$3"} \
+run() {	# name backend extra-append [more options]
+	"$D" fuzz --backend "$2" --time "$T" --out "$out/$1" ${3:+--append "$3"} ${4:-} \
 		${KERNEL:+--kernel "$KERNEL"} ${DMABENCH_INITRD:+--initrd "$DMABENCH_INITRD"} >"$out/$1.log" 2>&1
 	echo $? >"$out/$1.rc"
 }
@@ -60,7 +74,7 @@ run direct direct "" &
 p1=$!
 run intel-strict intel-strict "" &
 p2=$!
-run drill direct "dmabench.crash_drill_size=$drill" &
+run drill direct "dmabench.crash_drill_size=$drill" "--max-restarts 2" &
 p3=$!
 wait $p1 $p2 $p3
 
@@ -72,17 +86,17 @@ for b in direct intel-strict; do
 		echo "not ok fuzz-campaign-$b: no fuzz.json (exit ${rc:-?}; see $out/$b.log)"
 		continue
 	fi
-	secs=$(jnum "$j" seconds); execs=$(jnum "$j" execs); sig=$(jnum "$j" kernel_sig_features)
+	secs=$(awk -v a="$(jnum "$j" seconds)" -v b="$(jnum "$j" boot_seconds)" 'BEGIN { printf "%.1f", a - b }'); execs=$(jnum "$j" execs); sig=$(jnum "$j" kernel_sig_features)
 	new=$(jnum "$j" corpus_new); nf=$(grep -c '"id":' "$j"); eps=$(jnum "$j" execs_per_sec); cov=$(jnum "$j" cov)
 	why=""
 	[ "${rc:-1}" -eq 0 ] || why="$why exit $rc;"
-	awk -v s="${secs:-0}" -v t="$T" 'BEGIN { exit !(s >= t - 10) }' || why="$why ran ${secs:-?} s of $T;"
+	awk -v s="${secs:-0}" -v t="$T" 'BEGIN { exit !(s >= t - 10) }' || why="$why fuzzed ${secs:-?} s of $T;"
 	[ "${execs:-0}" -gt 1000 ] || why="$why ${execs:-0} programs (<= 1000);"
 	[ "${sig:-0}" -gt 0 ] || why="$why no kernel-signature features;"
 	[ "${new:-0}" -gt 0 ] || why="$why corpus did not grow;"
 	[ "$nf" -eq 0 ] || why="$why $nf finding(s): $(grep -o '"title": "[^"]*"' "$j" | head -n 2 | tr '\n' ' ');"
 	if [ -z "$why" ]; then
-		echo "ok fuzz-campaign-$b ($execs programs in $secs s = $eps/s, cov $cov, kernel sig $sig, +$new corpus)"
+		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus)"
 	else
 		echo "not ok fuzz-campaign-$b:$why (see $out/$b.log)"
 	fi
