@@ -10,6 +10,7 @@
  *  3. the dma-buf fd is closed before the attachment is freed;
  *  4. close of the importer before the exporter, with the allocation mmapped
  *     (the mapping pins the exporter file until munmap).
+ *  5. EXPORT and ATTACH argument errors (documented errnos, nothing changes).
  * After each: the module's live counters equal the baseline.
  */
 #include "kmod/tests/tcommon.h"
@@ -137,6 +138,47 @@ int main(void)
 	close(dbuf);
 	baseline(obs, &s0, "4: importer first, mmap last");
 	printf("ok 4: importer closed first, mmap released last\n");
+
+	/* argument errors change nothing */
+	{
+		struct dmabench_dmabuf_export ex;
+		struct dmabench_dmabuf_attach at;
+		struct dmabench_sgtable st;
+
+		f1 = t_open();
+		t_assert(!t_alloc(f1, &al, a, DMABENCH_API_ATTRS, 4096, 0), "alloc");
+		t_assert(!t_sgtable(f1, &st, al.handle, NULL, 0), "sgtable");
+		memset(&ex, 0, sizeof(ex));
+		ex.alloc = st.handle;
+		t_expect_err(EBADF, f1, DMABENCH_IOC_DMABUF_EXPORT, &ex, "export of an sg table");
+		ex.alloc = al.handle;
+		ex.reserved[0] = 1;
+		t_expect_err(EINVAL, f1, DMABENCH_IOC_DMABUF_EXPORT, &ex, "export reserved");
+		dbuf = export(f1, al.handle);
+		memset(&at, 0, sizeof(at));
+		at.fd = f1;		/* a file, not a dma-buf */
+		at.dev = b;
+		at.dir = DMABENCH_DIR_BIDIRECTIONAL;
+		t_expect_err(EINVAL, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach of a non-dma-buf fd");
+		at.fd = -1;
+		t_expect_err(EBADF, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach of fd -1");
+		at.fd = dbuf;
+		at.dir = 0;
+		t_expect_err(EINVAL, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach dir 0");
+		at.dir = DMABENCH_DIR_BIDIRECTIONAL;
+		at.dev = DMABENCH_MAX_DEVICES;
+		t_expect_err(ENODEV, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach on a missing device");
+		at.dev = b;
+		at.segs_max = 65537;
+		t_expect_err(E2BIG, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach segs_max");
+		at.segs_max = 0;
+		at.reserved[2] = 1;
+		t_expect_err(EINVAL, f1, DMABENCH_IOC_DMABUF_ATTACH, &at, "attach reserved");
+		close(dbuf);
+		close(f1);
+		baseline(obs, &s0, "argument errors");
+		printf("ok 5: export / attach argument errors\n");
+	}
 	close(obs);
 	return T_PASS;
 }
