@@ -22,6 +22,20 @@
  * APIs take what they accept: pages none, noncontig none,ASP), apis all.
  * Exit 0 when the matrix was written (rows may fail: that is the result),
  * 1 when it could not run, 2 usage.
+ *
+ * share.json (schema 1):
+ *   {"schema":1, "topology", "verify_pages", "verify_len", "seed",
+ *    "devices":[{"sel","id","name","kind","group","mask_bits","ops","domain","coherent","max_mapping_size"}],
+ *    "rows":[{"a","b","path":"sg"|"dmabuf","api","attrs","size","ok",
+ *             "stage":"done"|<the failing stage>, "errno", "kmsg", "reason" (only on a known cause),
+ *             "cpu_path":"kva"|"mmap","pages","mismatches","blocked","fault",
+ *             "ns":{"alloc","fill","dmabuf_export","get_sgtable","map_sg","dmabuf_attach","verify",
+ *                   "verify_dma","verify_sync","unmap","free"}}]}
+ * Stages: alloc, mmap, get_sgtable, map_sg, dmabuf_export, dmabuf_attach,
+ * verify (errno 0: the device read wrong bytes), unmap, free; ns keys of
+ * stages not reached are absent; kmsg: the first IOMMU fault line since
+ * the row's marker, else the first line the klog oracle calls bad, else
+ * the first line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -76,6 +90,7 @@ struct row {
 	const char *stage;
 	int err;
 	char kmsg[256];
+	char reason[160];	/* the module's or this program's explanation of a failure */
 	const char *cpu_path;
 	uint32_t pages, mismatches, blocked;
 	bool fault;
@@ -205,6 +220,8 @@ static void row_json(struct dmab_json *j, const struct row *r)
 	dmab_json_kv_str(j, "stage", r->ok ? "done" : r->stage);
 	dmab_json_kv_i64(j, "errno", r->err);
 	dmab_json_kv_str(j, "kmsg", r->kmsg);
+	if (r->reason[0])
+		dmab_json_kv_str(j, "reason", r->reason);
 	dmab_json_kv_str(j, "cpu_path", r->cpu_path);
 	dmab_json_kv_u64(j, "pages", r->pages);
 	dmab_json_kv_u64(j, "mismatches", r->mismatches);
@@ -308,6 +325,21 @@ static void buf_free(int fd, struct buf *b, struct row *rows, int n)
 	}
 }
 
+/* Why the module refused a mapping (its documented map errors) */
+static void map_reason(int fd, const struct sel *b, int err, struct row *r)
+{
+	struct dmabench_dev_info di;
+
+	if (dmab_dev_info(fd, (uint32_t)b->id, &di))
+		return;
+	if (err == -E2BIG)
+		snprintf(r->reason, sizeof(r->reason), "a CPU segment is above dma_max_mapping_size() of %s (%llu bytes)",
+			 b->text, (unsigned long long)di.max_mapping_size);
+	else if (err == -EIO)
+		snprintf(r->reason, sizeof(r->reason), "dma-direct on %s can neither reach the memory nor bounce it",
+			 b->text);
+}
+
 /* VERIFY one mapping; fills the row. */
 static void do_verify(int fd, const struct opts *o, struct buf *b, uint32_t handle, struct row *r)
 {
@@ -326,6 +358,8 @@ static void do_verify(int fd, const struct opts *o, struct buf *b, uint32_t hand
 	r->ns_verify = (int64_t)(now_ns() - t0);
 	if (ret) {
 		row_fail(r, "verify", ret);
+		if (ret == -EOPNOTSUPP)
+			snprintf(r->reason, sizeof(r->reason), "%s has no DMA engine (only edu has one)", r->b);
 		return;
 	}
 	if (b->kva)
@@ -335,8 +369,11 @@ static void do_verify(int fd, const struct opts *o, struct buf *b, uint32_t hand
 	r->blocked = v.blocked;
 	r->v_dma = v.dma_ns;
 	r->v_sync = v.sync_ns;
-	if (v.mismatches || v.blocked || !v.checked)
+	if (v.mismatches || v.blocked || !v.checked) {
 		row_fail(r, "verify", 0);
+		snprintf(r->reason, sizeof(r->reason), "%u bytes differ (first at offset %llu), %u of %u pages blocked",
+			 v.mismatches, (unsigned long long)v.first_mismatch, v.blocked, v.checked);
+	}
 }
 
 static void kmsg_to_row(struct dmab_kmsg *k, struct row *r)
@@ -388,6 +425,7 @@ static void cell_sg(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 		r->ns_map = (int64_t)(now_ns() - t0);
 		if (ret) {
 			row_fail(r, "map_sg", ret);
+			map_reason(fd, &o->b[i], ret, r);
 			continue;
 		}
 		have_m[i] = true;
@@ -459,6 +497,7 @@ static void cell_dmabuf(int fd, const struct opts *o, uint32_t api, uint64_t att
 		r->ns_attach = (int64_t)(now_ns() - t0);
 		if (ret) {
 			row_fail(r, "dmabuf_attach", ret);
+			map_reason(fd, &o->b[i], ret, r);
 			continue;
 		}
 		have_at[i] = true;
