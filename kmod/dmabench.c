@@ -2003,9 +2003,12 @@ static long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 	ret = dmab_verify_flush(&v, d, s, first, n - first, pos, data);
 out_unlock:
 	mutex_unlock(&d->engine);
-	if (!ret && ((v.offsets && copy_to_user(u64_to_user_ptr(v.offsets), offs, (size_t)v.checked * sizeof(u64))) ||
-		     (data && copy_to_user(u64_to_user_ptr(v.data), data, (size_t)v.pages * v.len)) ||
-		     copy_to_user(uarg, &v, sizeof(v))))
+	if (!ret && v.offsets && offs &&
+	    copy_to_user(u64_to_user_ptr(v.offsets), offs, (size_t)v.checked * sizeof(u64)))
+		ret = -EFAULT;
+	if (!ret && data && copy_to_user(u64_to_user_ptr(v.data), data, (size_t)v.pages * v.len))
+		ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &v, sizeof(v)))
 		ret = -EFAULT;
 out_put:
 	if (sd)
