@@ -17,7 +17,7 @@
  *              [--seed S] [--sizes LIST] [--attrs LIST] [--apis LIST] [--topology NAME]
  *              [--no-dmabuf] [--help]
  * SEL: edu:N | platform:N (N-th device of that kind) | dev:N (module device id).
- * Defaults: A edu:0, B edu:1 (and edu:2 if present); pages 3, len 1024,
+ * Defaults: A edu:0, B edu:1 (and edu:2 if present; A itself without edu:1); pages 3, len 1024,
  * sizes 4K,64K,1M, attrs none,NKM,FC,NKM+FC,WC (dma_alloc_attrs; the other
  * APIs take what they accept: pages none, noncontig none,ASP), apis all.
  * Exit 0 when the matrix was written (rows may fail: that is the result),
@@ -725,10 +725,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "share: device A %s not present\n", o.a.text);
 		return 1;
 	}
-	if (!o.nb) {	/* default: edu:1, and edu:2 if present */
+	if (!o.nb) {	/* default: edu:1, and edu:2 if present; a lone device maps its own buffer */
 		sel_parse("edu:1", &o.b[0]);
 		sel_parse("edu:2", &o.b[1]);
 		o.nb = sel_resolve(fd, &o.b[1]) ? 1 : 2;
+		if (sel_resolve(fd, &o.b[0])) {
+			o.b[0] = o.a;
+			fprintf(stderr, "share: no edu:1, B = A (%s)\n", o.a.text);
+		}
 	}
 	for (i = 0; i < o.nb; i++)
 		if (sel_resolve(fd, &o.b[i])) {
