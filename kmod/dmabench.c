@@ -416,6 +416,15 @@ static int dmab_buf_alloc(struct dmab_buf *b)
 		return b->cpu ? 0 : -ENOMEM;
 	case DMABENCH_API_PAGES:
 		b->page = dma_alloc_pages(b->dev, b->size, &b->dma, b->dir, DMAB_GFP);
+		/*
+		 * 6.1's CONFIG_DMA_API_DEBUG records dma_alloc_pages() as a streaming
+		 * map and WARNs "failed to check map error" on dma_free_pages() unless
+		 * the handle went through dma_mapping_error() (measured, `make kernel`)
+		 */
+		if (b->page && dma_mapping_error(b->dev, b->dma)) {
+			dma_free_pages(b->dev, b->size, b->page, b->dma, b->dir);
+			b->page = NULL;
+		}
 		return b->page ? 0 : -ENOMEM;
 	case DMABENCH_API_NONCONTIG:
 	case DMABENCH_API_NONCONTIG_VMAP:
