@@ -9,7 +9,8 @@
  * fail: a byte the CPU changes afterwards, and a wrong seed, are reported
  * at the right offset. Also: the module's own fill through the kernel VA
  * (none for a NKM cookie: EOPNOTSUPP), a MAP_SINGLE buffer, the dma-buf
- * path once (export on A, attach on B, FREE busy while exported), VERIFY's
+ * path once (export on A, attach on B, FREE busy while exported), SET_MASK
+ * 32 on B after it verified (the check page is mapped again), VERIFY's
  * argument errors, and the live counters back to baseline.
  */
 #include "kmod/tests/tcommon.h"
@@ -168,6 +169,26 @@ int main(void)
 	t_assert(!r, "verify map_single: %s", strerror(-r));
 	expect_clean(&v, 3, "map_single 12388");
 	t_assert(!t_free(fd, ms.handle), "free");
+
+	/* SET_MASK on an edu device that verified before: its check page is mapped again */
+	{
+		struct dmabench_set_mask sm;
+
+		memset(&sm, 0, sizeof(sm));
+		sm.dev = edu[1];
+		sm.bits = 32;
+		t_xioctl(fd, DMABENCH_IOC_SET_MASK, &sm);
+		t_assert(!t_map_single(fd, &ms, edu[1], 8192), "map_single with a 32-bit mask");
+		t_assert(ms.dma_addr + 8192 <= (1ULL << 32), "DMA address %#llx above the 32-bit mask",
+			 (unsigned long long)ms.dma_addr);
+		r = verify(fd, ms.handle, 2, DMABENCH_VERIFY_FILL, 6, NULL, NULL, &v);
+		t_assert(!r, "verify after SET_MASK 32: %s", strerror(-r));
+		expect_clean(&v, 2, "32-bit mask");
+		t_expect_err(EBUSY, fd, DMABENCH_IOC_SET_MASK, &sm, "SET_MASK while the device has a mapping");
+		t_assert(!t_free(fd, ms.handle), "free");
+		sm.bits = 64;
+		t_xioctl(fd, DMABENCH_IOC_SET_MASK, &sm);
+	}
 
 	/* a device without an engine */
 	np = t_find_devs(fd, DMABENCH_DEV_PLATFORM, plat, 1);
