@@ -67,6 +67,7 @@ struct fz {
 	struct fz_shm *shm;
 	double t0, deadline;
 	unsigned int boot, restarts, corpus_n, corpus_new;
+	unsigned int boot_deaths;	/* kernels that died before the first program */
 	unsigned long long execs_total;
 	unsigned long long execs_after_restart;	/* programs run by boots that followed a crash */
 	struct finding f[MAX_FINDINGS];
@@ -379,6 +380,8 @@ static int watch(struct dmab_vm *vm, void *arg)
 			z->t_first_exec = now;
 			/* --time is fuzzing time: this boot (and corpus load) comes on top */
 			z->deadline += now - vm->t_start;
+			if (z->deadline > z->t0 + 2 * z->time_s + 120)	/* but the wall clock is bounded */
+				z->deadline = z->t0 + 2 * z->time_s + 120;
 			z->boot_secs += now - vm->t_start;
 		}
 		z->last_started = st;
@@ -828,11 +831,11 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 	f = fopen(p, "we");
 	if (f) {
 		fprintf(f, "{\n  \"schema\": 1,\n  \"backend\": \"%s\",\n  \"kernel\": \"%s\",\n  \"time_s\": %.0f,\n"
-			"  \"seconds\": %.1f,\n  \"boot_seconds\": %.1f,\n  \"boots\": %u,\n  \"restarts\": %u,\n  \"execs\": %llu,\n"
+			"  \"seconds\": %.1f,\n  \"boot_seconds\": %.1f,\n  \"boot_deaths\": %u,\n  \"boots\": %u,\n  \"restarts\": %u,\n  \"execs\": %llu,\n"
 			"  \"execs_per_sec\": %.1f,\n  \"libfuzzer_exec_per_sec\": %s,\n  \"cov\": %s,\n  \"ft\": %s,\n"
 			"  \"execs_after_restart\": %llu,\n  \"corpus\": %u,\n  \"corpus_new\": %u,\n  \"kernel_sig_features\": %llu,\n"
 			"  \"kcov\": \"%s\",\n  \"kcov_slots\": %llu,\n  \"end\": \"%s\",\n  \"exit\": %d,\n  \"findings\": [",
-			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, z->boot_secs, z->boot, z->restarts,
+			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, z->boot_secs, z->boot_deaths, z->boot, z->restarts,
 			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "0",
 			cov[0] ? cov : "0", ft[0] ? ft : "0", z->execs_after_restart, z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max,
@@ -940,16 +943,25 @@ static int cmd_campaign(struct fz *z)
 			dmab_vm_release(&vm);
 			break;
 		}
-		if (died) {
+		if (died && !z->shm->started) {
+			/* the kernel died before the first program: a boot failure, not a finding */
+			fprintf(stderr, "dmabench: fuzz: boot %u: the kernel died before any program (%s: %s); see %s\n",
+				z->boot, dmab_class_name(vm.cls), vm.reason, vm.console_path);
+			z->boot_deaths++;
+			died = false;
+			fails++;
+		} else if (died) {
 			crash(z, &vm);
 			fails = 0;
 		} else if (!z->shm->started) {
 			fprintf(stderr, "dmabench: fuzz: boot %u ran no program (%s: %s); see %s\n", z->boot,
 				dmab_class_name(vm.cls), vm.reason, vm.console_path);
 			fails++;
+		} else {
+			fails = 0;
 		}
 		dmab_vm_release(&vm);
-		if (fails >= 2) {
+		if (fails >= 3) {
 			end = "VM failures";
 			break;
 		}
