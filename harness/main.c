@@ -334,6 +334,8 @@ static int cmd_run(struct dmab_opts *o)
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
 	}
+	if (o->backend_note[0] && !o->quiet)	/* e.g. virtio-iommu on a kernel without it */
+		fprintf(stderr, "dmabench: note: %s\n", o->backend_note);
 	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
