@@ -60,6 +60,7 @@ struct fz {
 	bool quiet, minimize;
 	unsigned int repeat;		/* replay --repeat */
 	bool no_klog;			/* replay --no-klog */
+	bool warn_no_panic;		/* --no-panic-on-warn: WARNs go to the kernel-log oracle */
 	const char *corpus_in, *replay_file;
 	/* state */
 	char rundir[4300], corpus[4400], shm_path[4400];
@@ -389,7 +390,8 @@ static int watch(struct dmab_vm *vm, void *arg)
 	}
 	if (z->shm->stats[0])
 		snprintf(z->last_stats, sizeof(z->last_stats), "%s", z->shm->stats);
-	if (!z->replay_file && now > z->deadline && !z->shm->stop)
+	if (!z->replay_file && !z->shm->stop &&
+	    ((z->t_first_exec && now > z->deadline) || now > z->t0 + 2 * z->time_s + 120))
 		z->shm->stop = 1;	/* the guest stops libFuzzer and ends the job normally */
 	if (!z->quiet && !z->replay_file && now - z->t_last_print >= 5)
 		progress(z, NULL);
@@ -573,7 +575,7 @@ static int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, doubl
 	if (dmab_mkdir_p(dir, 0755))
 		return -EIO;
 	dmab_vm_init(vm, z->o.backends[0], dir, "fuzz");
-	snprintf(append, sizeof(append), "%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s", FZ_CMDLINE, job_args,
+	snprintf(append, sizeof(append), "%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s", z->warn_no_panic ? "oops=panic" : FZ_CMDLINE, job_args,
 		 z->o.append[0] ? " " : "", z->o.append);
 	struct dmab_vm_spec s = {
 		.qemu = z->o.qemu, .kernel = z->o.kernel, .initrd = z->o.initrd, .backend = vm->backend,
@@ -623,7 +625,7 @@ static int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, doubl
 static void fz_usage(FILE *f)
 {
 	fprintf(f,
-"usage: dmabench fuzz [--backend B] [--time DUR] [--hang S] [--corpus DIR] [--max-restarts N]\n"
+"usage: dmabench fuzz [--backend B] [--time DUR] [--hang S] [--corpus DIR] [--max-restarts N] [--no-panic-on-warn]\n"
 "                     [--kernel PATH] [--initrd PATH] [--append WORDS] [--out DIR] [--qemu PATH] [--quiet]\n"
 "       dmabench replay FILE [--minimize] [--repeat N] [--no-klog] [--backend B] [--kernel PATH] [--initrd PATH]\n"
 "                       [--append WORDS] [--out DIR]\n"
@@ -631,6 +633,7 @@ static void fz_usage(FILE *f)
 "        60s; boots come on top),\n"
 "        restarting the VM after kernel crashes and hangs (--hang, default 30 s without progress);\n"
 "        writes <out>/<run-id>/{corpus/,findings/<id>/{input,console.log,report.txt},fuzz.json,summary.md}.\n"
+"        --no-panic-on-warn: a WARN (e.g. DMA-API debugging) is an oracle finding (kernel log), not a VM death.\n"
 "        --corpus DIR: start from DIR instead of fuzz/corpus. Exit 0 no findings, else the most severe\n"
 "        finding's class as for `dmabench run`: 6 WARN/DMA-API, 5 BUG/KASAN, 255 panic, 124 hang, 1 oracle.\n"
 "  replay: boots one VM, runs FILE (same kernel command line as fuzz), exits with its class (0 clean);\n"
@@ -676,6 +679,8 @@ static int fz_parse(struct fz *z, int argc, char **argv)
 			exit(0);
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			z->quiet = true;
+		} else if (!strcmp(a, "--no-panic-on-warn")) {
+			z->warn_no_panic = true;
 		} else if (!strcmp(a, "--minimize") && !strcmp(argv[0], "replay")) {
 			z->minimize = true;
 		} else if (!strcmp(a, "--no-klog") && !strcmp(argv[0], "replay")) {
