@@ -11,9 +11,7 @@
 #   share-data-<t>:  no cell reports wrong bytes or a device fault ("bad",
 #                    "fault"), and the baseline cells (dma_alloc_attrs without
 #                    attributes, every size) are "ok"
-# The share checks need the guest job "share" (/bin/share): without it the run
-# uses job va (4 KiB only) and they are skipped with that reason. Prints
-# "ok NAME", "not ok NAME: reason" or "skip NAME: reason".
+# Prints "ok NAME" or "not ok NAME: reason".
 set -u
 cd "$(dirname "$0")/.." || exit 2
 D=build/host/dmabench
@@ -21,15 +19,9 @@ out=${DMABENCH_TEST_OUT:-build/test-results}-topo
 rm -rf "$out"
 mkdir -p "$out"
 topos="same-group bypass"
-declare -A pairs=([same-group]="edu:0→edu:1 edu:0→edu:2" [bypass]="edu:1→edu:0")
+declare -A pairs=([same-group]="edu:0→edu:1 edu:0→edu:2" [bypass]="edu:1→edu:0 edu:1→edu:1")
 
-share=
-if [ -x build/x86_64/initramfs/bin/share ] && grep -q '"share"' harness/guest/init.c; then
-	share=1
-	job=(--job share)
-else
-	job=(--job va --append 'DMABENCH_VA_ARGS="--max-size 4096"')
-fi
+job=(--job share)
 "$D" run -q --backend intel-strict --topology "${topos// /,}" "${job[@]}" --accel tcg --jobs "${JOBS:-2}" --out "$out/run" \
 	--timeout 600 ${KERNEL:+--kernel "$KERNEL"} ${DMABENCH_INITRD:+--initrd "$DMABENCH_INITRD"} >"$out/run.log" 2>&1
 rc=$?
@@ -50,11 +42,6 @@ done
 header=$(grep -m1 -F '| backend | topology | path | A→B |' "$sum")
 base_cols=$(awk -F' [|] ' '{ for (i = 5; i <= NF; i++) if ($i ~ /^(attrs:)?none [0-9]+[KM]?( [|])?$/) print i }' <<<"$header")
 for t in $topos; do
-	if [ -z "$share" ]; then
-		echo "skip share-rows-$t: no guest job share (/bin/share not built)"
-		echo "skip share-data-$t: no guest job share (/bin/share not built)"
-		continue
-	fi
 	if [ ! -f "$out/run/latest/intel-strict@$t/share.json" ]; then
 		echo "not ok share-rows-$t: no share.json (run exit $rc, see $out/run.log)"
 		echo "not ok share-data-$t: no share.json"

@@ -24,7 +24,11 @@
  *                    00:02.0 is in a group and 81:00.0 is not. A device
  *                    without bus= lands on the pxb bus ("Only PCI/PCIe
  *                    bridges can be plugged into pxb-pcie"): every edu here
- *                    names its bus.
+ *                    names its bus. Roles: A = edu:1 (translated) allocates,
+ *                    B = edu:0 (bypass, physical addresses) and C = edu:1
+ *                    itself (IOVA) both DMA, so both address spaces are
+ *                    verified for one buffer (with B alone the translated
+ *                    device never ran DMA: that hid the amd failure).
  *   mixed-masks      edu 00:01.0 with QEMU dma_mask=0xffffffff (its engine
  *                    cannot reach above 4 GiB) and /bin/share's 32-bit mask,
  *                    edu 00:02.0 64-bit; 5 GiB of guest RAM so that memory
@@ -81,7 +85,7 @@ const struct dmab_topology dmab_topologies[] = {
 		.devices = { "pxb-pcie,id=pxb1,bus_nr=0x80,bypass_iommu=off,bus=pcie.0",
 			     "pcie-root-port,id=rp80,bus=pxb1,chassis=1,slot=0", EDU64 ",bus=rp80",
 			     EDU64 ",bus=pcie.0", NULL },
-		.share_args = "--a edu:1 --b edu:0",
+		.share_args = "--a edu:1 --b edu:0,edu:1",
 		.nedu = 2, .groups = "- A",
 		.measured = "00:02.0 (edu:0) no group, 81:00.0 (edu:1) in a group",
 	},
