@@ -43,7 +43,7 @@
 #include "fuzz/program.h"
 #include "fuzz/shm.h"
 
-#define SIG_COUNTERS	4096
+#define SIG_COUNTERS	FZ_SIG_COUNTERS
 #define KCOV_SLOTS	(1u << 16)		/* cov: counters for kernel PCs */
 #define KCOV_WORDS	(1u << 18)		/* PCs recorded per program */
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
@@ -59,7 +59,6 @@ static uint8_t *shm_base;
 
 /* ft: kernel-state signature */
 __attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t sig_counters[SIG_COUNTERS];
-static uint8_t sig_seen[SIG_COUNTERS];
 
 /* cov: kernel PCs (KCOV), a module of its own for libFuzzer */
 struct pc_entry {
@@ -237,9 +236,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kcov_area)
 		kcov_collect();
 	if (shm) {
-		for (i = 0; i < SIG_COUNTERS; i++)
-			if (sig_counters[i] && !sig_seen[i]) {
-				sig_seen[i] = 1;
+		for (i = 0; i < SIG_COUNTERS; i++)	/* seen this boot, across libFuzzer restarts */
+			if (sig_counters[i] && !(shm->sig_seen[i / 8] & (1u << (i % 8)))) {
+				shm->sig_seen[i / 8] |= (uint8_t)(1u << (i % 8));
 				shm->sig_features++;
 			}
 		shm->dma_api_errors = (uint32_t)ctx.dma_api_errors;

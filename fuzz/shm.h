@@ -31,6 +31,7 @@
 #define FZ_SHM_OUT_OFF		(6u << 20)
 #define FZ_SHM_OUT_CAP		(FZ_SHM_SIZE - FZ_SHM_OUT_OFF)
 #define FZ_SHM_PCI_ID		"0x1af4 0x1110"	/* ivshmem vendor, device */
+#define FZ_SIG_COUNTERS		4096		/* kernel-state signature counters of the target */
 
 enum fz_mode {
 	FZ_MODE_CAMPAIGN = 1,	/* libFuzzer over the "in" corpus */
@@ -68,6 +69,7 @@ struct fz_shm {
 	uint32_t pad1;
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */
+	uint8_t sig_seen[FZ_SIG_COUNTERS / 8];	/* target: signature counters hit this boot (bitmap, across libFuzzer restarts) */
 };
 
 struct fz_rec {
