@@ -6,7 +6,7 @@
 #                                               make olddefconfig, then `check`
 #   kernel-build.sh check  FRAGMENT DOTCONFIG   every option of FRAGMENT is in DOTCONFIG as requested
 #   kernel-build.sh build  SRC OBJ FRAGMENT     config, then bzImage + modules with -j$(nproc);
-#                                               the wall time goes to OBJ/../build-time.txt
+#                                               the wall time is appended to OBJ/../build-time.txt
 #
 # Exit 0 on success, 1 on a failure (each dropped option named on stderr), 2 on usage errors.
 set -euo pipefail
@@ -65,18 +65,21 @@ config() {
 }
 
 build() {
-	local src=$1 obj=$2 frag=$3 t0 t1 secs load
+	local src=$1 obj=$2 frag=$3 t0 t1 secs load kind
 	config "$src" "$obj" "$frag"
 	src=$(realpath "$src"); obj=$(realpath "$obj")
 	load=$(cut -d" " -f1-3 /proc/loadavg)
+	# a tree that was built before only recompiles what changed
+	kind="a full"
+	[ -f "$obj/vmlinux" ] && kind="an incremental"
 	t0=$(date +%s)
 	make -C "$src" O="$obj" -j"$(nproc)" bzImage modules
 	t1=$(date +%s)
 	secs=$((t1 - t0))
-	printf '%d s (%d min %d s) for bzImage + modules, -j%d on %d cores, load before %s, %s\n' \
-		"$secs" $((secs / 60)) $((secs % 60)) "$(nproc)" "$(nproc)" \
-		"$load" "$(date -u +%FT%TZ)" > "$obj/../build-time.txt"
-	cat "$obj/../build-time.txt"
+	printf '%d s (%d min %d s) for %s build of bzImage + modules, -j%d on %d cores, load before %s, %s\n' \
+		"$secs" $((secs / 60)) $((secs % 60)) "$kind" "$(nproc)" "$(nproc)" \
+		"$load" "$(date -u +%FT%TZ)" >> "$obj/../build-time.txt"
+	tail -n 1 "$obj/../build-time.txt"
 }
 
 cmd=${1:-}
