@@ -919,8 +919,18 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	if (c->kmsg_fd >= 0)
 		lseek(c->kmsg_fd, 0, SEEK_END);
 	c->dma_api_fd = open("/sys/kernel/debug/dma-api/error_count", O_RDONLY | O_CLOEXEC);
-	if (c->dma_api_fd >= 0)
+	if (c->dma_api_fd >= 0) {
+		int nfd = open("/sys/kernel/debug/dma-api/num_errors", O_WRONLY | O_CLOEXEC);
+
 		c->dma_api_errors = dma_api_count(c->dma_api_fd);
+		/* print every DMA-API error (default: the first only), so each one names itself */
+		if (nfd >= 0) {
+			ssize_t w = write(nfd, "1000000", 7);	/* best effort */
+
+			(void)w;
+			close(nfd);
+		}
+	}
 	return 0;
 }
 
