@@ -412,6 +412,50 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 	}
 }
 
+/* mapbench.json (job mapbench, `make kernel` kernel): dmabench's loop vs the kernel's dma_map_benchmark */
+static void mapbench_table(const cJSON *bs, FILE *f)
+{
+	static const char *const ops[] = { "map", "unmap" };
+	const cJSON *b;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *m = backend_file(b, "mapbench.json");
+
+		if (!cJSON_IsObject(jget(m, "map")))
+			continue;
+		if (!any)
+			fprintf(f, "\n## dma_map_single: dmabench against the kernel's dma_map_benchmark (same VM, same device)\n\n"
+				   "100 ns units as the kernel tool reports them (each sample truncated); the kernel tool has no "
+				   "median. agree: within 1 unit (resolution), within 2 standard errors (noise), or no "
+				   "(`<backend>/mapbench.json`).\n\n"
+				   "| backend | op | size | dir | dmabench n | dmabench median | dmabench mean | kernel tool mean "
+				   "| difference | 2 SE | agree |\n|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+		any = true;
+		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			const cJSON *o = jget(m, ops[i]);
+			double n = 0, med = 0, mean = 0, k = 0, d = 0, se = 0, sz = 0;
+			bool have_k = num(o, "kernel_tool_avg_100ns", &k);
+
+			num(o, "dmabench_n", &n);
+			num(o, "dmabench_median_100ns", &med);
+			num(jget(o, "dmabench_kernel_units"), "avg_100ns", &mean);
+			num(o, "diff_100ns", &d);
+			num(o, "diff_se_100ns", &se);
+			num(m, "size", &sz);
+			fputs("| ", f);
+			md_escape(f, jstr(b, "name", "-"));
+			fprintf(f, " | %s | %.0f | %s | %.0f | %.0f | %.0f | ", ops[i], sz, jstr(m, "dir", "-"), n, med, mean);
+			if (have_k)
+				fprintf(f, "%.1f | %+.1f | %.1f | %s |\n", k, d, 2 * se,
+					cJSON_IsTrue(jget(o, "agree_resolution")) ? "resolution" :
+					cJSON_IsTrue(jget(o, "agree_noise")) ? "noise" : "no");
+			else
+				fputs("- | - | - | - |\n", f);
+		}
+	}
+}
+
 int dmab_summary_write(const cJSON *run, FILE *f)
 {
 	const cJSON *env = jget(run, "env"), *bs = jget(run, "backends"), *b;
@@ -463,6 +507,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		lat_table(bs, f);
 		uring_table(bs, f);
 		hyperfine_table(bs, f);
+		mapbench_table(bs, f);
 		dmab_share_summary_write(bs, f);
 	}
 	return ferror(f) ? -5 : 0;

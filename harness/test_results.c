@@ -160,6 +160,21 @@ int main(void)
 	CHECK_CONTAINS(txt, "| direct | `-` | 0 | 0.00 |");
 	free(txt);
 
+	/* mapbench.json: both ops side by side with the verdict; a skipped run has no rows */
+	txt = summary_of("{\"backends\":[{\"name\":\"virtio-iommu\",\"files\":{\"mapbench.json\":{\"size\":4096,"
+			 "\"dir\":\"bidirectional\",\"map\":{\"dmabench_n\":7029,\"dmabench_median_100ns\":2666,"
+			 "\"dmabench_kernel_units\":{\"avg_100ns\":4109},\"kernel_tool_avg_100ns\":4134.7,"
+			 "\"diff_100ns\":-25.7,\"diff_se_100ns\":485.1,\"agree_resolution\":false,\"agree_noise\":true},"
+			 "\"unmap\":{\"dmabench_n\":7029,\"dmabench_median_100ns\":2568,\"dmabench_kernel_units\":"
+			 "{\"avg_100ns\":9},\"kernel_tool_avg_100ns\":10,\"diff_100ns\":-1,\"diff_se_100ns\":0.1,"
+			 "\"agree_resolution\":true,\"agree_noise\":true}}}},"
+			 "{\"name\":\"direct\",\"files\":{\"mapbench.json\":{\"skipped\":\"no tool\"}}}]}");
+	CHECK_CONTAINS(txt, "## dma_map_single: dmabench against the kernel's dma_map_benchmark");
+	CHECK_CONTAINS(txt, "| virtio-iommu | map | 4096 | bidirectional | 7029 | 2666 | 4109 | 4134.7 | -25.7 | 970.2 | noise |");
+	CHECK_CONTAINS(txt, "| virtio-iommu | unmap | 4096 | bidirectional | 7029 | 2568 | 9 | 10.0 | -1.0 | 0.2 | resolution |");
+	CHECK(strstr(txt, "| direct | map") == NULL);
+	free(txt);
+
 	/* environment: sha of this repository, host kernel */
 	struct dmab_run_info r2 = { 0 };
 	char repo[4096];
