@@ -332,7 +332,11 @@ static void map_reason(int fd, const struct sel *b, int err, struct row *r)
 
 	if (dmab_dev_info(fd, (uint32_t)b->id, &di))
 		return;
-	if (err == -E2BIG)
+	if (err == -E2BIG && di.max_seg_size < di.max_mapping_size)
+		snprintf(r->reason, sizeof(r->reason),
+			 "a CPU segment is above dma_max_mapping_size() (%llu bytes) or max_seg_size (%u bytes) of %s",
+			 (unsigned long long)di.max_mapping_size, di.max_seg_size, b->text);
+	else if (err == -E2BIG)
 		snprintf(r->reason, sizeof(r->reason), "a CPU segment is above dma_max_mapping_size() of %s (%llu bytes)",
 			 b->text, (unsigned long long)di.max_mapping_size);
 	else if (err == -EIO)

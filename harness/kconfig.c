@@ -115,3 +115,34 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 	}
 	return 0;
 }
+
+int dmab_dma_debug_default(const char *kernel, const char *jobs, char *append, size_t len,
+			   char *note, size_t notelen)
+{
+	static const char *const bench[] = { "va", "lat", "uring", "hyperfine", "mapbench" };
+	char cfg[4096], buf[256], *tok, *save;
+	size_t used = strlen(append);
+	int n = 0;
+
+	if (strstr(append, "dma_debug") || dmab_kernel_config_path(kernel, cfg, sizeof(cfg)) ||
+	    dmab_config_file_has(cfg, "CONFIG_DMA_API_DEBUG") != 1)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", jobs);
+	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++) {
+		size_t i;
+
+		for (i = 0; i < sizeof(bench) / sizeof(bench[0]) && strcmp(tok, bench[i]); i++)
+			;
+		if (i == sizeof(bench) / sizeof(bench[0]))
+			return 0;	/* a test, share or fuzz job: keep DMA-API debugging */
+	}
+	if (!n)
+		return 0;
+	if (used + sizeof(" dma_debug=off") > len)
+		return -E2BIG;
+	snprintf(append + used, len - used, "%sdma_debug=off", used ? " " : "");
+	snprintf(note, notelen, "%s has DMA-API debugging: booted with dma_debug=off for benchmark jobs "
+		 "(it adds ~150 us per map and reports every dma_map_sg of a coherent buffer; "
+		 "--append dma_debug=on keeps it)", kernel);
+	return 1;
+}

@@ -36,4 +36,16 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 			     const char *arches, const char *kernel, char *note, size_t notelen,
 			     char *err, size_t errlen);
 
+/*
+ * Benchmarks on a DMA-API-debug kernel: when kernel has CONFIG_DMA_API_DEBUG=y,
+ * every job of the comma list jobs is a benchmark (va, lat, uring, hyperfine,
+ * mapbench) and append does not mention dma_debug, appends " dma_debug=off" to
+ * append and says why in note: DMA-API debugging adds ~150 us to every map
+ * (measured) and 6.1 reports every dma_map_sg of a dma_alloc_attrs buffer as an
+ * overlapping mapping (WARNING on the first). Tests, share and fuzz keep it on.
+ * 1 when appended, 0 when not, -E2BIG when append is too small.
+ */
+int dmab_dma_debug_default(const char *kernel, const char *jobs, char *append, size_t len,
+			   char *note, size_t notelen);
+
 #endif

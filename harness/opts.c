@@ -429,6 +429,14 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 	if (dmab_backends_for_kernel(o->backends, &o->nbackends, 32, o->backend_all, o->arch, o->kernel,
 				     o->backend_note, sizeof(o->backend_note), err, errlen))
 		return err[0] ? -EINVAL : errf(err, errlen, "--backend: too many backends");
+	{
+		/* benchmarks on a DMA-API-debug kernel boot with dma_debug=off (kconfig.h) */
+		char note[400] = "";
+		size_t nl = strlen(o->backend_note);
+
+		if (dmab_dma_debug_default(o->kernel, o->job, o->append, sizeof(o->append), note, sizeof(note)) > 0)
+			snprintf(o->backend_note + nl, sizeof(o->backend_note) - nl, "%s%s", nl ? "; " : "", note);
+	}
 	if (dmab_find_exe(o->qemu, path, sizeof(path))) {
 		snprintf(err, errlen, "QEMU binary '%s' not found (install qemu-system-x86 with 'make deps', "
 			 "or set DMABENCH_QEMU / --qemu)", o->qemu);

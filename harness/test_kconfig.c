@@ -89,5 +89,34 @@ int main(void)
 		 -EINVAL);
 	CHECK_CONTAINS(err, "no config file found");
 
+	/* benchmarks on a DMA-API-debug kernel get dma_debug=off; tests, share, fuzz do not */
+	{
+		char ap[64], nt[400];
+
+		t_write(p, "CONFIG_DMA_API_DEBUG=y\n");
+		snprintf(ap, sizeof(ap), "quiet");
+		CHECK_EQ(dmab_dma_debug_default(k, "va,lat", ap, sizeof(ap), nt, sizeof(nt)), 1);
+		CHECK_STR(ap, "quiet dma_debug=off");
+		CHECK_CONTAINS(nt, "dma_debug=off");
+		CHECK_EQ(dmab_dma_debug_default(k, "va,lat", ap, sizeof(ap), nt, sizeof(nt)), 0);	/* already there */
+		ap[0] = 0;
+		CHECK_EQ(dmab_dma_debug_default(k, "mapbench", ap, sizeof(ap), nt, sizeof(nt)), 1);
+		CHECK_STR(ap, "dma_debug=off");
+		ap[0] = 0;
+		CHECK_EQ(dmab_dma_debug_default(k, "va,test", ap, sizeof(ap), nt, sizeof(nt)), 0);
+		CHECK_EQ(dmab_dma_debug_default(k, "share", ap, sizeof(ap), nt, sizeof(nt)), 0);
+		CHECK_EQ(dmab_dma_debug_default(k, "", ap, sizeof(ap), nt, sizeof(nt)), 0);
+		CHECK_STR(ap, "");
+		snprintf(ap, sizeof(ap), "dma_debug=on");
+		CHECK_EQ(dmab_dma_debug_default(k, "lat", ap, sizeof(ap), nt, sizeof(nt)), 0);
+		CHECK_STR(ap, "dma_debug=on");
+		snprintf(ap, sizeof(ap), "%060d", 0);
+		CHECK_EQ(dmab_dma_debug_default(k, "lat", ap, sizeof(ap), nt, sizeof(nt)), -E2BIG);
+		t_write(p, "# CONFIG_DMA_API_DEBUG is not set\n");
+		ap[0] = 0;
+		CHECK_EQ(dmab_dma_debug_default(k, "lat", ap, sizeof(ap), nt, sizeof(nt)), 0);
+		unlink(p);
+	}
+
 	return t_done("kconfig");
 }

@@ -375,10 +375,16 @@ static bool dmab_direct_ok(struct device *dev, phys_addr_t phys, size_t size)
 	return pool_ok;
 }
 
-/* Can @sgt be handed to dma_map_sgtable(@dev) without a WARN? */
+/*
+ * Can @sgt be handed to dma_map_sgtable(@dev) without a WARN? A CPU segment
+ * above dma_max_mapping_size() or above the device's max_seg_size is
+ * refused (-E2BIG): the DMA API leaves honouring the mapping device's limits
+ * to the caller, and dma_get_sgtable() knows nothing of them (6.1's DMA-API
+ * debug reports "mapping sg segment longer than device claims to support").
+ */
 static int dmab_sgt_check(struct device *dev, struct sg_table *sgt)
 {
-	size_t max = dma_max_mapping_size(dev);
+	size_t max = min_t(size_t, dma_max_mapping_size(dev), dma_get_max_seg_size(dev));
 	bool direct = !get_dma_ops(dev);
 	struct scatterlist *sg;
 	unsigned int i;
@@ -2044,9 +2050,16 @@ static struct sg_table *dmab_dmabuf_map(struct dma_buf_attachment *att, enum dma
 		kfree(sgt);
 		return ERR_PTR(ret);
 	}
+	/*
+	 * Like drm_gem_map_dma_buf(): the attachment mapping skips CPU cache
+	 * maintenance (every attachment maps the same pages; 6.1's DMA-API
+	 * debug reports overlapping mappings unless DMA_ATTR_SKIP_CPU_SYNC),
+	 * and whoever hands the buffer to the device syncs it first (VERIFY
+	 * and SYNC call dma_sync_sgtable_for_device on the attachment).
+	 */
 	ret = dmab_sgt_check(att->dev, sgt);
 	if (!ret)
-		ret = dma_map_sgtable(att->dev, sgt, dir, 0);
+		ret = dma_map_sgtable(att->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret) {
 		sg_free_table(sgt);
 		kfree(sgt);
@@ -2058,7 +2071,7 @@ static struct sg_table *dmab_dmabuf_map(struct dma_buf_attachment *att, enum dma
 static void dmab_dmabuf_unmap(struct dma_buf_attachment *att, struct sg_table *sgt,
 			      enum dma_data_direction dir)
 {
-	dma_unmap_sgtable(att->dev, sgt, dir, 0);
+	dma_unmap_sgtable(att->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(sgt);
 	kfree(sgt);
 }
@@ -2538,8 +2551,16 @@ static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
 	if (ret)
 		goto err;
-	if (kind == DMABENCH_DEV_EDU)
+	/*
+	 * edu stands for a device without a segment limit (its engine takes
+	 * one address per command; the module splits transfers): without
+	 * this the PCI default of 64 KiB would refuse every larger shared
+	 * segment. A device bound through driver_override keeps its own.
+	 */
+	if (kind == DMABENCH_DEV_EDU) {
+		dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 		bar = dmab_edu_map(pdev);
+	}
 	slot = dmab_dev_add(&pdev->dev, kind, NULL, bar);
 	if (slot < 0) {
 		ret = slot;
@@ -2627,6 +2648,7 @@ static int __init dmab_init(void)
 			ret = PTR_ERR(pdev);
 			goto err;
 		}
+		dma_set_max_seg_size(&pdev->dev, UINT_MAX);	/* no segment limit, like edu */
 		ret = dmab_dev_add(&pdev->dev, DMABENCH_DEV_PLATFORM, pdev, NULL);
 		if (ret < 0) {
 			platform_device_unregister(pdev);

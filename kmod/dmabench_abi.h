@@ -25,7 +25,9 @@
  *
  * Device-dependent limits, checked after the device lookup: a mapping
  * (MAP_SINGLE size, any MAP_SG CPU segment) above dma_max_mapping_size()
- * of the mapping device -E2BIG; on dma-direct, memory the device can
+ * of the mapping device, or a MAP_SG / dma-buf CPU segment above its
+ * max_seg_size (DEV_INFO; edu and platform devices: UINT_MAX, a device
+ * bound through driver_override keeps its own) -E2BIG; on dma-direct, memory the device can
  * neither address nor bounce through swiotlb -EIO (the kernel would WARN).
  */
 #ifndef DMABENCH_ABI_H
