@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fuzz/program.h"
+#include "lib/faultinj.h"
 #include "lib/klog.h"
 
 /* ---------------------------------------------------------------- decoder */
@@ -31,6 +32,7 @@ static const uint8_t arg_bytes[FUZZ_OP_COUNT] = {
 	[FUZZ_OP_REOPEN] = 0,
 	[FUZZ_OP_RAW] = 1,	/* + FUZZ_RAW_BYTES */
 	[FUZZ_OP_VERIFY] = 3,
+	[FUZZ_OP_FAILNTH] = 1,
 };
 
 static const char *const op_names[FUZZ_OP_COUNT] = {
@@ -44,6 +46,7 @@ static const char *const op_names[FUZZ_OP_COUNT] = {
 	[FUZZ_OP_REOPEN] = "reopen",
 	[FUZZ_OP_RAW] = "raw",
 	[FUZZ_OP_VERIFY] = "verify",
+	[FUZZ_OP_FAILNTH] = "failnth",
 };
 
 const char *fuzz_op_name(unsigned int code)
@@ -92,7 +95,9 @@ int fuzz_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
 
 unsigned int fuzz_opcode(uint8_t b)
 {
-	return b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY : b % FUZZ_OP_MOD;
+	if (b == FUZZ_VERIFY_BYTE)
+		return FUZZ_OP_VERIFY;
+	return b == FUZZ_FAILNTH_BYTE ? FUZZ_OP_FAILNTH : b % FUZZ_OP_MOD;
 }
 
 size_t fuzz_op_arg_bytes(unsigned int code)
@@ -136,7 +141,8 @@ long fuzz_encode(const struct fuzz_program *p, uint8_t *buf, size_t cap)
 		n = arg_bytes[op->code];
 		if (pos + 1 + fuzz_op_arg_bytes(op->code) > cap)
 			return -ENOSPC;
-		buf[pos++] = op->code == FUZZ_OP_VERIFY ? FUZZ_VERIFY_BYTE : op->code;
+		buf[pos++] = op->code == FUZZ_OP_VERIFY ? FUZZ_VERIFY_BYTE :
+			     op->code == FUZZ_OP_FAILNTH ? FUZZ_FAILNTH_BYTE : op->code;
 		memcpy(buf + pos, op->a, n);
 		pos += n;
 		if (op->code == FUZZ_OP_RAW) {
@@ -831,14 +837,28 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 	r.fd = open(c->ctl_path, O_RDWR | O_CLOEXEC);
 	if (r.fd < 0)
 		return -errno;
+	unsigned int failnth = 0;
+
 	for (i = 0; i < p->nops && i < FUZZ_MAX_OPS; i++) {
 		const struct fuzz_op *op = &p->ops[i];
+		bool armed = false;
 
 		r.opi = i;
 		r.prev_code = i ? p->ops[i - 1].code + 1u : 0;
 		r.code = op->code + 1u;
 		if (r.fd < 0)
 			break;	/* reopen failed: already a finding */
+		if (op->code == FUZZ_OP_FAILNTH) {
+			failnth = 1 + op->a[0] % 16;
+			continue;
+		}
+		/* not before a reopen: a failed open() of the ctl file ends the program */
+		if (failnth && op->code != FUZZ_OP_REOPEN && c->failnth_fd >= 0 &&
+		    !dmab_failnth_set(c->failnth_fd, failnth)) {
+			armed = true;
+			c->failnth_armed++;
+		}
+		failnth = 0;
 		switch (op->code) {
 		case FUZZ_OP_ALLOC: op_alloc(&r, op); break;
 		case FUZZ_OP_FREE: op_free(&r, op); break;
@@ -851,6 +871,13 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 		case FUZZ_OP_RAW: op_raw(&r, op); break;
 		case FUZZ_OP_VERIFY: op_verify(&r, op); break;
 		default: break;
+		}
+		if (armed) {	/* an op that allocated less than n times leaves it armed */
+			unsigned int left = 1;
+
+			if (!dmab_failnth_get(c->failnth_fd, &left) && !left)
+				c->failnth_hit++;
+			dmab_failnth_set(c->failnth_fd, 0);
 		}
 	}
 	for (i = 0; i < r.nmaps; i++)
@@ -886,6 +913,7 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	memset(c, 0, sizeof(*c));
 	c->kmsg_fd = -1;
 	c->check_klog = 1;
+	c->failnth_fd = -1;
 	c->dma_api_fd = -1;
 	c->t0_ns = now_ns();
 	if (!sysinfo(&si))	/* half the RAM: the fuzzer and the kernel need the rest */
@@ -931,6 +959,13 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 			close(nfd);
 		}
 	}
+	if (dmab_faultinj_available() && !dmab_faultinj_setup()) {
+		c->failnth_fd = dmab_failnth_open();
+		if (c->failnth_fd < 0) {
+			c->failnth_fd = -1;
+			dmab_faultinj_restore();
+		}
+	}
 	return 0;
 }
 
@@ -942,5 +977,10 @@ void fuzz_ctx_fini(struct fuzz_ctx *c)
 		close(c->kmsg_fd);
 	if (c->dma_api_fd >= 0)
 		close(c->dma_api_fd);
+	if (c->failnth_fd >= 0) {
+		close(c->failnth_fd);
+		dmab_faultinj_restore();
+	}
+	c->failnth_fd = -1;
 	c->obs_fd = c->kmsg_fd = c->dma_api_fd = -1;
 }

@@ -48,6 +48,7 @@
  */
 #define FUZZ_OP_MOD		9
 #define FUZZ_VERIFY_BYTE	0xf9
+#define FUZZ_FAILNTH_BYTE	0xfa	/* FUZZ_OP_FAILNTH (before it: 0xfa % 9 = reopen; no seed had it) */
 
 enum fuzz_opcode {
 	FUZZ_OP_ALLOC = 0,	/* slot, dev, api, size class, size param(2), attrs, attr param, dir */
@@ -60,6 +61,7 @@ enum fuzz_opcode {
 	FUZZ_OP_REOPEN,		/* close the ctl file (slots go stale), open it again */
 	FUZZ_OP_RAW,		/* ioctl selector, FUZZ_RAW_BYTES of struct contents */
 	FUZZ_OP_VERIFY,		/* slot, pages selector, len/flags selector: opcode byte FUZZ_VERIFY_BYTE only */
+	FUZZ_OP_FAILNTH,	/* n: the next op's (1 + n % 16)-th kernel allocation fails (fail-nth); FUZZ_FAILNTH_BYTE only */
 	FUZZ_OP_COUNT,
 };
 
@@ -180,6 +182,13 @@ struct fuzz_ctx {
 	/* memory budget per program (bytes; 0 = none): fuzz_ctx_init() sets half the RAM */
 	uint64_t mem_budget;
 	uint64_t budget_skips;	/* allocations not issued because of it */
+	/*
+	 * Fault injection (lib/faultinj.h; kernels with FAILSLAB + FAIL_PAGE_ALLOC):
+	 * this thread's fail-nth file, -1 when absent (FUZZ_OP_FAILNTH is then a
+	 * no-op). Armed just before the op after a FAILNTH, disarmed right after it.
+	 */
+	int failnth_fd;
+	uint64_t failnth_armed, failnth_hit;
 };
 
 /* Open path (NULL: DMABENCH_CTL_PATH) and /dev/kmsg. Returns 0 or -errno. */

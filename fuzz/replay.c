@@ -246,6 +246,11 @@ int main(int argc, char **argv)
 			break;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (c.failnth_fd >= 0)	/* fault injection present (debug kernel) */
+		printf("fuzz-replay: fail-nth: %llu ops armed, %llu injected failures\n",
+		       (unsigned long long)c.failnth_armed, (unsigned long long)c.failnth_hit);
+	else
+		printf("fuzz-replay: fail-nth: no fault injection in this kernel (failnth ops are no-ops)\n");
 	fuzz_ctx_fini(&c);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("fuzz-replay: %lu files, %lu programs in %.3f s (%.0f programs/s), %lu devices, %lu bad\n",

@@ -77,11 +77,12 @@ static void test_edges(void)
 
 	check_input(buf, 0);
 	CHECK_EQ(p1.nops, 0);
-	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % FUZZ_OP_MOD, 0xf9 = verify */
+	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % FUZZ_OP_MOD, 0xf9 = verify, 0xfa = failnth */
 		buf[0] = (uint8_t)b;
 		check_input(buf, 1);
 		CHECK_EQ(p1.nops, 1);
-		CHECK_EQ(p1.ops[0].code, b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY : b % FUZZ_OP_MOD);
+		CHECK_EQ(p1.ops[0].code, b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY :
+			 b == FUZZ_FAILNTH_BYTE ? FUZZ_OP_FAILNTH : b % FUZZ_OP_MOD);
 	}
 	memset(buf, 0xff, sizeof(buf));
 	check_input(buf, sizeof(buf));
@@ -168,6 +169,8 @@ static void test_corpus(void)
 			fprintf(stderr, "seed %s decodes to no operation\n", e->d_name);
 		for (size_t k = 0; k < len && !strstr(e->d_name, "verify"); k++)	/* the seeds from before verify decode as then */
 			CHECK(fuzz_opcode(buf[k]) != FUZZ_OP_VERIFY || !is_opcode_pos(buf, len, k));
+		for (size_t k = 0; k < len && !strstr(e->d_name, "failnth"); k++)	/* and from before failnth */
+			CHECK(fuzz_opcode(buf[k]) != FUZZ_OP_FAILNTH || !is_opcode_pos(buf, len, k));
 		seeds++;
 	}
 	closedir(d);
