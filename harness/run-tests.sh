@@ -11,6 +11,21 @@ backends=${BACKENDS:-all}
 arches=${ARCHES:-x86_64,arm64}	# the x86_64 and arm64 backends in one run (arm64: TCG)
 jobs=${JOBS:-2}
 
+# One test script's lines "ok NAME [...]", "skip NAME reason", "not ok NAME: reason", counted;
+# anything else is a failure. usage: script LABEL PREFIX COMMAND...
+script() {
+	local label=$1 prefix=$2 status name rest
+	shift 2
+	while read -r status name rest; do
+		case "$status $name" in
+		"ok "*) pass=$((pass + 1)); echo "ok   $prefix$name${rest:+ $rest}" ;;
+		"skip "*) skip=$((skip + 1)); echo "skip $prefix$name $rest" ;;
+		"not ok") fail=$((fail + 1)); echo "FAIL $prefix$rest" ;;
+		*) fail=$((fail + 1)); echo "FAIL $label: unexpected output: $status $name $rest" ;;
+		esac
+	done < <("$@" 2>&1)
+}
+
 echo "== unit tests"
 for t in build/host/unit/test_*; do
 	case $t in *.d) continue ;; esac
@@ -28,51 +43,19 @@ for t in build/host/unit/test_*; do
 done
 
 echo "== debug kernel configuration (harness/test_kernel_config.sh; the build itself is 'make kernel')"
-while read -r status name rest; do
-	case "$status" in
-	ok) pass=$((pass + 1)); echo "ok   $name" ;;
-	skip) skip=$((skip + 1)); echo "skip $name $rest" ;;
-	not) fail=$((fail + 1)); echo "FAIL $rest" ;;
-	*) fail=$((fail + 1)); echo "FAIL kconfig: unexpected output: $status $name $rest" ;;
-	esac
-done < <(./harness/test_kernel_config.sh 2>&1)
+script kconfig "" ./harness/test_kernel_config.sh
 
 echo "== failure paths of dmabench run against real QEMU"
-while read -r status name rest; do
-	case "$status $name" in
-	"ok "*) pass=$((pass + 1)); echo "ok   vm-failure $name" ;;
-	"not ok") fail=$((fail + 1)); echo "FAIL vm-failure $rest" ;;
-	*) fail=$((fail + 1)); echo "FAIL vm-failure: unexpected output: $status $name $rest" ;;
-	esac
-done < <(./harness/test_vm_failures.sh 2>&1)
+script vm-failure "vm-failure " ./harness/test_vm_failures.sh
 
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/test_ab_vm.sh)"
-while read -r status name rest; do
-	case "$status $name" in
-	"ok "*) pass=$((pass + 1)); echo "ok   $name" ;;
-	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
-	*) fail=$((fail + 1)); echo "FAIL ab-vm: unexpected output: $status $name $rest" ;;
-	esac
-done < <(./harness/test_ab_vm.sh 2>&1)
+script ab-vm "" ./harness/test_ab_vm.sh
 
 echo "== topologies and the sharing matrix: intel-strict x same-group, bypass (harness/test_topology_vm.sh)"
-while read -r status name rest; do
-	case "$status $name" in
-	"ok "*) pass=$((pass + 1)); echo "ok   $name" ;;
-	"skip "*) skip=$((skip + 1)); echo "skip $name $rest" ;;
-	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
-	*) fail=$((fail + 1)); echo "FAIL topology-vm: unexpected output: $status $name $rest" ;;
-	esac
-done < <(./harness/test_topology_vm.sh 2>&1)
+script topology-vm "" ./harness/test_topology_vm.sh
 
 echo "== fuzzing: OSS-Fuzz contract, 60 s campaigns on direct and intel-strict, crash drill (harness/test_fuzz_vm.sh)"
-while read -r status name rest; do
-	case "$status $name" in
-	"ok "*) pass=$((pass + 1)); echo "ok   $name $rest" ;;
-	"not ok") fail=$((fail + 1)); echo "FAIL $rest" ;;
-	*) fail=$((fail + 1)); echo "FAIL fuzz-vm: unexpected output: $status $name $rest" ;;
-	esac
-done < <(./harness/test_fuzz_vm.sh 2>&1)
+script fuzz-vm "" ./harness/test_fuzz_vm.sh
 
 echo "== integration tests in VMs (backends: $backends, arches: $arches)"
 rm -rf "$out"
