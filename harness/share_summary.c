@@ -41,7 +41,7 @@ struct share_tab {
 	bool multi_api;
 };
 
-static void md(FILE *f, const char *s)
+void dmab_md_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		if (*s == '|')
@@ -265,13 +265,13 @@ static void col_head(const struct share_tab *t, const struct col *c, FILE *f)
 	/* "NKM 64K" for dma_alloc_attrs, "pages 4K", "noncontig ASP 4K" for the others */
 	fputs(" ", f);
 	if (t->multi_api && strcmp(c->api, "attrs")) {
-		md(f, c->api);
+		dmab_md_escape(f, c->api);
 		if (strcmp(c->attrs, "none")) {
 			fputs(" ", f);
-			md(f, c->attrs);
+			dmab_md_escape(f, c->attrs);
 		}
 	} else {
-		md(f, c->attrs);
+		dmab_md_escape(f, c->attrs);
 	}
 	fprintf(f, " %s |", size_str(c->size, sb, sizeof(sb)));
 }
@@ -279,15 +279,15 @@ static void col_head(const struct share_tab *t, const struct col *c, FILE *f)
 static void row_head(const struct rowkey *k, FILE *f)
 {
 	fputs("| ", f);
-	md(f, vm_backend(k->vm));
+	dmab_md_escape(f, vm_backend(k->vm));
 	fputs(" | ", f);
-	md(f, vm_topology(k->vm));
+	dmab_md_escape(f, vm_topology(k->vm));
 	fputs(" | ", f);
-	md(f, k->path);
+	dmab_md_escape(f, k->path);
 	fputs(" | ", f);
-	md(f, k->a);
+	dmab_md_escape(f, k->a);
 	fputs("→", f);
-	md(f, k->b);
+	dmab_md_escape(f, k->b);
 	fputs(" |", f);
 }
 
@@ -305,21 +305,21 @@ static void devices_table(const cJSON *bs, FILE *f)
 		if (!s)
 			continue;
 		fputs("| ", f);
-		md(f, vm_backend(vm));
+		dmab_md_escape(f, vm_backend(vm));
 		fputs(" | ", f);
-		md(f, vm_topology(vm));
+		dmab_md_escape(f, vm_topology(vm));
 		fputs(" | ", f);
 		cJSON_ArrayForEach(d, arr(devs)) {
 			const cJSON *coh = jget(d, "coherent");
 			fputs(first ? "" : "; ", f);
 			first = false;
-			md(f, jstr(d, "sel", "?"));
+			dmab_md_escape(f, jstr(d, "sel", "?"));
 			fputs(" = ", f);
-			md(f, jstr(d, "name", "?"));
+			dmab_md_escape(f, jstr(d, "name", "?"));
 			fprintf(f, ", g%.0f, ", jnum(d, "group", -1));
-			md(f, jstr(d, "ops", "-"));
+			dmab_md_escape(f, jstr(d, "ops", "-"));
 			fputs("/", f);
-			md(f, jstr(d, "domain", "-"));
+			dmab_md_escape(f, jstr(d, "domain", "-"));
 			fprintf(f, ", %.0f-bit, %s", jnum(d, "mask_bits", 0),
 				cJSON_IsBool(coh) ? (cJSON_IsTrue(coh) ? "coherent" : "non-coherent") : "-");
 		}
@@ -345,7 +345,7 @@ static void overview(const struct share_tab *t, FILE *f)
 	fputs("\nOverview (cells per backend x topology; failures with the sizes they hit):\n\n| backend |", f);
 	for (int k = 0; k < nt; k++) {
 		fputs(" ", f);
-		md(f, tp[k]);
+		dmab_md_escape(f, tp[k]);
 		fputs(" |", f);
 	}
 	fputs("\n|---|", f);
@@ -354,7 +354,7 @@ static void overview(const struct share_tab *t, FILE *f)
 	fputs("\n", f);
 	for (int b = 0; b < nb; b++) {
 		fputs("| ", f);
-		md(f, bk[b]);
+		dmab_md_escape(f, bk[b]);
 		fputs(" |", f);
 		for (int k = 0; k < nt; k++) {
 			char kinds[8][160], sizes[8][48];
@@ -406,7 +406,7 @@ static void overview(const struct share_tab *t, FILE *f)
 				fprintf(f, " %d/%d:", bad, all);
 				for (int i = 0; i < nk; i++) {
 					fputs(i ? "; " : " ", f);
-					md(f, kinds[i]);
+					dmab_md_escape(f, kinds[i]);
 					fprintf(f, " @%s", sizes[i]);
 				}
 				fputs(" |", f);
@@ -443,11 +443,11 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 		const char *jobs = jstr(jget(jget(vm, "files"), "env.json"), "jobs", "");
 		if (!share_of(vm) && strstr(jobs, "share")) {
 			fputs("- ", f);
-			md(f, jstr(vm, "name", "-"));
+			dmab_md_escape(f, jstr(vm, "name", "-"));
 			fputs(": no share.json (VM ", f);
-			md(f, jstr(vm, "status", "-"));
+			dmab_md_escape(f, jstr(vm, "status", "-"));
 			fputs(*jstr(vm, "reason", "") ? ": " : "", f);
-			md(f, jstr(vm, "reason", ""));
+			dmab_md_escape(f, jstr(vm, "reason", ""));
 			fputs(")\n", f);
 		}
 	}
@@ -471,7 +471,7 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 				else if (n)
 					nfail++;
 				fputs(" ", f);
-				md(f, buf);
+				dmab_md_escape(f, buf);
 				fputs(" |", f);
 			}
 			fputs("\n", f);
@@ -499,11 +499,11 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 				ff = first_fail(rs, n);
 				row_head(&t.rows[r], f);
 				fputs(" ", f);
-				md(f, t.cols[c].api);
+				dmab_md_escape(f, t.cols[c].api);
 				fputs(" | ", f);
-				md(f, t.cols[c].attrs);
+				dmab_md_escape(f, t.cols[c].attrs);
 				fprintf(f, " | %s | ", size_str(t.cols[c].size, sb, sizeof(sb)));
-				md(f, buf);
+				dmab_md_escape(f, buf);
 				fputs(" |", f);
 				for (size_t s = 0; s < NSTAGES; s++) {
 					double v;
@@ -514,9 +514,9 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 				}
 				fputs(" ", f);
 				if (ff) {
-					md(f, *jstr(ff, "kmsg", "") ? jstr(ff, "kmsg", "") : "(no kernel message)");
+					dmab_md_escape(f, *jstr(ff, "kmsg", "") ? jstr(ff, "kmsg", "") : "(no kernel message)");
 				} else {
-					md(f, jstr(rs[0], "cpu_path", "-"));
+					dmab_md_escape(f, jstr(rs[0], "cpu_path", "-"));
 					fprintf(f, ", %.0f", jnum(rs[0], "pages", -1));
 				}
 				fputs(" |\n", f);
@@ -545,12 +545,12 @@ int dmab_topology_summary_write(const cJSON *bs, FILE *f)
 		const cJSON *tc = jget(vm, "topology_check"), *ok = jget(tc, "ok");
 
 		fputs("| ", f);
-		md(f, jstr(vm, "name", "-"));
+		dmab_md_escape(f, jstr(vm, "name", "-"));
 		fputs(" | ", f);
-		md(f, jstr(vm, "topology", "-"));
+		dmab_md_escape(f, jstr(vm, "topology", "-"));
 		fputs(cJSON_IsTrue(ok) ? " | yes" : cJSON_IsFalse(ok) ? " | **NO**: " : " | -: ", f);
 		if (!cJSON_IsTrue(ok))
-			md(f, jstr(tc, "detail", "not checked"));
+			dmab_md_escape(f, jstr(tc, "detail", "not checked"));
 		fputs(" |\n", f);
 	}
 	return ferror(f) ? -1 : 0;

@@ -18,5 +18,7 @@ int dmab_share_summary_write(const cJSON *backends, FILE *f);
  * VM ran another topology than pair or a check failed. 0 or -1.
  */
 int dmab_topology_summary_write(const cJSON *backends, FILE *f);
+/* s as one markdown table cell: "|" escaped, line breaks as spaces (NULL: nothing) */
+void dmab_md_escape(FILE *f, const char *s);
 
 #endif

@@ -60,18 +60,6 @@ static const char *fmt_bytes(double v, char *buf, size_t len)
 	return buf;
 }
 
-static void md_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
-}
-
 /* ---- VA table: rows keyed by dev/api/attrs/size, one column per backend ---- */
 struct va_key {
 	char dev[32], api[32], attrs[48];
@@ -196,7 +184,7 @@ static void va_table(const cJSON *bs, FILE *f)
 	fprintf(f, "|%s size | api | attrs |", multi_dev ? " dev |" : "");
 	cJSON_ArrayForEach(b, bs) {
 		fputc(' ', f);
-		md_escape(f, jstr(b, "name", "-"));
+		dmab_md_escape(f, jstr(b, "name", "-"));
 		fputs(" |", f);
 	}
 	fprintf(f, "\n|%s---:|---|---|", multi_dev ? "---|" : "");
@@ -277,7 +265,7 @@ static void va_headline(const cJSON *bs, FILE *f)
 				   "|---|---:|---:|---:|---:|---:|\n");
 		any = true;
 		fputs("| ", f);
-		md_escape(f, jstr(b, "name", "-"));
+		dmab_md_escape(f, jstr(b, "name", "-"));
 		fprintf(f, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], saved);
 	}
 }
@@ -305,11 +293,11 @@ static void lat_table(const cJSON *bs, FILE *f)
 			if (!cJSON_IsObject(r))
 				continue;
 			fputs("| ", f);
-			md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, jstr(b, "name", "-"));
 			fputs(" | ", f);
-			md_escape(f, jstr(r, "op", "-"));
+			dmab_md_escape(f, jstr(r, "op", "-"));
 			fputs(" | ", f);
-			md_escape(f, jstr(r, "attrs", "-"));
+			dmab_md_escape(f, jstr(r, "attrs", "-"));
 			fprintf(f, " | %s |", num(r, "size", &s) ? fmt_bytes(s, buf, sizeof(buf)) : "-");
 			if (num(r, "errno", &e) && e != 0) {
 				fprintf(f, " 0 | err %.0f | | | | | | | |\n", e);
@@ -333,7 +321,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 		if (!lat)
 			continue;
 		fputs("| ", f);
-		md_escape(f, jstr(b, "name", "-"));
+		dmab_md_escape(f, jstr(b, "name", "-"));
 		fprintf(f, " | %s | %s |\n", fmt_u(lat, "timer_min_ns", t1, sizeof(t1)),
 			fmt_s(lat, "timer_mean_ns", t2, sizeof(t2)));
 	}
@@ -368,7 +356,7 @@ static void uring_table(const cJSON *bs, FILE *f)
 			else if (ioctl_p50 > 0 && num(r, "p50", &p50))
 				snprintf(rel, sizeof(rel), "%.2fx", p50 / ioctl_p50);
 			fputs("| ", f);
-			md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, jstr(b, "name", "-"));
 			fprintf(f, " | %s | %s | %s | %s | %s | %s | %s |\n", jstr(r, "pair", "-"), jstr(r, "path", "-"),
 				fmt_u(r, "qd", t1, sizeof(t1)), fmt_u(r, "p50", t2, sizeof(t2)),
 				fmt_u(r, "min", t3, sizeof(t3)), fmt_u(r, "max", t4, sizeof(t4)), rel);
@@ -403,9 +391,9 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 			num(r, "min", &mn);
 			num(r, "max", &mx);
 			fputs("| ", f);
-			md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, jstr(b, "name", "-"));
 			fputs(" | `", f);
-			md_escape(f, sl ? sl + 4 : cmd);
+			dmab_md_escape(f, sl ? sl + 4 : cmd);
 			fprintf(f, "` | %d | %.2f | %.2f | %.2f | %.2f |\n", cJSON_GetArraySize(jget(r, "times")), mean * 1e3,
 				sd * 1e3, mn * 1e3, mx * 1e3);
 		}
@@ -444,7 +432,7 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 			num(o, "diff_se_100ns", &se);
 			num(m, "size", &sz);
 			fputs("| ", f);
-			md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, jstr(b, "name", "-"));
 			fprintf(f, " | %s | %.0f | %s | %.0f | %.0f | %.0f | ", ops[i], sz, jstr(m, "dir", "-"), n, med, mean);
 			if (have_k)
 				fprintf(f, "%.1f | %+.1f | %.1f | %s |\n", k, d, 2 * se,
@@ -482,21 +470,21 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 				snprintf(tests, sizeof(tests), "%s/%s/%s", fmt_u(k, "passed", p, sizeof(p)),
 					 fmt_u(k, "failed", fl, sizeof(fl)), fmt_u(k, "skipped", sk, sizeof(sk)));
 			fputs("| ", f);
-			md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, jstr(b, "name", "-"));
 			fputs(" | ", f);
-			md_escape(f, jstr(b, "status", "-"));
+			dmab_md_escape(f, jstr(b, "status", "-"));
 			const char *reason = jstr(b, "reason", "");
 			if (*reason) {
 				fputs(": ", f);
-				md_escape(f, reason);
+				dmab_md_escape(f, reason);
 			}
 			fprintf(f, " | %s/%s | ", jstr(b, "expect_ops", "-"), jstr(b, "expect_domain", "-"));
-			md_escape(f, jstr(b, "effective_mode", "-"));
+			dmab_md_escape(f, jstr(b, "effective_mode", "-"));
 			const cJSON *me = jget(b, "mode_matches_expect");
 			if (cJSON_IsFalse(me))
 				fputs(" **(differs)**", f);
 			fputs(" | ", f);
-			md_escape(f, jstr(b, "guest_kernel", "-"));
+			dmab_md_escape(f, jstr(b, "guest_kernel", "-"));
 			fprintf(f, " | %s | %s | %s |\n", tests, fmt_s(vm, "boot_to_init_s", t1, sizeof(t1)),
 				fmt_s(vm, "total_s", t2, sizeof(t2)));
 		}
