@@ -267,8 +267,12 @@ static void corpus_drop(struct fz *z, const uint8_t *data, size_t len)
 		z->corpus_n--;
 }
 
-/* Copy every regular file of dir into the corpus. */
-static int corpus_seed(struct fz *z, const char *dir)
+/*
+ * fn(z, bytes, len, arg) for every regular file of dir (dot files and files
+ * above FZ_SHM_INPUT_MAX skipped). 0 or -errno from opendir().
+ */
+static int dir_each_input(struct fz *z, const char *dir,
+			  void (*fn)(struct fz *z, const uint8_t *b, size_t l, void *arg), void *arg)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -284,18 +288,43 @@ static int corpus_seed(struct fz *z, const char *dir)
 		snprintf(p, sizeof(p), "%.4200s/%.255s", dir, e->d_name);
 		if (!dmab_is_file(p) || dmab_read_file(p, &b, &l, FZ_SHM_INPUT_MAX))
 			continue;
-		corpus_add(z, (const uint8_t *)b, l);
+		fn(z, (const uint8_t *)b, l, arg);
 		free(b);
 	}
 	closedir(d);
 	return 0;
 }
 
+static void seed_one(struct fz *z, const uint8_t *b, size_t l, void *arg)
+{
+	(void)arg;
+	corpus_add(z, b, l);
+}
+
+/* Copy every regular file of dir into the corpus. */
+static int corpus_seed(struct fz *z, const char *dir)
+{
+	return dir_each_input(z, dir, seed_one, NULL);
+}
+
+/* shm_prepare(): one corpus entry into the "in" area; arg = counts[2]: handed over, skipped */
+static void shm_one(struct fz *z, const uint8_t *b, size_t l, void *arg)
+{
+	unsigned int *counts = arg;
+
+	if (fz_rec_append(z->shm_base, FZ_SHM_IN_OFF, FZ_SHM_IN_CAP, &z->shm->in_len, FZ_REC_CORPUS, b,
+			  (uint32_t)l, NULL))
+		counts[1]++;
+	else
+		counts[0]++;
+}
+
 /* Fresh header and "in" area: the corpus (campaign) or one input (replay). */
 static int shm_prepare(struct fz *z, uint32_t mode, const uint8_t *single, size_t single_len)
 {
 	struct fz_shm *h = z->shm;
-	unsigned int n = 0, skipped = 0;
+	unsigned int counts[2] = { 0, 0 };
+	int ret;
 
 	memset(z->shm_base, 0, FZ_SHM_IN_OFF);
 	h->magic = FZ_SHM_MAGIC;
@@ -304,32 +333,13 @@ static int shm_prepare(struct fz *z, uint32_t mode, const uint8_t *single, size_
 	if (single)
 		return fz_rec_append(z->shm_base, FZ_SHM_IN_OFF, FZ_SHM_IN_CAP, &h->in_len, FZ_REC_CORPUS, single,
 				     (uint32_t)single_len, NULL);
-	DIR *d = opendir(z->corpus);
-	struct dirent *e;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		char p[4600], *b = NULL;
-		size_t l = 0;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%.4200s/%.255s", z->corpus, e->d_name);
-		if (dmab_read_file(p, &b, &l, FZ_SHM_INPUT_MAX))
-			continue;
-		if (fz_rec_append(z->shm_base, FZ_SHM_IN_OFF, FZ_SHM_IN_CAP, &h->in_len, FZ_REC_CORPUS, b,
-				  (uint32_t)l, NULL))
-			skipped++;
-		else
-			n++;
-		free(b);
-	}
-	closedir(d);
-	z->corpus_n = n + skipped;
-	if (skipped && !z->quiet)
+	ret = dir_each_input(z, z->corpus, shm_one, counts);
+	if (ret)
+		return ret;
+	z->corpus_n = counts[0] + counts[1];
+	if (counts[1] && !z->quiet)
 		fprintf(stderr, "dmabench: fuzz: shared memory full: %u of %u corpus entries not handed to the VM\n",
-			skipped, n + skipped);
+			counts[1], z->corpus_n);
 	return 0;
 }
 
