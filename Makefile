@@ -44,7 +44,7 @@ DEBS := build-essential make gcc clang lld llvm libclang-rt-14-dev \
 	qemu-system-x86 qemu-utils linux-image-amd64 linux-headers-amd64 \
 	kmod cpio libcjson-dev liburing-dev gnuplot-nox hyperfine
 # arm64 guests (issue 5): QEMU, cross compiler, static arm64 libc; the arm64 kernel
-# itself is unpacked into build/arm64/kernel/ by harness/arm64-kernel.sh.
+# itself is unpacked into build/arm64/kernel/ by harness/kernel/arm64-kernel.sh.
 DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 # the debug kernel (issue 7, `make kernel`): Debian's kernel source and what building it needs
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
@@ -52,7 +52,10 @@ DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 DEBS += zip unzip
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
-HARNESS_SRCS := $(filter-out harness/test_%.c harness/main.c,$(wildcard harness/*.c))
+# the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
+HARNESS_DIRS := cli plan vm report fuzzhost
+HARNESS_TESTS := $(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/test_*.c))
+HARNESS_SRCS := $(filter-out harness/cli/main.c $(HARNESS_TESTS),$(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/*.c)))
 GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/tests/*.c))
 # io_uring programs (bench/uring, kmod/tests/uring) link Debian's liburing.a: x86_64 only
 # (there is no arm64 liburing.a in the cross toolchain).
@@ -65,7 +68,7 @@ GUEST_URING := $(B)/initramfs/bin/uring
 HYPERFINE_BIN := $(shell command -v hyperfine 2>/dev/null)
 GUEST_URING += $(B)/initramfs/bin/hyperfine $(if $(HYPERFINE_BIN),$(B)/hyperfine.stamp)
 endif
-UNIT_SRCS := $(wildcard lib/test_*.c harness/test_*.c bench/test_*.c fuzz/test_*.c)
+UNIT_SRCS := $(wildcard lib/test_*.c bench/test_*.c fuzz/test_*.c) $(HARNESS_TESTS)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 .PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
@@ -94,7 +97,7 @@ deps:
 	  echo "deps: installing:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "deps: all $(words $(DEBS)) packages present"; fi
-	@./harness/arm64-kernel.sh build/arm64/kernel
+	@./harness/kernel/arm64-kernel.sh build/arm64/kernel
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -107,7 +110,7 @@ $(H)/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(H)/dmabench: $(H)/harness/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
+$(H)/dmabench: $(H)/harness/cli/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 
 # ---- guest side (static binaries packed into the initramfs) ----
@@ -206,7 +209,8 @@ $(B)/initramfs.cpio: guest kmod
 $(H)/unit/test_%: lib/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
-$(H)/unit/test_%: harness/test_%.c $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
+.SECONDEXPANSION:
+$(patsubst %.c,$(H)/unit/%,$(notdir $(HARNESS_TESTS))): $(H)/unit/%: $$(filter %/$$*.c,$(HARNESS_TESTS)) $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
@@ -229,7 +233,7 @@ ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $
 test: deps
 	$(MAKE) all unit
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
-	ARCHES=$(ARCHES) ./harness/run-tests.sh
+	ARCHES=$(ARCHES) ./harness/tests/run-tests.sh
 
 run: deps
 	$(MAKE) all
@@ -264,11 +268,11 @@ KFRAG := harness/kernel/dmabench.config
 kernel: build/kernel/bzImage
 	$(MAKE) DEBUG_KERNEL=1 initramfs
 build/kernel/src/Makefile:
-	./harness/kernel-build.sh src $(KSRC_TARBALL) build/kernel/src
-build/kernel/bzImage: $(KFRAG) harness/kernel-build.sh $(if $(filter command line environment,$(origin KSRC)),FORCE,build/kernel/src/Makefile)
-	nice -n 10 ./harness/kernel-build.sh build $(KSRC) build/kernel/obj $(KFRAG)
+	./harness/kernel/kernel-build.sh src $(KSRC_TARBALL) build/kernel/src
+build/kernel/bzImage: $(KFRAG) harness/kernel/kernel-build.sh $(if $(filter command line environment,$(origin KSRC)),FORCE,build/kernel/src/Makefile)
+	nice -n 10 ./harness/kernel/kernel-build.sh build $(KSRC) build/kernel/obj $(KFRAG)
 	cp build/kernel/obj/.config build/kernel/config
 	cp build/kernel/obj/arch/x86/boot/bzImage $@
 # configuration only (seconds): what make test checks
 kernel-config: $(if $(filter command line environment,$(origin KSRC)),,build/kernel/src/Makefile)
-	./harness/kernel-build.sh config $(KSRC) build/kernel/obj-config $(KFRAG)
+	./harness/kernel/kernel-build.sh config $(KSRC) build/kernel/obj-config $(KFRAG)

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* test_util.h - assertions for every host unit test (exit 0 pass, 1 fail, 4 skip). */
+/*
+ * test_util.h - the host unit tests' helpers: assertions (exit 0 pass, 1 fail,
+ * 4 skip), temporary folders and fixture files.
+ */
 #ifndef DMAB_TEST_UTIL_H
 #define DMAB_TEST_UTIL_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lib/util.h"
 
 static int t_failures, t_checks;
 
@@ -64,6 +70,35 @@ static int t_failures, t_checks;
 
 /* Set by a test that made temporary files; run by t_done(). */
 static void (*t_cleanup)(void);
+
+static char t_tmpdir[256];
+
+static void t_rm_tmpdir(void)
+{
+	if (t_tmpdir[0])
+		dmab_rm_rf(t_tmpdir);
+}
+
+/* mkdtemp under /tmp; removed by t_done(). */
+static inline const char *t_mktemp(void)
+{
+	snprintf(t_tmpdir, sizeof(t_tmpdir), "/tmp/dmabench-test-XXXXXX");
+	if (!mkdtemp(t_tmpdir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	t_cleanup = t_rm_tmpdir;
+	return t_tmpdir;
+}
+/* Write a whole file (test fixtures). */
+static inline void t_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
 
 static inline int t_done(const char *name)
 {

@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the host-side `dmabench` command: boot one VM per DMA backend,
+ * collect what the guest sends back, classify, write results/<run-id>/.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/plan/backends.h"
+#include "harness/report/compare.h"
+#include "harness/vm/exitcodes.h"
+#include "harness/fuzzhost/fuzzhost.h"
+#include "harness/vm/hostmode.h"
+#include "harness/cli/opts.h"
+#include "harness/report/plot.h"
+#include "harness/plan/qemu.h"
+#include "harness/report/results.h"
+#include "lib/util.h"
+#include "harness/vm/vm.h"
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
+"       dmabench backends           list the backend descriptors\n"
+"       dmabench topologies         list the device topologies (--topology, --share)\n"
+"       dmabench summary RUN_DIR    print summary.md again from RUN_DIR/run.json\n"
+"       dmabench compare [--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all]\n"
+"                        [-o FILE] BASE NEW\n"
+"                                   statistical comparison of two runs (run dirs, run.json or baselines);\n"
+"                                   exit 8 when a metric regressed beyond the threshold (default 5%%)\n"
+"       dmabench baseline [--max-samples N] RUN OUT.json\n"
+"                                   compact copy of a run for results/baselines/ (default 400 samples/row)\n"
+"       dmabench plot RUN_DIR       gnuplot PNGs (latency CDFs, kernel VA against size) into RUN_DIR/plots/,\n"
+"                                   linked from summary.md (scripts: results/*.gp; dmabench run does it too)\n"
+"       dmabench fuzz [--backend B] [--time DUR] ...\n"
+"                                   libFuzzer campaign in VMs that survives kernel crashes (fuzz --help)\n"
+"       dmabench replay FILE [--minimize] [--backend B]\n"
+"                                   reproduce (or minimise) one fuzzer input in a VM\n"
+"       dmabench help | --help      this text\n"
+"\n"
+"run options:\n"
+"  --backend B,...|all   backends to run (default all; see 'dmabench backends')\n"
+"  --arch LIST           arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
+"                        --kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST\n"
+"  --kernel PATH         guest kernel (default: newest /boot/vmlinuz-*-amd64)\n"
+"  --initrd PATH         initramfs (default: <repo>/build/x86_64/initramfs.cpio)\n"
+"  --out DIR             results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest\n"
+"  --timeout S           wall clock limit per VM in seconds (default 600)\n"
+"  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
+"                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
+"  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
+"  --job LIST            guest jobs, comma list of test, va, lat, uring, fuzz, hyperfine, share,\n"
+"                        mapbench (needs the make kernel kernel) (default va,lat)\n"
+"  --topology T,...|all  device topologies (default pair; see 'dmabench topologies'): one VM per\n"
+"                        backend x topology, results in <run-id>/<backend>@<topology>/ (pair: <backend>/)\n"
+"  --share               buffer-sharing matrix: job share (added to --job) on every backend x topology\n"
+"                        (topologies default all); the table is in summary.md\n"
+"  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
+"  --jobs N, -j N        VMs run at once (default 1)\n"
+"  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
+"  --dry-run             print the QEMU command lines and exit 0\n"
+"  --quiet, -q           no progress lines\n"
+"  --host                run the job on the running kernel (root), not in VMs:\n"
+"    --device BDF,...    PCI functions to bind to dmabench (driver_override); no others are touched\n"
+"    --module PATH       dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)\n"
+"    --runner PATH       the job runner (default <repo>/build/x86_64/initramfs/init)\n"
+"\n"
+"exit codes (the most severe over all backends:\n"
+"            panic > interrupted > oops > timeout > boot > results > setup > warning > test failure):\n"
+"  0    ok\n"
+"  1    test failure ('not ok' in test.ktap, or the guest's DMABENCH-END status non-zero)\n"
+"  2    usage or setup error (bad option, unknown backend, missing kernel, initrd, QEMU)\n"
+"  3    boot failure (no 'dmabench-init: start' before QEMU exited or the boot timeout)\n"
+"  5    kernel Oops or BUG on the console\n"
+"  6    kernel WARNING on the console\n"
+"  7    results missing or corrupt (no DMABENCH-END, malformed channel, invalid JSON)\n"
+"  8    (compare only) a metric regressed beyond the threshold\n"
+"  124  timeout (VM still running after --timeout)\n"
+"  130  interrupted (SIGINT/SIGTERM)\n"
+"  255  kernel panic\n"
+"The console log of every VM is kept in <out>/<run-id>/<backend>/console.log.\n");
+}
+
+static void list_topologies(void)
+{
+	printf("%-16s %-12s %-4s %-5s %-38s %s\n", "topology", "arches", "edu", "RAM", "/bin/share roles", "notes");
+	for (size_t i = 0; i < dmab_ntopologies; i++) {
+		const struct dmab_topology *t = &dmab_topologies[i];
+		char mem[16];
+
+		snprintf(mem, sizeof(mem), "%dG", t->mem_mb ? t->mem_mb / 1024 : 1);
+		printf("%-16s %-12s %-4d %-5s %-38s %s\n", t->name, t->arches, t->nedu, mem, t->share_args, t->note);
+		printf("%-16s   qemu:", "");
+		if (t->machine_props)
+			printf(" -machine <backend>,%s", t->machine_props);
+		for (int d = 0; d < DMAB_TOPO_MAX_DEVICES && t->devices[d]; d++)
+			printf(" -device %s", t->devices[d]);
+		if (t->modparams)
+			printf("; kernel: %s", t->modparams);
+		printf("\n%-16s   measured (intel-strict): %s\n", "", t->measured);
+	}
+	printf("devices follow the backend's IOMMU device; /bin/share gets \"--topology <name> <roles>\" in "
+	       "DMABENCH_SHARE_ARGS (a DMABENCH_SHARE_ARGS in --append replaces it)\n");
+}
+
+static void list_backends(void)
+{
+	printf("%-13s %-8s %-7s %-16s %-34s %s\n", "backend", "expect", "domain", "qemu devices",
+	       "kernel cmdline", "notes");
+	for (size_t i = 0; i < dmab_nbackends; i++) {
+		const struct dmab_backend *b = &dmab_backends[i];
+		char devs[128] = "";
+		for (int d = 0; d < DMAB_MAX_QEMU_DEVICES && b->devices[d]; d++) {
+			if (devs[0])
+				strcat(devs, ",");
+			strncat(devs, b->devices[d], sizeof(devs) - strlen(devs) - 2);
+		}
+		printf("%-13s %-8s %-7s %-16s %-34s %s\n", dmab_backend_label(b), b->expect_ops, b->expect_domain,
+		       devs[0] ? devs : "-", b->cmdline[0] ? b->cmdline : "-", b->note);
+	}
+	printf("every VM: -machine q35 -cpu max -m 1G -smp 1, two -device %s after the backend devices\n",
+	       DMAB_EDU_DEVICE);
+	printf("arm64-*: qemu-system-aarch64 -machine virt[,iommu=smmuv3] (TCG), console ttyAMA0, results over "
+	       "a virtio console; select with --arch arm64 or the arm64- label\n");
+}
+
+#define DMAB_MAX_VMS	(32 * 16)	/* --backend x --topology */
+
+/*
+ * The VMs of a run: every selected backend x every selected topology defined
+ * for its arch (backend-major order); --host: one entry, no backend. Returns
+ * the count; a skipped combination is said once on stderr.
+ */
+static int plan_vms(const struct dmab_opts *o, const struct dmab_backend **pb, const struct dmab_topology **pt)
+{
+	int n = 0;
+
+	if (o->host) {
+		pb[0] = NULL;
+		pt[0] = NULL;
+		return 1;
+	}
+	int skipped[16] = { 0 };
+
+	for (int i = 0; i < o->nbackends; i++) {
+		for (int k = 0; k < o->ntopologies && k < 16 && n < DMAB_MAX_VMS; k++) {
+			if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
+				skipped[k]++;
+				continue;
+			}
+			pb[n] = o->backends[i];
+			pt[n++] = o->topologies[k];
+		}
+	}
+	for (int k = 0; k < o->ntopologies && k < 16 && !o->quiet; k++)
+		if (skipped[k])
+			fprintf(stderr, "dmabench: topology %s is defined for %s only: not run on %d backend(s) of other arches\n",
+				o->topologies[k]->name, o->topologies[k]->arches, skipped[k]);
+	return n;
+}
+
+/* dmab_vm_init plus the topology and the "<backend>[@<topology>]" name */
+static void vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const struct dmab_topology *t,
+		    const char *dir, const char *job)
+{
+	dmab_vm_init(vm, b, dir, job);
+	vm->topology = t;
+	if (b)
+		dmab_vm_label(b, t, vm->name, sizeof(vm->name));
+}
+
+static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char *accel)
+{
+	bool arm64 = !strcmp(vm->backend->arch, "arm64");	/* always TCG on an x86 host */
+	struct dmab_vm_spec s = {
+		.qemu = arm64 ? o->arm64.qemu : o->qemu, .kernel = arm64 ? o->arm64.kernel : o->kernel,
+		.initrd = arm64 ? o->arm64.initrd : o->initrd, .backend = vm->backend,
+		.job = o->job, .accel = arm64 ? "tcg" : accel, .console_path = vm->console_path,
+		.chan_path = vm->chan_path, .append = o->append, .topology = vm->topology,
+	};
+	return dmab_qemu_argv(&s, &vm->argv);
+}
+
+/* KTAP lines per backend and the count line; returns nothing, prints to stdout. */
+static void print_tests(struct dmab_vm *vms, int n)
+{
+	int pass = 0, fail = 0, skip = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct dmab_vm *vm = &vms[i];
+		if (vm->have_ktap) {
+			for (int k = 0; k < vm->ktap.ncases; k++) {
+				const struct dmab_ktap_case *c = &vm->ktap.cases[k];
+				printf("%s: %s %d %s%s%s%s\n", vm->name, c->result == DMAB_KTAP_FAIL ? "not ok" : "ok",
+				       c->num, c->name, c->result == DMAB_KTAP_SKIP ? " # SKIP" : c->reason[0] ? " #" : "",
+				       c->reason[0] ? " " : "", c->reason);
+			}
+			if (vm->ktap.missing)
+				printf("%s: not ok - %d planned test(s) never reported\n", vm->name, vm->ktap.missing);
+			pass += vm->ktap.passed;
+			fail += vm->ktap.failed;
+			skip += vm->ktap.skipped;
+		}
+		if (vm->cls != DMAB_EXIT_OK && (!vm->have_ktap || vm->ktap.failed == 0)) {
+			printf("%s: not ok - VM %s (exit %d)%s%s\n", vm->name, dmab_class_name(vm->cls), vm->cls,
+			       vm->reason[0] ? ": " : "", vm->reason);
+			fail++;
+		}
+	}
+	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+}
+
+static int choose_accel(const struct dmab_opts *o, struct dmab_run_info *ri)
+{
+	char why[256];
+
+	if (o->accel == DMAB_ACCEL_TCG || !o->kernel[0]) {	/* no kernel: arm64 backends only */
+		snprintf(ri->accel, sizeof(ri->accel), "tcg");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "%s", o->kernel[0] ? "--accel tcg" : "arm64: TCG");
+		return 0;
+	}
+	if (o->accel == DMAB_ACCEL_KVM) {
+		snprintf(ri->accel, sizeof(ri->accel), "kvm");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "--accel kvm (not probed)");
+		return 0;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: probing KVM (bounded boot, 20 s max)...\n");
+	if (dmab_kvm_probe(o->qemu, o->kernel, 20, why, sizeof(why)) == 0) {
+		snprintf(ri->accel, sizeof(ri->accel), "kvm");
+	} else {
+		snprintf(ri->accel, sizeof(ri->accel), "tcg");
+	}
+	snprintf(ri->accel_note, sizeof(ri->accel_note), "auto: KVM probe: %.200s", why);
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: accel %s (%s)\n", ri->accel, why);
+	return 0;
+}
+
+static int write_results(const char *rundir, struct dmab_vm *vms, int n, struct dmab_run_info *ri)
+{
+	char path[4400];
+	int ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		cJSON *j = dmab_vm_json(&vms[i], ri);
+		snprintf(path, sizeof(path), "%s/vm.json", vms[i].dir);
+		if (dmab_write_json(path, j))
+			ret = -EIO;
+		cJSON_Delete(j);
+		/* an empty qemu.log says nothing */
+		if (dmab_is_file(vms[i].log_path)) {
+			char *b = NULL;
+			size_t l = 0;
+			if (dmab_read_file(vms[i].log_path, &b, &l, 1 << 20) == 0 && l == 0)
+				unlink(vms[i].log_path);
+			free(b);
+		}
+	}
+	cJSON *run = dmab_run_json(vms, n, ri);
+	snprintf(path, sizeof(path), "%s/run.json", rundir);
+	if (dmab_write_json(path, run))
+		ret = -EIO;
+	snprintf(path, sizeof(path), "%s/summary.md", rundir);
+	char tmp[4500];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (f) {
+		dmab_summary_write(run, f);
+		if (fclose(f) || rename(tmp, path)) {
+			unlink(tmp);
+			ret = -EIO;
+		}
+	} else {
+		ret = -EIO;
+	}
+	cJSON_Delete(run);
+	return ret;
+}
+
+static int make_run_dir(const struct dmab_opts *o, struct dmab_run_info *ri, char *rundir, size_t len)
+{
+	time_t t = time(NULL);
+	char id[96];
+	int r;
+
+	dmab_run_info_env(ri, o->repo, t);
+	dmab_run_id(t, ri->git_sha, id, sizeof(id));
+	r = dmab_mkdir_p(o->out, 0755);
+	if (r)
+		return r;
+	for (int k = 1; k < 100; k++) {
+		if (k == 1)
+			snprintf(ri->run_id, sizeof(ri->run_id), "%s", id);
+		else
+			snprintf(ri->run_id, sizeof(ri->run_id), "%.80s-%d", id, k);
+		snprintf(rundir, len, "%s/%s", o->out, ri->run_id);
+		if (mkdir(rundir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int cmd_run(struct dmab_opts *o)
+{
+	struct dmab_run_info ri;
+	struct dmab_vm *vms;
+	char rundir[4300], err[1024];
+	int n = 0, worst, ret;
+	struct dmab_host_state hs;
+	const struct dmab_backend *pb[DMAB_MAX_VMS];
+	const struct dmab_topology *pt[DMAB_MAX_VMS];
+
+	memset(&ri, 0, sizeof(ri));
+	if (dmab_opts_resolve(o, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	if (o->backend_note[0] && !o->quiet)	/* e.g. virtio-iommu on a kernel without it */
+		fprintf(stderr, "dmabench: note: %s\n", o->backend_note);
+	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	n = plan_vms(o, pb, pt);
+	if (n <= 0) {
+		if (n == 0)
+			fprintf(stderr, "dmabench: no selected topology is defined for the selected backends' arches "
+				"(see 'dmabench topologies')\n");
+		return DMAB_EXIT_USAGE;
+	}
+	vms = calloc((size_t)n, sizeof(*vms));
+	if (!vms)
+		return DMAB_EXIT_USAGE;
+
+	if (o->dry_run) {
+		snprintf(ri.accel, sizeof(ri.accel), "%s", o->accel == DMAB_ACCEL_KVM ? "kvm" : "tcg");
+		if (o->accel == DMAB_ACCEL_AUTO)
+			printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
+		for (int i = 0; i < n; i++) {
+			char dir[4300];
+			char label[64];
+			dmab_vm_label(pb[i], pt[i], label, sizeof(label));
+			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, label);
+			vm_init(&vms[i], pb[i], pt[i], dir, o->job);
+			if (build_argv(o, &vms[i], ri.accel)) {
+				fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
+				return DMAB_EXIT_USAGE;
+			}
+			char *line = dmab_argv_join(vms[i].argv);
+			printf("# %s\n%s\n", label, line ? line : "?");
+			free(line);
+			dmab_vm_release(&vms[i]);
+		}
+		free(vms);
+		return DMAB_EXIT_OK;
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (o->host) {
+		snprintf(ri.accel, sizeof(ri.accel), "host");
+		snprintf(ri.accel_note, sizeof(ri.accel_note), "--host: running kernel");
+		snprintf(ri.qemu_version, sizeof(ri.qemu_version), "-");
+	} else {
+		dmab_find_exe(o->qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
+		if (dmab_qemu_version(o->qemu, ri.qemu_version, sizeof(ri.qemu_version)))
+			snprintf(ri.qemu_version, sizeof(ri.qemu_version), "unknown");
+		choose_accel(o, &ri);
+		if (g_stop) {
+			free(vms);
+			return DMAB_EXIT_INTERRUPTED;
+		}
+	}
+	ret = make_run_dir(o, &ri, rundir, sizeof(rundir));
+	if (ret) {
+		fprintf(stderr, "dmabench: cannot create %s/<run-id>: %s\n", o->out, strerror(-ret));
+		free(vms);
+		return DMAB_EXIT_USAGE;
+	}
+	snprintf(ri.kernel, sizeof(ri.kernel), "%s", o->host ? "running" : o->kernel);
+	snprintf(ri.initrd, sizeof(ri.initrd), "%s", o->host ? "-" : o->initrd);
+	if (!o->host && o->arm64.kernel[0]) {	/* arm64 backends: "<x86 kernel> arm64:<kernel>" */
+		size_t kl = strlen(ri.kernel), il = strlen(ri.initrd);
+		snprintf(ri.kernel + kl, sizeof(ri.kernel) - kl, "%sarm64:%.2000s", kl ? " " : "", o->arm64.kernel);
+		snprintf(ri.initrd + il, sizeof(ri.initrd) - il, "%sarm64:%.2000s", il ? " " : "", o->arm64.initrd);
+	}
+	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
+	ri.timeout = o->timeout;
+	ri.parallel = o->jobs;
+	if (!o->quiet)
+		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,
+			o->host ? "host run" : n == 1 ? "backend" : "backends", o->job, o->jobs, o->timeout, rundir);
+
+	for (int i = 0; i < n; i++) {
+		char dir[4400];
+		const struct dmab_backend *b = pb[i];
+		char label[64];
+		if (!b || dmab_vm_label(b, pt[i], label, sizeof(label)))
+			snprintf(label, sizeof(label), "host");
+		snprintf(dir, sizeof(dir), "%s/%s", rundir, label);
+		vm_init(&vms[i], b, pt[i], dir, o->job);
+		if (dmab_mkdir_p(dir, 0755) || (b ? build_argv(o, &vms[i], ri.accel) : 0)) {
+			fprintf(stderr, "dmabench: cannot prepare %s\n", dir);
+			free(vms);
+			return DMAB_EXIT_USAGE;
+		}
+		if (!b) {
+			char *argv[] = { o->runner, NULL };
+			vms[i].argv = calloc(2, sizeof(char *));
+			vms[i].argv[0] = strdup(argv[0]);
+		}
+	}
+
+	struct dmab_runner r = {
+		.vms = vms, .n = n, .parallel = o->jobs, .timeout = o->timeout,
+		.boot_timeout = o->boot_timeout, .stop = &g_stop, .log = o->quiet ? NULL : stderr,
+	};
+	if (o->host) {
+		setenv("DMABENCH_HOST", "1", 1);
+		setenv("DMABENCH_RESULTS", vms[0].chan_path, 1);
+		setenv("DMABENCH_JOB", o->job, 1);
+		setenv("DMABENCH_BACKEND", "host", 1);
+		if (dmab_host_setup(o, &hs, err, sizeof(err), r.log)) {
+			fprintf(stderr, "dmabench: %s\n", err);
+			vms[0].facts.setup_error = true;
+			snprintf(vms[0].reason, sizeof(vms[0].reason), "%.500s", err);
+			vms[0].state = DMAB_VM_DONE;
+			dmab_vm_finish(&vms[0]);
+			worst = vms[0].cls;
+		} else {
+			worst = dmab_run_vms(&r);
+			dmab_host_teardown(&hs, r.log);
+		}
+	} else {
+		worst = dmab_run_vms(&r);
+	}
+	ri.exit_code = worst;
+
+	if (write_results(rundir, vms, n, &ri))
+		fprintf(stderr, "dmabench: warning: could not write all result files in %s\n", rundir);
+	if (dmab_job_has(o->job, "va") || dmab_job_has(o->job, "lat")) {
+		/* PNGs and their links in summary.md; no gnuplot = a note in summary.md */
+		char gp[4200], note[4600];
+		size_t npng;
+
+		snprintf(gp, sizeof(gp), "%.4000s/results", o->repo);
+		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
+			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
+		else if (!o->quiet)
+			fprintf(stderr, "dmabench: plots: %s\n", note);
+	}
+	if (dmab_update_latest(o->out, ri.run_id))
+		fprintf(stderr, "dmabench: warning: cannot update %s/latest\n", o->out);
+
+	if (dmab_job_has(o->job, "test"))
+		print_tests(vms, n);
+	for (int i = 0; i < n; i++) {
+		struct dmab_vm *vm = &vms[i];
+		printf("%-13s %-16s exit %-3d boot %5.1f s total %6.1f s%s%s\n", vm->name, dmab_class_name(vm->cls),
+		       vm->cls, vm->t_init ? vm->t_init - vm->t_start : 0.0,
+		       vm->t_exit ? vm->t_exit - vm->t_start : 0.0, vm->reason[0] ? "  " : "", vm->reason);
+	}
+	printf("summary: %s/summary.md\n", rundir);
+	printf("dmabench: exit %d (%s)\n", worst, dmab_class_name(worst));
+	for (int i = 0; i < n; i++)
+		dmab_vm_release(&vms[i]);
+	free(vms);
+	return worst;
+}
+
+static int cmd_summary(const struct dmab_opts *o)
+{
+	char path[4200], *buf = NULL;
+	cJSON *run;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/run.json", o->run_dir);
+	r = dmab_read_file(path, &buf, NULL, 1ULL << 32);
+	if (r) {
+		fprintf(stderr, "dmabench: %s: %s\n", path, strerror(-r));
+		return DMAB_EXIT_USAGE;
+	}
+	run = cJSON_Parse(buf);
+	free(buf);
+	if (!run) {
+		fprintf(stderr, "dmabench: %s: not valid JSON\n", path);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_summary_write(run, stdout);
+	cJSON_Delete(run);
+	return r ? DMAB_EXIT_USAGE : 0;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct dmab_cmp_opts co;
+	struct dmab_cmp c;
+	cJSON *base = NULL, *new = NULL;
+	char err[4400];
+	FILE *f = stdout;
+	int r;
+
+	if (dmab_cmp_parse(argc, argv, &co, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	if (dmab_cmp_load(co.base, &base, err, sizeof(err)) || dmab_cmp_load(co.new, &new, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: compare: %s\n", err);
+		cJSON_Delete(base);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_cmp_run(base, new, &co, &c);
+	cJSON_Delete(base);
+	cJSON_Delete(new);
+	if (r) {
+		fprintf(stderr, "dmabench: compare: %s\n", strerror(-r));
+		dmab_cmp_free(&c);
+		return DMAB_EXIT_USAGE;
+	}
+	if (co.out && !(f = fopen(co.out, "we"))) {
+		fprintf(stderr, "dmabench: compare: %s: %s\n", co.out, strerror(errno));
+		dmab_cmp_free(&c);
+		return DMAB_EXIT_USAGE;
+	}
+	r = dmab_cmp_write(&c, &co, f);
+	if (f != stdout && fclose(f))
+		r = -EIO;
+	if (r)
+		fprintf(stderr, "dmabench: compare: writing the report: %s\n", strerror(-r));
+	if (co.out)
+		fprintf(stderr, "dmabench: compare: %zu regressed, %zu improved; report in %s\n", c.nregressed,
+			c.nimproved, co.out);
+	r = r ? DMAB_EXIT_USAGE : c.nregressed ? DMAB_EXIT_REGRESSION : DMAB_EXIT_OK;
+	dmab_cmp_free(&c);
+	return r;
+}
+
+static int cmd_baseline(int argc, char **argv)
+{
+	unsigned long max = 400;
+	const char *pos[2] = { NULL, NULL };
+	cJSON *run = NULL, *bl = NULL;
+	char err[4400];
+	int npos = 0, r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--max-samples") && i + 1 < argc) {
+			char *ep;
+
+			max = strtoul(argv[++i], &ep, 10);
+			if (*ep || max < 1 || max > 1000000) {
+				fprintf(stderr, "dmabench: baseline: bad --max-samples '%s'\n", argv[i]);
+				return DMAB_EXIT_USAGE;
+			}
+		} else if (argv[i][0] != '-' && npos < 2) {
+			pos[npos++] = argv[i];
+		} else {
+			fprintf(stderr, "dmabench: baseline: usage: dmabench baseline [--max-samples N] RUN OUT.json\n");
+			return DMAB_EXIT_USAGE;
+		}
+	}
+	if (npos != 2) {
+		fprintf(stderr, "dmabench: baseline: usage: dmabench baseline [--max-samples N] RUN OUT.json\n");
+		return DMAB_EXIT_USAGE;
+	}
+	if (dmab_cmp_load(pos[0], &run, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: baseline: %s\n", err);
+		return DMAB_EXIT_RESULTS;
+	}
+	r = dmab_baseline_make(run, max, &bl);
+	cJSON_Delete(run);
+	if (!r) {
+		char *s = cJSON_PrintUnformatted(bl);
+
+		r = s ? dmab_write_file(pos[1], s, strlen(s)) : -ENOMEM;
+		free(s);
+	}
+	cJSON_Delete(bl);
+	if (r) {
+		fprintf(stderr, "dmabench: baseline: %s: %s\n", pos[1], strerror(-r));
+		return DMAB_EXIT_USAGE;
+	}
+	return DMAB_EXIT_OK;
+}
+
+/* dmabench plot RUN: data files, PNGs (gnuplot), summary.md links */
+static int cmd_plot(int argc, char **argv)
+{
+	char repo[4096], gp[4200], note[4600];
+	size_t npng;
+	int r;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "dmabench: plot: usage: dmabench plot RUN_DIR\n");
+		return DMAB_EXIT_USAGE;
+	}
+	dmab_repo_root(repo, sizeof(repo));
+	snprintf(gp, sizeof(gp), "%.4000s/results", repo);
+	r = dmab_plot_run_dir(argv[1], gp, &npng, note, sizeof(note));
+	if (r) {
+		fprintf(stderr, "dmabench: plot: %s: %s%s%s\n", argv[1], strerror(-r), note[0] ? ": " : "", note);
+		return r == -ENOENT || r == -EINVAL ? DMAB_EXIT_USAGE : DMAB_EXIT_RESULTS;
+	}
+	printf("%s\n", note);
+	return DMAB_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct dmab_opts o;
+	char err[1024];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* compare and baseline have their own small option sets */
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "baseline"))
+		return cmd_baseline(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return cmd_plot(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "fuzz") || !strcmp(argv[1], "replay")))
+		return dmab_cmd_fuzz(argc - 1, argv + 1);
+	dmab_opts_init(&o);
+	if (dmab_opts_parse(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "dmabench: %s\n", err);
+		return DMAB_EXIT_USAGE;
+	}
+	switch (o.cmd) {
+	case DMAB_CMD_HELP:
+		usage(stdout);
+		return 0;
+	case DMAB_CMD_BACKENDS:
+		list_backends();
+		return 0;
+	case DMAB_CMD_TOPOLOGIES:
+		list_topologies();
+		return 0;
+	case DMAB_CMD_RUN:
+		return cmd_run(&o);
+	case DMAB_CMD_SUMMARY:
+		return cmd_summary(&o);
+	default:
+		usage(stderr);
+		return DMAB_EXIT_USAGE;
+	}
+}

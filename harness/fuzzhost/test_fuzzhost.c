@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_fuzzhost.c - finding classes and dedup keys of `dmabench fuzz`; shared-memory records. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "fuzz/shm.h"
+#include "harness/vm/exitcodes.h"
+#include "harness/fuzzhost/fuzzhost.h"
+#include "lib/test_util.h"
+
+static const char *cls_of(const char *text, char *line, size_t cap)
+{
+	const char *l;
+	size_t n = 0;
+	const char *c = dmab_fuzz_classify(text, &l, &n);
+
+	snprintf(line, cap, "%.*s", l ? (int)n : 0, l ? l : "");
+	return c;
+}
+
+static void test_classify(void)
+{
+	char line[512], a[512], b[512];
+	const char *warn1 = "[    2.629231] WARNING: CPU: 0 PID: 81 at /work/main/kmod/dmabench.c:871 dmab_ioctl+0x628/0x1001 [dmabench]";
+	const char *warn2 = "[   17.000001] WARNING: CPU: 1 PID: 1234 at /work/main/kmod/dmabench.c:871 dmab_ioctl+0x630/0x1001 [dmabench]";
+	const char *warn3 = "[   17.000001] WARNING: CPU: 1 PID: 1234 at /work/main/kmod/dmabench.c:872 dmab_ioctl+0x630/0x1001 [dmabench]";
+
+	CHECK_STR(cls_of("boot\nsome line\n[ 1.0] ------------[ cut here ]------------\n[ 1.1] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2\n"
+			 "[ 1.2] Kernel panic - not syncing: panic_on_warn set ...\n", line, sizeof(line)), "WARN");
+	CHECK_CONTAINS(line, "WARNING: CPU: 0");
+	/* the first report line decides: DMA-API's own line comes before its WARNING */
+	CHECK_STR(cls_of("[ 1] DMA-API: edu 0000:00:03.0: device driver frees DMA memory with wrong function\n"
+			 "[ 2] WARNING: CPU: 0 PID: 1 at kernel/dma/debug.c:1000 check_unmap\n", line, sizeof(line)), "DMA-API");
+	CHECK_STR(cls_of("[ 3] BUG: KASAN: slab-out-of-bounds in dmab_ioctl\n", line, sizeof(line)), "KASAN");
+	CHECK_STR(cls_of("[ 3] BUG: unable to handle page fault for address: 0000\n[ 3] Oops: 0000 [#1]\n", line, sizeof(line)), "BUG");
+	CHECK_STR(cls_of("[ 4] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0xfffff000\n", line, sizeof(line)),
+		  "IOMMU-fault");
+	CHECK_STR(cls_of("[ 4] arm-smmu-v3 9050000.smmuv3: event 0x10 received:\n", line, sizeof(line)), "IOMMU-fault");
+	CHECK_STR(cls_of("[ 4] AMD-Vi: Event logged [IO_PAGE_FAULT device=00:03.0]\n", line, sizeof(line)), "IOMMU-fault");
+	CHECK_STR(cls_of("[ 5] Kernel panic - not syncing: Fatal exception\n", line, sizeof(line)), "panic");
+	CHECK_STR(cls_of("FINDING leak: leak after close: allocs 0->1", line, sizeof(line)), "oracle");
+	CHECK_STR(line, "");
+	CHECK_STR(cls_of("FINDING kernel-log: kernel log after program: WARNING: CPU: 0 PID: 9 at a.c:3 f", line,
+			 sizeof(line)), "WARN");
+
+	/* dedup: timestamps, CPU/PID and offsets go, the source line stays */
+	dmab_fuzz_normalize(warn1, strlen(warn1), a, sizeof(a));
+	dmab_fuzz_normalize(warn2, strlen(warn2), b, sizeof(b));
+	CHECK_STR(a, "WARNING: at /work/main/kmod/dmabench.c:871 dmab_ioctl [dmabench]");
+	CHECK_STR(a, b);
+	dmab_fuzz_normalize(warn3, strlen(warn3), b, sizeof(b));
+	CHECK(strcmp(a, b) != 0);
+	dmab_fuzz_normalize("FINDING leak: op 3 alloc 4096 -> 0x1000", 39, a, sizeof(a));
+	CHECK_STR(a, "FINDING leak: op # alloc # -> 0x#");
+
+	CHECK_EQ(dmab_fuzz_class_exit("WARN"), DMAB_EXIT_WARN);
+	CHECK_EQ(dmab_fuzz_class_exit("DMA-API"), DMAB_EXIT_WARN);
+	CHECK_EQ(dmab_fuzz_class_exit("KASAN"), DMAB_EXIT_OOPS);
+	CHECK_EQ(dmab_fuzz_class_exit("hang"), DMAB_EXIT_TIMEOUT);
+	CHECK_EQ(dmab_fuzz_class_exit("panic"), DMAB_EXIT_PANIC);
+	CHECK_EQ(dmab_fuzz_class_exit("oracle"), DMAB_EXIT_TESTFAIL);
+}
+
+static void test_records(void)
+{
+	uint8_t *base = calloc(1, FZ_SHM_SIZE);
+	uint64_t used = 0, pos = 0;
+	struct fz_rec r;
+	const uint8_t *d;
+	const char *m;
+	int n = 0;
+
+	CHECK(base != NULL);
+	if (!base)
+		return;
+	CHECK_EQ(fz_rec_append(base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &used, FZ_REC_CORPUS, "abc", 3, NULL), 0);
+	CHECK_EQ(fz_rec_append(base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &used, FZ_REC_FINDING, "\x01", 1, "FINDING x: y"), 0);
+	CHECK_EQ(used % 8, 0);
+	while (fz_rec_next(base, FZ_SHM_OUT_OFF, used, &pos, &r, &d, &m) == 1) {
+		if (n == 0) {
+			CHECK_EQ(r.kind, FZ_REC_CORPUS);
+			CHECK_EQ(r.len, 3);
+			CHECK(!memcmp(d, "abc", 3));
+			CHECK_EQ(r.msg_len, 0);
+		} else {
+			CHECK_EQ(r.kind, FZ_REC_FINDING);
+			CHECK(r.msg_len == 12 && !memcmp(m, "FINDING x: y", 12));
+		}
+		n++;
+	}
+	CHECK_EQ(n, 2);
+	/* an area that is full refuses, a corrupt record stops the reader */
+	uint64_t small = FZ_SHM_OUT_CAP - 8;
+	CHECK_EQ(fz_rec_append(base, FZ_SHM_OUT_OFF, FZ_SHM_OUT_CAP, &small, FZ_REC_CORPUS, "abcdefgh", 8, NULL), -ENOSPC);
+	base[FZ_SHM_OUT_OFF] ^= 0xff;
+	pos = 0;
+	CHECK_EQ(fz_rec_next(base, FZ_SHM_OUT_OFF, used, &pos, &r, &d, &m), -EINVAL);
+	CHECK(fz_hash("a", 1, 0) != fz_hash("b", 1, 0));
+	free(base);
+}
+
+int main(void)
+{
+	test_classify();
+	test_records();
+	printf("test_fuzzhost: %d checks, %d failed\n", t_checks, t_failures);
+	return t_failures ? 1 : 0;
+}

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * summary.c - summary.md from a run.json object. Tolerant: any missing or
+ * mistyped field prints as "-", never a crash.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/report/results.h"
+#include "harness/report/jget.h"
+#include "harness/report/share_summary.h"
+
+static bool num(const cJSON *o, const char *k, double *v)
+{
+	const cJSON *x = jget(o, k);
+
+	if (!cJSON_IsNumber(x))
+		return false;
+	*v = x->valuedouble;
+	return true;
+}
+
+/* "%.1f" or "-" */
+static const char *fmt_s(const cJSON *o, const char *k, char *buf, size_t len)
+{
+	double v;
+
+	if (!num(o, k, &v))
+		return "-";
+	snprintf(buf, len, "%.1f", v);
+	return buf;
+}
+
+static const char *fmt_u(const cJSON *o, const char *k, char *buf, size_t len)
+{
+	double v;
+
+	if (!num(o, k, &v))
+		return "-";
+	snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+/* bytes, shortened: 4096 -> 4K, 1048576 -> 1M, 12345 -> 12345 */
+static const char *fmt_bytes(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+	const char *sign = v < 0 ? "-" : "";
+
+	if (a >= 1048576 && fmod(a, 1048576) == 0)
+		snprintf(buf, len, "%s%.0fM", sign, a / 1048576);
+	else if (a >= 1024 && fmod(a, 1024) == 0)
+		snprintf(buf, len, "%s%.0fK", sign, a / 1024);
+	else
+		snprintf(buf, len, "%s%.0f", sign, a);
+	return buf;
+}
+
+/* ---- VA table: rows keyed by dev/api/attrs/size, one column per backend ---- */
+struct va_key {
+	char dev[32], api[32], attrs[48];
+	double size;
+};
+
+static int va_key_cmp(const void *a, const void *b)
+{
+	const struct va_key *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->dev, y->dev)))
+		return c;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	if ((c = strcmp(x->api, y->api)))
+		return c;
+	return strcmp(x->attrs, y->attrs);
+}
+
+/*
+ * Devices differ in name between backends (an IOMMU shifts the PCI
+ * addresses), so rows are matched by the device's position among the
+ * distinct devices of that backend's va.json: "#0", "#1", ...
+ */
+static int dev_index(const cJSON *rows, const char *dev)
+{
+	const char *seen[16];
+	int n = 0;
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, rows) {
+		const char *d = jstr(r, "dev", "-");
+		int i;
+		for (i = 0; i < n; i++)
+			if (!strcmp(seen[i], d))
+				break;
+		if (i == n && n < 16)
+			seen[n++] = d;
+		if (!strcmp(d, dev))
+			return i;
+	}
+	return 0;
+}
+
+static void va_key_of(const cJSON *rows, const cJSON *row, struct va_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	snprintf(k->dev, sizeof(k->dev), "#%d", dev_index(rows, jstr(row, "dev", "-")));
+	snprintf(k->api, sizeof(k->api), "%s", jstr(row, "api", "-"));
+	snprintf(k->attrs, sizeof(k->attrs), "%s", jstr(row, "attrs", "-"));
+	if (!num(row, "size", &k->size))
+		k->size = -1;
+}
+
+static const cJSON *backend_file(const cJSON *b, const char *name)
+{
+	return jget(jget(b, "files"), name);
+}
+
+static const cJSON *va_find(const cJSON *b, const struct va_key *k)
+{
+	const cJSON *rows = jget(backend_file(b, "va.json"), "rows"), *r;
+
+	if (!cJSON_IsArray(rows))
+		return NULL;
+	cJSON_ArrayForEach(r, rows) {
+		struct va_key rk;
+		va_key_of(rows, r, &rk);
+		if (!va_key_cmp(&rk, k))
+			return r;
+	}
+	return NULL;
+}
+
+static void va_headline(const cJSON *bs, FILE *f);
+
+static void va_table(const cJSON *bs, FILE *f)
+{
+	struct va_key *keys = NULL;
+	size_t n = 0, cap = 0;
+	const cJSON *b, *r;
+	int nb = cJSON_GetArraySize(bs);
+	bool multi_dev = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = jget(backend_file(b, "va.json"), "rows");
+		if (!cJSON_IsArray(rows))
+			continue;
+		cJSON_ArrayForEach(r, rows) {
+			struct va_key k;
+			bool dup = false;
+			if (!cJSON_IsObject(r))
+				continue;
+			va_key_of(rows, r, &k);
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = !va_key_cmp(&keys[i], &k);
+			if (dup)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct va_key *nk = realloc(keys, cap * sizeof(*nk));
+				if (!nk)
+					goto out;
+				keys = nk;
+			}
+			if (n && strcmp(keys[0].dev, k.dev))
+				multi_dev = true;
+			keys[n++] = k;
+		}
+	}
+	fprintf(f, "\n## Kernel virtual address space per allocation\n\n");
+	if (!n) {
+		fprintf(f, "No VA results (job va not run or no va.json received).\n");
+		goto out;
+	}
+	qsort(keys, n, sizeof(*keys), va_key_cmp);
+	va_headline(bs, f);
+	fprintf(f, "\n### Every size, API and attribute set\n\n");
+	fprintf(f, "Cell: VA the module reports / `/proc/vmallocinfo` delta (bytes, K = KiB, M = MiB); "
+		   "**!** marks a disagreement, `err N` a failed allocation.\n\n");
+	fprintf(f, "|%s size | api | attrs |", multi_dev ? " dev |" : "");
+	cJSON_ArrayForEach(b, bs) {
+		fputc(' ', f);
+		dmab_md_escape(f, jstr(b, "name", "-"));
+		fputs(" |", f);
+	}
+	fprintf(f, "\n|%s---:|---|---|", multi_dev ? "---|" : "");
+	for (int i = 0; i < nb; i++)
+		fputs("---|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		char sb[32];
+		fputc('|', f);
+		if (multi_dev)
+			fprintf(f, " %s |", keys[i].dev);	/* position: device names differ per backend */
+		fprintf(f, " %s | %s | %s |", keys[i].size < 0 ? "-" : fmt_bytes(keys[i].size, sb, sizeof(sb)),
+			keys[i].api, keys[i].attrs);
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *row = va_find(b, &keys[i]);
+			double km = 0, kv = 0, e;
+			char x[32], y[32];
+			if (!row) {
+				fputs(" - |", f);
+				continue;
+			}
+			const cJSON *ok = jget(row, "ok");
+			if (cJSON_IsFalse(ok)) {
+				fprintf(f, " err %s |", num(row, "errno", &e) ? (snprintf(x, sizeof(x), "%.0f", e), x) : "-");
+				continue;
+			}
+			bool hk = num(row, "kva_module", &km), hv = num(row, "kva_vmallocinfo", &kv);
+			const cJSON *agree = jget(row, "agree");
+			bool bad = cJSON_IsFalse(agree) || (hk && hv && km != kv);
+			fprintf(f, " %s / %s%s |", hk ? fmt_bytes(km, x, sizeof(x)) : "-",
+				hv ? fmt_bytes(kv, y, sizeof(y)) : "-", bad ? " **!**" : "");
+		}
+		fputc('\n', f);
+	}
+out:
+	free(keys);
+}
+
+/* Headline: 1 MiB dma_alloc_attrs on the first device, per backend, NKM against none. */
+static void va_headline(const cJSON *bs, FILE *f)
+{
+	static const char *const sets[] = { "none", "NKM", "FC", "NKM+FC" };
+	const cJSON *b;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		double none = 0, nkm = 0;
+		char c[4][32], saved[32] = "-";
+		bool have_none = false, have_nkm = false;
+
+		for (int i = 0; i < 4; i++) {
+			struct va_key k = { .dev = "#0", .api = "attrs", .size = 1048576 };
+			const cJSON *row;
+			double v;
+
+			snprintf(k.attrs, sizeof(k.attrs), "%s", sets[i]);
+			row = va_find(b, &k);
+			snprintf(c[i], sizeof(c[i]), "-");
+			if (!row)
+				continue;
+			if (cJSON_IsFalse(jget(row, "ok"))) {
+				snprintf(c[i], sizeof(c[i]), "err %.0f", num(row, "errno", &v) ? v : 0);
+				continue;
+			}
+			if (!num(row, "kva_module", &v))
+				continue;
+			snprintf(c[i], sizeof(c[i]), "%.0f (%s)", v, jstr(row, "kva_kind", "?"));
+			if (i == 0)
+				have_none = true, none = v;
+			if (i == 1)
+				have_nkm = true, nkm = v;
+		}
+		if (have_none && have_nkm)
+			fmt_bytes(none - nkm, saved, sizeof(saved));
+		if (!any)
+			fprintf(f, "\n### 1 MiB `dma_alloc_attrs`: kernel VA bytes held, without and with NO_KERNEL_MAPPING\n\n"
+				   "| backend | none | NKM | FORCE_CONTIGUOUS | NKM+FC | saved by NKM |\n"
+				   "|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		fputs("| ", f);
+		dmab_md_escape(f, jstr(b, "name", "-"));
+		fprintf(f, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], saved);
+	}
+}
+
+static void lat_table(const cJSON *bs, FILE *f)
+{
+	static const char *const cols[] = { "n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev" };
+	const cJSON *b, *r;
+	bool any = false;
+
+	fprintf(f, "\n## Latency (ns, timed inside the kernel: no syscall in the numbers)\n\n");
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = jget(backend_file(b, "lat.json"), "rows");
+
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "| backend | op | attrs | size | n | min | p50 | p90 | p99 | p99.9 | max | mean | stddev |\n"
+				   "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		any = true;
+		cJSON_ArrayForEach(r, rows) {
+			char buf[32];
+			double s, e;
+
+			if (!cJSON_IsObject(r))
+				continue;
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(r, "op", "-"));
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(r, "attrs", "-"));
+			fprintf(f, " | %s |", num(r, "size", &s) ? fmt_bytes(s, buf, sizeof(buf)) : "-");
+			if (num(r, "errno", &e) && e != 0) {
+				fprintf(f, " 0 | err %.0f | | | | | | | |\n", e);
+				continue;
+			}
+			for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+				fprintf(f, " %s |", fmt_u(r, cols[i], buf, sizeof(buf)));
+			fputc('\n', f);
+		}
+	}
+	if (!any) {
+		fprintf(f, "No latency results (job lat not run or no lat.json received).\n");
+		return;
+	}
+	fprintf(f, "\nTimer overhead (back-to-back `ktime_get_ns()` pairs, measured in each call; not subtracted):\n\n"
+		   "| backend | min ns | mean ns |\n|---|---:|---:|\n");
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *lat = backend_file(b, "lat.json");
+		char t1[32], t2[32];
+
+		if (!lat)
+			continue;
+		fputs("| ", f);
+		dmab_md_escape(f, jstr(b, "name", "-"));
+		fprintf(f, " | %s | %s |\n", fmt_u(lat, "timer_min_ns", t1, sizeof(t1)),
+			fmt_s(lat, "timer_mean_ns", t2, sizeof(t2)));
+	}
+}
+
+/* uring.json: ns per pair, median over rounds, ioctl vs io_uring by queue depth */
+static void uring_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *r;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = jget(backend_file(b, "uring.json"), "rows");
+
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "\n## ioctl vs io_uring (IORING_OP_URING_CMD), ns per create+free pair, 4 KiB\n\n"
+				   "Userspace wall clock per pair (syscalls included), median over rounds; uring qdN: N creates in one "
+				   "submit, then N frees in one submit.\n\n"
+				   "| backend | pair | path | qd | median ns/pair | min | max | vs ioctl |\n"
+				   "|---|---|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		double ioctl_p50 = 0;
+
+		cJSON_ArrayForEach(r, rows) {
+			char t1[32], t2[32], t3[32], t4[32], rel[32] = "-";
+			double p50;
+
+			if (!strcmp(jstr(r, "path", ""), "ioctl"))
+				num(r, "p50", &ioctl_p50);
+			else if (ioctl_p50 > 0 && num(r, "p50", &p50))
+				snprintf(rel, sizeof(rel), "%.2fx", p50 / ioctl_p50);
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fprintf(f, " | %s | %s | %s | %s | %s | %s | %s |\n", jstr(r, "pair", "-"), jstr(r, "path", "-"),
+				fmt_u(r, "qd", t1, sizeof(t1)), fmt_u(r, "p50", t2, sizeof(t2)),
+				fmt_u(r, "min", t3, sizeof(t3)), fmt_u(r, "max", t4, sizeof(t4)), rel);
+		}
+	}
+}
+
+/* hyperfine.json (job hyperfine): whole programs, wall time per run */
+static void hyperfine_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *r;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *rows = jget(backend_file(b, "hyperfine.json"), "results");
+
+		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
+			continue;
+		if (!any)
+			fprintf(f, "\n## hyperfine: whole programs (alloc + mmap + touch + free, 16 buffers per run)\n\n"
+				   "Wall time per process run in the guest, `hyperfine --shell=none` (JSON export: "
+				   "`<backend>/hyperfine.json`).\n\n"
+				   "| backend | command | runs | mean ms | ± sd ms | min ms | max ms |\n"
+				   "|---|---|---:|---:|---:|---:|---:|\n");
+		any = true;
+		cJSON_ArrayForEach(r, rows) {
+			double mean = 0, sd = 0, mn = 0, mx = 0;
+			const char *cmd = jstr(r, "command", "-"), *sl = strstr(cmd, "bin/");
+
+			num(r, "mean", &mean);
+			num(r, "stddev", &sd);
+			num(r, "min", &mn);
+			num(r, "max", &mx);
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fputs(" | `", f);
+			dmab_md_escape(f, sl ? sl + 4 : cmd);
+			fprintf(f, "` | %d | %.2f | %.2f | %.2f | %.2f |\n", cJSON_GetArraySize(jget(r, "times")), mean * 1e3,
+				sd * 1e3, mn * 1e3, mx * 1e3);
+		}
+	}
+}
+
+/* mapbench.json (job mapbench, `make kernel` kernel): dmabench's loop vs the kernel's dma_map_benchmark */
+static void mapbench_table(const cJSON *bs, FILE *f)
+{
+	static const char *const ops[] = { "map", "unmap" };
+	const cJSON *b;
+	bool any = false;
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *m = backend_file(b, "mapbench.json");
+
+		if (!cJSON_IsObject(jget(m, "map")))
+			continue;
+		if (!any)
+			fprintf(f, "\n## dma_map_single: dmabench against the kernel's dma_map_benchmark (same VM, same device)\n\n"
+				   "100 ns units as the kernel tool reports them (each sample truncated); the kernel tool has no "
+				   "median. agree: within 1 unit (resolution), within 2 standard errors (noise), or no "
+				   "(`<backend>/mapbench.json`).\n\n"
+				   "| backend | op | size | dir | dmabench n | dmabench median | dmabench mean | kernel tool mean "
+				   "| difference | 2 SE | agree |\n|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+		any = true;
+		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			const cJSON *o = jget(m, ops[i]);
+			double n = 0, med = 0, mean = 0, k = 0, d = 0, se = 0, sz = 0;
+			bool have_k = num(o, "kernel_tool_avg_100ns", &k);
+
+			num(o, "dmabench_n", &n);
+			num(o, "dmabench_median_100ns", &med);
+			num(jget(o, "dmabench_kernel_units"), "avg_100ns", &mean);
+			num(o, "diff_100ns", &d);
+			num(o, "diff_se_100ns", &se);
+			num(m, "size", &sz);
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fprintf(f, " | %s | %.0f | %s | %.0f | %.0f | %.0f | ", ops[i], sz, jstr(m, "dir", "-"), n, med, mean);
+			if (have_k)
+				fprintf(f, "%.1f | %+.1f | %.1f | %s |\n", k, d, 2 * se,
+					cJSON_IsTrue(jget(o, "agree_resolution")) ? "resolution" :
+					cJSON_IsTrue(jget(o, "agree_noise")) ? "noise" : "no");
+			else
+				fputs("- | - | - | - |\n", f);
+		}
+	}
+}
+
+int dmab_summary_write(const cJSON *run, FILE *f)
+{
+	const cJSON *env = jget(run, "env"), *bs = jget(run, "backends"), *b;
+	char t1[32], t2[32];
+
+	if (!cJSON_IsArray(bs))
+		bs = NULL;
+	fprintf(f, "# dmabench run %s\n\n", jstr(run, "run_id", "-"));
+	fprintf(f, "- created: %s, exit %s (%s)\n", jstr(run, "created", "-"),
+		fmt_u(run, "exit_code", t1, sizeof(t1)), jstr(run, "exit_class", "-"));
+	fprintf(f, "- host kernel: %s; git %s\n", jstr(env, "host_kernel", "-"), jstr(env, "git_sha", "-"));
+	fprintf(f, "- QEMU: %s, accel %s", jstr(env, "qemu_version", "-"), jstr(env, "accel", "-"));
+	if (*jstr(env, "accel_note", ""))
+		fprintf(f, " (%s)", jstr(env, "accel_note", ""));
+	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", jstr(env, "kernel", "-"), jstr(env, "job", "-"));
+
+	fprintf(f, "\n## Backends\n\n| backend | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
+		   "|---|---|---|---|---|---|---:|---:|\n");
+	if (bs) {
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *vm = jget(b, "vm"), *k = jget(vm, "ktap");
+			char tests[64] = "-", p[16], fl[16], sk[16];
+			if (k)
+				snprintf(tests, sizeof(tests), "%s/%s/%s", fmt_u(k, "passed", p, sizeof(p)),
+					 fmt_u(k, "failed", fl, sizeof(fl)), fmt_u(k, "skipped", sk, sizeof(sk)));
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(b, "status", "-"));
+			const char *reason = jstr(b, "reason", "");
+			if (*reason) {
+				fputs(": ", f);
+				dmab_md_escape(f, reason);
+			}
+			fprintf(f, " | %s/%s | ", jstr(b, "expect_ops", "-"), jstr(b, "expect_domain", "-"));
+			dmab_md_escape(f, jstr(b, "effective_mode", "-"));
+			const cJSON *me = jget(b, "mode_matches_expect");
+			if (cJSON_IsFalse(me))
+				fputs(" **(differs)**", f);
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(b, "guest_kernel", "-"));
+			fprintf(f, " | %s | %s | %s |\n", tests, fmt_s(vm, "boot_to_init_s", t1, sizeof(t1)),
+				fmt_s(vm, "total_s", t2, sizeof(t2)));
+		}
+	}
+	if (bs) {
+		dmab_topology_summary_write(bs, f);
+		va_table(bs, f);
+		lat_table(bs, f);
+		uring_table(bs, f);
+		hyperfine_table(bs, f);
+		mapbench_table(bs, f);
+		dmab_share_summary_write(bs, f);
+	}
+	return ferror(f) ? -5 : 0;
+}

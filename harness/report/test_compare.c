@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit test: harness/compare.c verdicts on synthetic runs whose samples are
+ * independent draws from a fixed skewed distribution (what one boot's lat
+ * samples look like: a floor, a body and a long tail, TCG-like 10 ns ticks).
+ * A/A: 200 pairs of independent draws of a 28-metric matrix at the default
+ * threshold give no verdict at all. A 10 % slowdown of one metric (every
+ * sample x 1.10) is "regressed" with a change within 10 +- 2 %, and only it.
+ * VA rows: an increase from 0 is a regression. Matching and exit counts.
+ * What this cannot show: boot-to-boot and host-contention noise (see
+ * harness/test_compare_vm.sh and README "Comparing runs").
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/report/compare.h"
+#include "lib/test_util.h"
+
+static uint64_t rng = 88172645463325252ULL;
+
+static double urand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+/* floor * (1 + lognormal-ish body) with a 2 % tail, quantised to 10 ns */
+static uint32_t draw(double floor_ns)
+{
+	double u1 = urand(), u2 = urand();
+	double z = sqrt(-2 * log(u1 + 1e-300)) * cos(2 * M_PI * u2);
+	double v = floor_ns * (1.05 + 0.05 * exp(0.5 * z));
+
+	if (urand() < 0.02)
+		v *= 1 + 20 * urand();
+	return (uint32_t)(v / 10) * 10;
+}
+
+static const char *const ops[] = { "alloc", "free", "get_sgtable", "free_sgtable", "map_sg", "unmap_sg", "map_single" };
+static const double base_ns[] = { 13500, 750, 550, 180, 150, 120, 120 };
+
+static cJSON *make_run(const char *id, size_t n, int slow_metric, double factor, double va_nkm)
+{
+	cJSON *run = cJSON_CreateObject(), *bs = cJSON_AddArrayToObject(run, "backends");
+	cJSON *b = cJSON_CreateObject(), *files, *lat, *rows, *va, *vrows, *vr;
+	int m = 0;
+
+	cJSON_AddStringToObject(run, "run_id", id);
+	cJSON_AddItemToArray(bs, b);
+	cJSON_AddStringToObject(b, "name", "direct");
+	files = cJSON_AddObjectToObject(b, "files");
+	lat = cJSON_AddObjectToObject(files, "lat.json");
+	cJSON_AddNumberToObject(lat, "timer_min_ns", 50);
+	rows = cJSON_AddArrayToObject(lat, "rows");
+	for (int sz = 0; sz < 2; sz++)
+		for (int a = 0; a < 2; a++)
+			for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++, m++) {
+				cJSON *r = cJSON_CreateObject(), *s = cJSON_AddArrayToObject(r, "samples");
+
+				cJSON_AddStringToObject(r, "op", ops[o]);
+				cJSON_AddStringToObject(r, "api", "attrs");
+				cJSON_AddStringToObject(r, "attrs", a ? "NKM" : "none");
+				cJSON_AddNumberToObject(r, "size", sz ? 65536 : 4096);
+				cJSON_AddNumberToObject(r, "errno", 0);
+				for (size_t i = 0; i < n; i++) {
+					double v = draw(base_ns[o] * (sz ? 2 : 1));
+
+					if (m == slow_metric)
+						v *= factor;
+					cJSON_AddItemToArray(s, cJSON_CreateNumber((uint32_t)v));
+				}
+				cJSON_AddItemToArray(rows, r);
+			}
+	va = cJSON_AddObjectToObject(files, "va.json");
+	vrows = cJSON_AddArrayToObject(va, "rows");
+	vr = cJSON_CreateObject();
+	cJSON_AddStringToObject(vr, "api", "attrs");
+	cJSON_AddStringToObject(vr, "attrs", "NKM");
+	cJSON_AddNumberToObject(vr, "size", 1048576);
+	cJSON_AddBoolToObject(vr, "ok", 1);
+	cJSON_AddNumberToObject(vr, "kva_vmallocinfo", va_nkm);
+	cJSON_AddNumberToObject(vr, "kva_module", va_nkm);
+	cJSON_AddItemToArray(vrows, vr);
+	return run;
+}
+
+int main(void)
+{
+	struct dmab_cmp_opts o;
+	struct dmab_cmp c;
+	char err[256];
+	char *argv[] = { "compare", "--threshold", "5", "--format=md", "A", "B", NULL };
+	int false_verdicts = 0;
+
+	CHECK_EQ(dmab_cmp_parse(6, argv, &o, err, sizeof(err)), 0);
+	CHECK_NEAR(o.threshold, 0.05, 1e-12);
+	CHECK_EQ(o.format, DMAB_CMP_MD);
+	CHECK_STR(o.base, "A");
+	{
+		char *bad[] = { "compare", "--threshold", "x", "A", "B", NULL };
+		char *one[] = { "compare", "A", NULL };
+
+		CHECK(dmab_cmp_parse(5, bad, &o, err, sizeof(err)) < 0);
+		CHECK(dmab_cmp_parse(2, one, &o, err, sizeof(err)) < 0);
+	}
+	dmab_cmp_parse(6, argv, &o, err, sizeof(err));
+
+	/* A/A: 200 pairs x 28 metrics, 2000 samples each */
+	for (int k = 0; k < 200; k++) {
+		cJSON *a = make_run("a", 2000, -1, 1, 0), *b = make_run("b", 2000, -1, 1, 0);
+
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		false_verdicts += (int)(c.nregressed + c.nimproved);
+		if (k == 0) {
+			CHECK_EQ_U(c.ntested, 28);
+			CHECK_EQ_U(c.nrows, 28 + 2);
+		}
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+	}
+	CHECK_EQ(false_verdicts, 0);
+
+	/* 10 % slowdown of metric 14 (alloc, 64K, none) and only it */
+	{
+		cJSON *a = make_run("a", 2000, -1, 1, 0), *b = make_run("b", 2000, 14, 1.10, 0);
+		int reg = -1;
+
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 1);
+		CHECK_EQ_U(c.nimproved, 0);
+		for (size_t i = 0; i < c.nrows; i++)
+			if (c.rows[i].verdict == DMAB_V_REGRESSED)
+				reg = (int)i;
+		CHECK_EQ(reg, 14);
+		if (reg >= 0) {
+			CHECK_STR(c.rows[reg].op, "alloc");
+			CHECK_EQ_U(c.rows[reg].size, 65536);
+			CHECK_NEAR(c.rows[reg].change, 0.10, 0.02);
+			CHECK(c.rows[reg].p_adj < 1e-6);
+		}
+		dmab_cmp_free(&c);
+		/* the same at a 15 % threshold: no verdict */
+		o.threshold = 0.15;
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 0);
+		dmab_cmp_free(&c);
+		o.threshold = 0.05;
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+	}
+	/* VA: 0 -> 4 KiB held is a regression; a missing backend is only-base */
+	{
+		cJSON *a = make_run("a", 50, -1, 1, 0), *b = make_run("b", 50, -1, 1, 4096);
+
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 2);	/* va(proc) and va(module) */
+		dmab_cmp_free(&c);
+		cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "backends"), 0), "name",
+						      cJSON_CreateString("swiotlb"));
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 0);
+		CHECK_EQ_U(c.ntested, 0);
+		CHECK_EQ(c.rows[0].verdict, DMAB_V_ONLY_BASE);
+		CHECK_EQ(c.rows[c.nrows - 1].verdict, DMAB_V_ONLY_NEW);
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+	}
+	/* a bare lat.json (lat --slow-slots slot files) loads as a one-backend run named after its folder */
+	{
+		char dir[] = "/tmp/dmabench-test-cmp-XXXXXX", sub[64], f0[96], f1[96], f2[96], err[256];
+		cJSON *a = NULL, *b = NULL;
+		const char *lat = "{\"schema\":1,\"timer_min_ns\":10,\"rows\":[{\"op\":\"alloc\",\"api\":\"attrs\","
+				  "\"attrs\":\"none\",\"size\":4096,\"errno\":0,\"samples\":[100,101,102,103,104,105,"
+				  "106,107,108,109,110,111,112,113,114,115,116,117,118,119]}]}";
+		FILE *f;
+
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(sub, sizeof(sub), "%s/direct", dir);
+		CHECK_EQ(mkdir(sub, 0755), 0);
+		snprintf(f0, sizeof(f0), "%s/lat.json", sub);
+		snprintf(f1, sizeof(f1), "%s/lat_s1.json", sub);
+		snprintf(f2, sizeof(f2), "%s/junk.json", sub);
+		for (int k = 0; k < 3; k++) {
+			f = fopen(k == 0 ? f0 : k == 1 ? f1 : f2, "w");
+			CHECK(f != NULL);
+			if (f) {
+				fputs(k < 2 ? lat : "{\"rows\":[]}", f);
+				fclose(f);
+			}
+		}
+		CHECK_EQ(dmab_cmp_load(f0, &a, err, sizeof(err)), 0);
+		CHECK_EQ(dmab_cmp_load(f1, &b, err, sizeof(err)), 0);
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nrows, 1);
+		CHECK_EQ_U(c.ntested, 1);
+		CHECK_EQ_U(c.nregressed, 0);
+		if (c.nrows)
+			CHECK_EQ(c.rows[0].verdict, DMAB_V_SAME);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "backends"), 0),
+								   "name")), "direct");
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+		CHECK_EQ(dmab_cmp_load(f2, &a, err, sizeof(err)), -EBADMSG);	/* no timer_min_ns: not a lat.json */
+		unlink(f0);
+		unlink(f1);
+		unlink(f2);
+		rmdir(sub);
+		rmdir(dir);
+	}
+	return t_done("test_compare");
+}

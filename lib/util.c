@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/* util.c - small host-side helpers. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+double dmab_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void dmab_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);	/* an interrupting signal just shortens the sleep */
+}
+
+bool dmab_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool dmab_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int dmab_mkdir_p(const char *path, mode_t mode)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return dmab_is_dir(buf) ? 0 : -ENOTDIR;
+}
+
+int dmab_read_file(const char *path, char **buf, size_t *len, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *b;
+
+	*buf = NULL;
+	if (len)
+		*len = 0;
+	if (fd < 0)
+		return -errno;
+	b = malloc(cap + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max) {
+				free(b);
+				close(fd);
+				return -EFBIG;
+			}
+			cap *= 2;
+			char *nb = realloc(b, cap + 1);
+			if (!nb) {
+				free(b);
+				close(fd);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+			free(b);
+			close(fd);
+			return e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > max) {
+		free(b);
+		return -EFBIG;
+	}
+	b[n] = 0;
+	*buf = b;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int dmab_write_file(const char *path, const void *buf, size_t len)
+{
+	char tmp[4096];
+	const char *p = buf;
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path) ? -1 : 0;
+}
+
+int dmab_rm_rf(const char *path)
+{
+	return nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
+}
+
+int dmab_find_exe(const char *name, char *out, size_t outlen)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/')) {
+		if (access(name, X_OK) || !dmab_is_file(name))
+			return -ENOENT;
+		snprintf(out, outlen, "%s", name);
+		return 0;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t dl = end ? (size_t)(end - path) : strlen(path);
+		char cand[4096];
+
+		if (dl == 0)
+			snprintf(cand, sizeof(cand), "./%s", name);
+		else
+			snprintf(cand, sizeof(cand), "%.*s/%s", (int)dl, path, name);
+		if (!access(cand, X_OK) && dmab_is_file(cand)) {
+			snprintf(out, outlen, "%s", cand);
+			return 0;
+		}
+		path += dl;
+		if (*path == ':')
+			path++;
+	}
+	return -ENOENT;
+}
+
+void dmab_repo_root(char *out, size_t outlen)
+{
+	char exe[4096], cand[4096], t[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = 0;
+		/* <repo>/build/host/dmabench (or build/host/unit/test_x: one more up) */
+		for (int up = 3; up <= 4; up++) {
+			snprintf(cand, sizeof(cand), "%s", exe);
+			for (int i = 0; i < up; i++) {
+				char *s = strrchr(cand, '/');
+				if (!s || s == cand)
+					break;
+				*s = 0;
+			}
+			snprintf(t, sizeof(t), "%s/Makefile", cand);
+			if (!dmab_is_file(t))
+				continue;
+			snprintf(t, sizeof(t), "%s/kmod", cand);
+			if (!dmab_is_dir(t))
+				continue;
+			snprintf(out, outlen, "%s", cand);
+			return;
+		}
+	}
+	if (!getcwd(out, outlen))
+		snprintf(out, outlen, ".");
+}
+
+int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,
+		      char *out, size_t outlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char best[256] = "";
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < pl + sl || strncmp(e->d_name, prefix, pl) ||
+		    strcmp(e->d_name + l - sl, suffix) || l >= sizeof(best))
+			continue;
+		if (!best[0] || strverscmp(e->d_name, best) > 0)
+			strcpy(best, e->d_name);
+	}
+	closedir(d);
+	if (!best[0])
+		return -ENOENT;
+	snprintf(out, outlen, "%s/%s", dir, best);
+	return 0;
+}
+
+int dmab_kill_wait(pid_t pid, double grace_s)
+{
+	int status = 0;
+	double end;
+
+	if (pid <= 0)
+		return 0;
+	kill(pid, SIGTERM);
+	end = dmab_now() + grace_s;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return status;
+		if (dmab_now() >= end)
+			break;
+		dmab_sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* Append what fits of buf to out (NUL-terminated, outlen bytes); the rest is dropped. */
+static void capture_append(char *out, size_t outlen, size_t *n, const char *buf, size_t len)
+{
+	if (!outlen)
+		return;
+	if (*n + len > outlen - 1)
+		len = outlen - 1 - *n;
+	memcpy(out + *n, buf, len);
+	*n += len;
+	out[*n] = 0;
+}
+
+int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
+		     char *out, size_t outlen)
+{
+	int pfd[2], status = 0;
+	size_t n = 0;
+	pid_t pid;
+	double end;
+
+	if (outlen)
+		out[0] = 0;
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return e;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+		setpgid(0, 0);
+		if (cwd && chdir(cwd))
+			_exit(127);
+		dup2(nul, 0);
+		dup2(pfd[1], 1);
+		dup2(nul, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	end = dmab_now() + timeout_s;
+	for (;;) {
+		char buf[512];
+		ssize_t r = read(pfd[0], buf, sizeof(buf));
+		if (r > 0) {
+			capture_append(out, outlen, &n, buf, (size_t)r);
+			continue;
+		}
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
+				capture_append(out, outlen, &n, buf, (size_t)r);
+			break;
+		}
+		if (dmab_now() > end) {
+			dmab_kill_wait(pid, 2.0);
+			close(pfd[0]);
+			return -ETIMEDOUT;
+		}
+		dmab_sleep_ms(20);
+	}
+	close(pfd[0]);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+void dmab_chomp(char *s)
+{
+	size_t l = strlen(s);
+
+	while (l && (s[l - 1] == '\n' || s[l - 1] == '\r' || s[l - 1] == ' ' || s[l - 1] == '\t'))
+		s[--l] = 0;
+}
+
+bool dmab_plain_name(const char *s)
+{
+	size_t l = strlen(s);
+
+	if (l == 0 || l > 128 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
