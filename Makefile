@@ -110,7 +110,7 @@ $(H)/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(H)/dmabench: $(H)/harness/cli/main.o $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
+$(H)/dmabench: $(H)/harness/cli/main.o $(HARNESS_OBJS)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 
 # ---- guest side (static binaries packed into the initramfs) ----
@@ -209,10 +209,14 @@ $(B)/initramfs.cpio: guest kmod
 $(H)/unit/test_%: lib/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
-.SECONDEXPANSION:
-$(patsubst %.c,$(H)/unit/%,$(notdir $(HARNESS_TESTS))): $(H)/unit/%: $$(filter %/$$*.c,$(HARNESS_TESTS)) $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
+# harness/<concern>/test_X.c -> build/host/unit/test_X, linked with the whole host command
+HARNESS_OBJS := $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
+define harness_unit
+$(H)/unit/$(basename $(notdir $(1))): $(1) $(HARNESS_OBJS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(HOST_CFLAGS) $$(filter %.c %.o,$$^) -o $$@ -lcjson -lm
+endef
+$(foreach t,$(HARNESS_TESTS),$(eval $(call harness_unit,$(t))))
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm

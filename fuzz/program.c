@@ -790,7 +790,7 @@ static void check_klog(struct run *r)
 		bad = dmab_klog_match(line);
 		if (bad && r->c->check_klog) {
 			r->opi = r->res->ops_run;
-			finding(r, FUZZ_KLOG, "kernel log after program: %s", line);
+			finding(r, FUZZ_KLOG, FUZZ_KLOG_QUOTE "%s", line);
 		}
 	}
 }

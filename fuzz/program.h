@@ -135,6 +135,9 @@ enum fuzz_finding {
 	FUZZ_DMA_API,		/* /sys/kernel/debug/dma-api/error_count went up */
 };
 
+/* A FUZZ_KLOG finding's message: this text, then the kernel's line (the fuzz host classifies that line). */
+#define FUZZ_KLOG_QUOTE		"kernel log after program: "
+
 /* "clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error", "dma-api" */
 const char *fuzz_finding_name(enum fuzz_finding f);
 

@@ -1,33 +1,159 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "klog.h"
 
-const char *const dmab_klog_bad_patterns[] = {
-	"WARNING:",
-	"BUG:",
-	"Oops",
-	"KASAN:",
-	"DMA-API:",
-	"general protection",
-	"DMAR: DRHD: handling fault",
-	"DMAR: [DMA",
-	"AMD-Vi: Event logged",
-	"iommu fault",
-	"smmuv3: event 0x",
-	"page fault from EP",	/* virtio_iommu virtio0: page fault from EP 16 at 0xfffff000 [] */
-	NULL,
+/*
+ * First match wins, so the specific entries come before the general ones
+ * ("BUG: KASAN:" before "BUG:", lockdep's "WARNING: possible ..." before
+ * "WARNING:"). at_start entries must begin the message, so that a word quoted
+ * in another line ("checking that no WARNING: appears") is not a report; the
+ * others are distinctive enough to match anywhere (drivers prefix them with a
+ * device name). Formats from Linux 5.10-6.12 (printk calls named in source).
+ */
+const struct dmab_kr_pattern dmab_kr_patterns[] = {
+	/* benign lines that look like reports: kernel/dma/debug.c at boot */
+	{ "DMA-API: preallocated ", true, NULL, DMAB_KR_NONE, "dma-debug" },
+	{ "DMA-API: debugging enabled by kernel config", true, NULL, DMAB_KR_NONE, "dma-debug" },
+	{ "DMA-API: debugging disabled on kernel command line", true, NULL, DMAB_KR_NONE, "dma-debug" },
+	{ "DMA-API: dma_debug_entry pool grown", true, NULL, DMAB_KR_NONE, "dma-debug" },
+
+	{ "Kernel panic - not syncing", true, "panic", DMAB_KR_PANIC, "panic()" },
+	{ "BUG: KASAN:", true, "KASAN", DMAB_KR_OOPS, "mm/kasan/report.c" },
+	{ "KASAN:", true, "KASAN", DMAB_KR_OOPS, "x86 GPF decoded by KASAN (null-ptr-deref in range)" },
+	{ "BUG: KFENCE:", true, "KFENCE", DMAB_KR_OOPS, "mm/kfence/report.c" },
+	{ "BUG: soft lockup", true, "lockup", DMAB_KR_WARN, "kernel/watchdog.c" },
+	{ "watchdog: BUG: soft lockup", true, "lockup", DMAB_KR_WARN, "kernel/watchdog.c" },
+	{ "watchdog: Watchdog detected hard LOCKUP", true, "lockup", DMAB_KR_WARN, "kernel/watchdog_hld.c" },
+	{ "rcu: INFO: ", true, "RCU-stall", DMAB_KR_WARN, "kernel/rcu/tree_stall.h" },
+	{ "INFO: rcu_", true, "RCU-stall", DMAB_KR_WARN, "kernel/rcu/tree_stall.h (no pr_fmt)" },
+	{ "INFO: task ", true, "hung-task", DMAB_KR_WARN, "kernel/hung_task.c" },
+	{ "WARNING: possible circular locking dependency", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: possible recursive locking", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: inconsistent lock state", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: possible irq lock inversion", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: suspicious RCU usage", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: bad unlock balance", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: held lock freed", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "WARNING: lock held when returning to user space", true, "lockdep", DMAB_KR_WARN, "kernel/locking/lockdep.c" },
+	{ "BUG: sleeping function called from invalid context", true, "atomic-sleep", DMAB_KR_WARN, "kernel/sched/core.c" },
+	{ "BUG: scheduling while atomic", true, "atomic-sleep", DMAB_KR_WARN, "kernel/sched/core.c" },
+	{ "UBSAN:", true, "UBSAN", DMAB_KR_WARN, "lib/ubsan.c" },
+	{ "kernel BUG at", true, "BUG", DMAB_KR_OOPS, "BUG()" },
+	{ "BUG:", true, "BUG", DMAB_KR_OOPS, "page faults, NULL dereferences, list corruption" },
+	{ "BUG ", true, "BUG", DMAB_KR_OOPS, "mm/slub.c slub_debug (\"BUG kmalloc-64 (...): Poison overwritten\")" },
+	{ "Oops:", true, "BUG", DMAB_KR_OOPS, "arch/x86/kernel/dumpstack.c" },
+	{ "general protection fault", true, "BUG", DMAB_KR_OOPS, "arch/x86/kernel/traps.c" },
+	{ "invalid opcode:", true, "BUG", DMAB_KR_OOPS, "arch/x86/kernel/traps.c (after kernel BUG at)" },
+	{ "Internal error: ", true, "BUG", DMAB_KR_OOPS, "arch/arm64/kernel/traps.c" },
+	{ "Unable to handle kernel ", true, "BUG", DMAB_KR_OOPS, "arch/arm64/mm/fault.c" },
+	{ "DMA-API:", true, "DMA-API", DMAB_KR_WARN, "kernel/dma/debug.c err_printk() (a WARN follows)" },
+	{ "WARNING:", true, "WARN", DMAB_KR_WARN, "WARN()" },
+
+	/* IOMMU faults: a device access was blocked */
+	{ "DMAR: DRHD: handling fault", false, "IOMMU-fault", DMAB_KR_FAULT, "intel" },
+	{ "DMAR: [DMA", false, "IOMMU-fault", DMAB_KR_FAULT, "intel" },
+	{ "DMAR: [INTR-REMAP", false, "IOMMU-fault", DMAB_KR_FAULT, "intel" },
+	{ "AMD-Vi: Event logged", false, "IOMMU-fault", DMAB_KR_FAULT, "amd" },
+	{ "IO_PAGE_FAULT", false, "IOMMU-fault", DMAB_KR_FAULT, "amd" },
+	{ "smmuv3: event 0x", false, "IOMMU-fault", DMAB_KR_FAULT, "arm-smmu-v3" },
+	{ "Unhandled context fault", false, "IOMMU-fault", DMAB_KR_FAULT, "arm-smmu" },
+	{ "page fault from EP", false, "IOMMU-fault", DMAB_KR_FAULT, "virtio-iommu" },
+	{ NULL, false, NULL, DMAB_KR_NONE, NULL },
 };
+
+/* "[   12.345678] " and "[    T1] " (CONFIG_PRINTK_CALLER) */
+static const char *skip_bracket(const char *s)
+{
+	const char *p = s;
+
+	if (*p != '[')
+		return s;
+	p++;
+	while (*p == ' ')
+		p++;
+	if (*p == 'T' || *p == 'C')
+		p++;
+	if (*p < '0' || *p > '9')
+		return s;
+	while ((*p >= '0' && *p <= '9') || *p == '.')
+		p++;
+	if (*p != ']')
+		return s;
+	p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+const char *dmab_klog_msg(const char *line)
+{
+	return skip_bracket(skip_bracket(line));
+}
+
+static const struct dmab_kr_pattern *match_msg(const char *m, size_t len)
+{
+	const struct dmab_kr_pattern *p;
+
+	if (len >= 9 && !strncmp(m, "dmabench-", 9))
+		return NULL;
+	for (p = dmab_kr_patterns; p->text; p++) {
+		size_t tl = strlen(p->text);
+
+		if (p->at_start ? (len >= tl && !strncmp(m, p->text, tl)) : memmem(m, len, p->text, tl) != NULL)
+			return p->cls ? p : NULL;
+	}
+	return NULL;
+}
+
+const struct dmab_kr_pattern *dmab_kreport(const char *line)
+{
+	const char *m = dmab_klog_msg(line);
+
+	return match_msg(m, strlen(m));
+}
 
 const char *dmab_klog_match(const char *line)
 {
-	const char *const *p;
+	const struct dmab_kr_pattern *p = dmab_kreport(line);
 
-	for (p = dmab_klog_bad_patterns; *p; p++)
-		if (strstr(line, *p))
-			return *p;
+	return p ? p->cls : NULL;
+}
+
+bool dmab_klog_iommu_fault(const char *line)
+{
+	const struct dmab_kr_pattern *p = dmab_kreport(line);
+
+	return p && p->level == DMAB_KR_FAULT;
+}
+
+const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **line, size_t *len)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		char buf[1024];
+		const struct dmab_kr_pattern *k;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(l < sizeof(buf) ? l : sizeof(buf) - 1), p);
+		k = dmab_kreport(buf);
+		if (k) {
+			if (line) {
+				*line = p;
+				*len = l;
+			}
+			return k;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	if (line) {
+		*line = NULL;
+		*len = 0;
+	}
 	return NULL;
 }
 
@@ -53,24 +179,5 @@ int dmab_kmsg_parse(const char *rec, size_t len, unsigned long long *seq,
 	*msg = semi + 1;
 	nl = memchr(*msg, '\n', (size_t)(end - *msg));
 	*msglen = (size_t)((nl ? nl : end) - *msg);
-	return 0;
-}
-
-int dmab_klog_iommu_fault(const char *line)
-{
-	static const char *const faults[] = {
-		"DMAR: DRHD: handling fault",
-		"DMAR: [DMA",
-		"AMD-Vi: Event logged",
-		"iommu fault",
-		"smmuv3: event 0x",	/* arm-smmu-v3 9050000.smmuv3: event 0x10 received: */
-		"page fault from EP",	/* virtio_iommu virtio0: page fault from EP 16 at 0xfffff000 [] */
-		NULL,
-	};
-	const char *const *p;
-
-	for (p = faults; *p; p++)
-		if (strstr(line, *p))
-			return 1;
 	return 0;
 }

@@ -1,31 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * klog.h - the kernel-log oracle: which kernel log lines fail a test, and
- * parsing of /dev/kmsg records.
+ * klog.h - what a kernel log line means: the one table of kernel reports
+ * (pattern -> class and level) that every consumer reads: the host's console
+ * watcher (harness/vm/console.c), the guest's test runner and kernel-log
+ * scanner (harness/guest/runner.h, lib/kmsg.c), the fuzz target's oracle
+ * (fuzz/program.c) and the fuzz host's findings (harness/fuzzhost/). They
+ * differ only in what they do with a level, never in how a line is read.
+ * Also: parsing of /dev/kmsg records.
  */
 #ifndef DMAB_KLOG_H
 #define DMAB_KLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/*
- * The one table of case-sensitive substrings that fail a test when they show
- * up in the kernel log after the test's marker. NULL-terminated.
- */
-extern const char *const dmab_klog_bad_patterns[];
+/* How bad a report is; consumers map it to their own action. */
+enum dmab_kr_level {
+	DMAB_KR_NONE = 0,
+	DMAB_KR_FAULT,		/* an IOMMU fault: a device access was blocked (tests provoke some) */
+	DMAB_KR_WARN,		/* the kernel goes on: WARN(), DMA-API debug, lockdep, UBSAN, stalls */
+	DMAB_KR_OOPS,		/* BUG, Oops, KASAN, KFENCE: the kernel state is damaged */
+	DMAB_KR_PANIC,		/* the kernel stopped */
+};
 
-/* First pattern of the table contained in line, or NULL. */
+struct dmab_kr_pattern {
+	const char *text;	/* what the line contains */
+	bool at_start;		/* only at the start of the message (after a printk time stamp) */
+	const char *cls;	/* class name ("WARN", "KASAN", "IOMMU-fault", ...); NULL: a known benign line */
+	enum dmab_kr_level level;
+	const char *source;	/* who prints it (subsystem, IOMMU vendor) */
+};
+
+/* The table, in match order (first match wins), terminated by an entry with text NULL. */
+extern const struct dmab_kr_pattern dmab_kr_patterns[];
+
+/*
+ * The message of a console or /dev/kmsg line: after an optional printk time
+ * stamp "[   12.345678] " and caller id "[    T1] ".
+ */
+const char *dmab_klog_msg(const char *line);
+
+/*
+ * The table entry for one line (console line or kmsg message), or NULL when it
+ * is no kernel report. Lines of dmabench's own tools ("dmabench-...") never are.
+ */
+const struct dmab_kr_pattern *dmab_kreport(const char *line);
+
+/* Class name of a report line (e.g. "WARN"), NULL for other lines. */
 const char *dmab_klog_match(const char *line);
 
 /*
- * IOMMU fault lines (VT-d DMAR, AMD-Vi, generic): a subset of the table.
- * A test that provokes a fault on purpose brackets it with the two marker
- * lines below, written to /dev/kmsg; the runner then tolerates IOMMU fault
- * lines (and only those) between them. Returns nonzero for a fault line.
+ * IOMMU fault lines (level DMAB_KR_FAULT). A test that provokes a fault on
+ * purpose brackets it with the two marker lines below, written to /dev/kmsg;
+ * the runner then tolerates IOMMU fault lines (and only those) between them.
  */
-int dmab_klog_iommu_fault(const char *line);
+bool dmab_klog_iommu_fault(const char *line);
 #define DMAB_KLOG_EXPECT_FAULT_BEGIN	"dmabench-test: expect iommu fault begin"
 #define DMAB_KLOG_EXPECT_FAULT_END	"dmabench-test: expect iommu fault end"
+
+/*
+ * The first report line in a block of text (lines separated by '\n'): its
+ * entry, and *line / *len point at the line. NULL (and *line NULL) if none.
+ */
+const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **line, size_t *len);
 
 /*
  * A /dev/kmsg record is "prio,seq,ts_us,flags[,...];message\n" followed by

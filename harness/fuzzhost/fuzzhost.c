@@ -39,6 +39,7 @@
 #include "harness/report/results.h"
 #include "lib/util.h"
 #include "harness/vm/vm.h"
+#include "lib/klog.h"
 
 #define MAX_FINDINGS	256
 #define FZ_CMDLINE	"panic_on_warn=1 oops=panic"
@@ -98,51 +99,23 @@ static void fz_on_signal(int sig)
 
 /* ------------------------------------------------------------ classification */
 
-static const struct {
-	const char *pat, *cls;
-} report_pats[] = {
-	{ "KASAN:", "KASAN" },
-	{ "DMA-API:", "DMA-API" },
-	{ "WARNING:", "WARN" },
-	{ "kernel BUG at", "BUG" },
-	{ "BUG:", "BUG" },
-	{ "Oops", "BUG" },
-	{ "general protection fault", "BUG" },
-	{ "DMAR: [DMA", "IOMMU-fault" },
-	{ "DRHD: handling fault", "IOMMU-fault" },
-	{ "IO_PAGE_FAULT", "IOMMU-fault" },
-	{ "AMD-Vi: Event logged", "IOMMU-fault" },
-	{ "iommu fault", "IOMMU-fault" },
-	{ "smmuv3: event 0x", "IOMMU-fault" },
-	{ "page fault from EP", "IOMMU-fault" },	/* virtio-iommu */
-	{ "Unhandled context fault", "IOMMU-fault" },
-	{ "Kernel panic - not syncing", "panic" },
-};
-
+/*
+ * The class of the first kernel report line in text (lib/klog.c's table, as
+ * everywhere else), or "oracle" when there is none. A guest finding quotes the
+ * kernel line after FUZZ_KLOG_QUOTE: that line is classified.
+ */
 const char *dmab_fuzz_classify(const char *text, const char **line_out, size_t *line_len)
 {
-	const char *p = text;
+	const char *q = strstr(text, FUZZ_KLOG_QUOTE), *line;
+	const struct dmab_kr_pattern *k;
+	size_t len;
 
-	if (line_out)
-		*line_out = NULL;
-	while (p && *p) {
-		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		for (size_t i = 0; i < sizeof(report_pats) / sizeof(report_pats[0]); i++) {
-			const char *m = memmem(p, l, report_pats[i].pat, strlen(report_pats[i].pat));
-
-			if (!m)
-				continue;
-			if (line_out) {
-				*line_out = p;
-				*line_len = l;
-			}
-			return report_pats[i].cls;
-		}
-		p = e ? e + 1 : NULL;
+	k = dmab_kreport_first(q ? q + strlen(FUZZ_KLOG_QUOTE) : text, &line, &len);
+	if (line_out) {
+		*line_out = line;
+		*line_len = len;
 	}
-	return "oracle";
+	return k ? k->cls : "oracle";
 }
 
 void dmab_fuzz_normalize(const char *line, size_t len, char *out, size_t cap)
@@ -216,15 +189,12 @@ void dmab_fuzz_normalize(const char *line, size_t len, char *out, size_t cap)
 
 int dmab_fuzz_class_exit(const char *cls)
 {
-	if (!strcmp(cls, "WARN") || !strcmp(cls, "DMA-API"))
-		return DMAB_EXIT_WARN;
-	if (!strcmp(cls, "BUG") || !strcmp(cls, "KASAN"))
-		return DMAB_EXIT_OOPS;
-	if (!strcmp(cls, "panic"))
-		return DMAB_EXIT_PANIC;
 	if (!strcmp(cls, "hang"))
 		return DMAB_EXIT_TIMEOUT;
-	return DMAB_EXIT_TESTFAIL;	/* oracle, IOMMU fault seen by the oracle */
+	for (const struct dmab_kr_pattern *p = dmab_kr_patterns; p->text; p++)
+		if (p->cls && !strcmp(p->cls, cls))
+			return dmab_kr_level_exit(p->level);
+	return DMAB_EXIT_TESTFAIL;	/* oracle, oom */
 }
 
 /* ------------------------------------------------------------------ helpers */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* classify.c - exit classes of a VM run and their ordering. */
 #include "harness/vm/exitcodes.h"
+#include "lib/klog.h"
 
 const char *dmab_class_name(int code)
 {
@@ -63,4 +64,15 @@ int dmab_classify(const struct dmab_vm_facts *f)
 	if (f->end_status != 0 || f->ktap_failed > 0)
 		return DMAB_EXIT_TESTFAIL;
 	return DMAB_EXIT_OK;
+}
+
+int dmab_kr_level_exit(int level)
+{
+	switch (level) {
+	case DMAB_KR_PANIC: return DMAB_EXIT_PANIC;
+	case DMAB_KR_OOPS: return DMAB_EXIT_OOPS;
+	case DMAB_KR_WARN: return DMAB_EXIT_WARN;
+	case DMAB_KR_FAULT: return DMAB_EXIT_TESTFAIL;
+	default: return DMAB_EXIT_OK;
+	}
 }

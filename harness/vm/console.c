@@ -5,45 +5,17 @@
 #include <string.h>
 
 #include "harness/vm/console.h"
-
-/* Skip an optional "[   12.345678] " printk time stamp. */
-static const char *skip_stamp(const char *s)
-{
-	const char *p = s;
-
-	if (*p != '[')
-		return s;
-	p++;
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		return s;
-	while ((*p >= '0' && *p <= '9') || *p == '.')
-		p++;
-	if (*p != ']')
-		return s;
-	p++;
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-static bool starts(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
+#include "lib/klog.h"
 
 enum dmab_con_event dmab_console_line(const char *line, struct dmab_progress *pr)
 {
-	const char *m = skip_stamp(line);
+	const struct dmab_kr_pattern *k = dmab_kreport(line);
 	const char *p;
 
-	if (starts(m, "Kernel panic - not syncing"))
-		return DMAB_CON_PANIC;
-	if (starts(m, "Oops:") || starts(m, "BUG:"))
-		return DMAB_CON_OOPS;
-	if (starts(m, "WARNING:"))
-		return DMAB_CON_WARN;
+	/* lib/klog.c decides what a kernel line is; the console maps its level */
+	if (k)
+		return k->level == DMAB_KR_PANIC ? DMAB_CON_PANIC : k->level == DMAB_KR_OOPS ? DMAB_CON_OOPS :
+		       k->level == DMAB_KR_WARN ? DMAB_CON_WARN : DMAB_CON_FAULT;
 	if (strstr(line, "dmabench-init: start"))
 		return DMAB_CON_INIT;
 	p = strstr(line, "dmabench-progress: ");
@@ -98,11 +70,16 @@ static void do_line(struct dmab_console *c)
 	case DMAB_CON_WARN:
 		c->warn = true;
 		break;
+	case DMAB_CON_FAULT:
+		if (!c->nfault++)
+			snprintf(c->first_fault, sizeof(c->first_fault), "%.255s", dmab_klog_msg(c->line));
+		ev = DMAB_CON_NONE;	/* not a VM failure: the guest's test runner judges faults */
+		break;
 	default:
 		break;
 	}
 	if ((ev == DMAB_CON_PANIC || ev == DMAB_CON_OOPS || ev == DMAB_CON_WARN) && !c->first_bad[0])
-		snprintf(c->first_bad, sizeof(c->first_bad), "%.255s", skip_stamp(c->line));
+		snprintf(c->first_bad, sizeof(c->first_bad), "%.255s", dmab_klog_msg(c->line));
 	if (ev != DMAB_CON_NONE && c->cb)
 		c->cb(c->arg, ev, c->line, ev == DMAB_CON_PROGRESS ? &pr : NULL);
 	c->len = 0;

@@ -48,4 +48,10 @@ struct dmab_vm_facts {
 
 int dmab_classify(const struct dmab_vm_facts *f);
 
+/*
+ * Exit code of a kernel report of a level (lib/klog.h) found by the fuzzer or
+ * a test: panic 255, oops 5, warn 6, IOMMU fault 1 (a test failure).
+ */
+int dmab_kr_level_exit(int level);
+
 #endif
