@@ -68,6 +68,7 @@ GUEST_URING := $(B)/initramfs/bin/uring
 HYPERFINE_BIN := $(shell command -v hyperfine 2>/dev/null)
 GUEST_URING += $(B)/initramfs/bin/hyperfine $(if $(HYPERFINE_BIN),$(B)/hyperfine.stamp)
 endif
+HARNESS_OBJS := $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 UNIT_SRCS := $(wildcard lib/test_*.c bench/test_*.c fuzz/test_*.c) $(HARNESS_TESTS)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
@@ -166,7 +167,7 @@ $(B)/fuzz-corpus.stamp: fuzz/corpus $(wildcard fuzz/corpus/*) fuzz/dmabench.dict
 $(B)/initramfs/bin/fuzz: fuzz/campaign.c $(B)/fuzz/shm.o $(GUEST_LIB)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/shm.o $(GUEST_LIB) -o $@ -lm
-guest: $(B)/initramfs/bin/fuzz-replay $(B)/initramfs/bin/fuzz $(B)/fuzz-corpus.stamp
+guest: $(B)/initramfs/bin/fuzz-replay $(B)/fuzz-corpus.stamp
 # job mapbench (issue 7): dmabench against the kernel's dma_map_benchmark on one device
 guest: $(B)/initramfs/bin/mapbench
 $(B)/initramfs/bin/mapbench: bench/kstat.h
@@ -180,7 +181,8 @@ $(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c -static-libstdc++ -o $@
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
-guest: $(B)/initramfs/bin/fuzz-dmabench
+# the fuzz job (lib/jobs.c: x86_64 only) runs bin/fuzz, the campaign around fuzz-dmabench
+guest: $(B)/initramfs/bin/fuzz-dmabench $(B)/initramfs/bin/fuzz
 endif
 
 # hyperfine is dynamically linked: it and what ldd lists go to the same paths in the initramfs
@@ -210,7 +212,6 @@ $(H)/unit/test_%: lib/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
 # harness/<concern>/test_X.c -> build/host/unit/test_X, linked with the whole host command
-HARNESS_OBJS := $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/shm.o $(H)/fuzz/program.o
 define harness_unit
 $(H)/unit/$(basename $(notdir $(1))): $(1) $(HARNESS_OBJS)
 	@mkdir -p $$(@D)

@@ -65,8 +65,11 @@ static void usage(FILE *f)
 "  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
 "                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
 "  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
-"  --job LIST            guest jobs, comma list of test, va, lat, uring, fuzz, hyperfine, share,\n"
-"                        mapbench (needs the make kernel kernel) (default va,lat)\n"
+"  --job LIST            guest jobs, a comma list (default va,lat):\n");
+	for (size_t i = 0; i < dmab_njobs; i++)
+		fprintf(f, "    %-10s %s%s%s%s\n", dmab_jobs[i].name, dmab_jobs[i].help, dmab_jobs[i].arches ? " [" : "",
+			dmab_jobs[i].arches ? dmab_jobs[i].arches : "", dmab_jobs[i].arches ? " only]" : "");
+	fprintf(f,
 "  --topology T,...|all  device topologies (default pair; see 'dmabench topologies'): one VM per\n"
 "                        backend x topology, results in <run-id>/<backend>@<topology>/ (pair: <backend>/)\n"
 "  --share               buffer-sharing matrix: job share (added to --job) on every backend x topology\n"
@@ -461,7 +464,11 @@ static int cmd_run(struct dmab_opts *o)
 
 	if (write_results(rundir, vms, n, &ri))
 		fprintf(stderr, "dmabench: warning: could not write all result files in %s\n", rundir);
-	if (dmab_job_has(o->job, "va") || dmab_job_has(o->job, "lat")) {
+	bool plots = false;
+
+	for (size_t i = 0; i < dmab_njobs; i++)
+		plots |= dmab_jobs[i].plots && dmab_job_has(o->job, dmab_jobs[i].name);
+	if (plots) {
 		/* PNGs and their links in summary.md; no gnuplot = a note in summary.md */
 		char gp[4200], note[4600];
 		size_t npng;

@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "harness/plan/kconfig.h"
+#include "lib/jobs.h"
 #include "harness/cli/opts.h"
 #include "lib/util.h"
-
-static const char *const known_jobs[] = { "test", "va", "lat", "uring", "fuzz", "hyperfine", "share", "mapbench", NULL };
 
 const char *dmab_accel_name(enum dmab_accel a)
 {
@@ -39,43 +38,6 @@ static int errf(char *err, size_t len, const char *fmt, ...)
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
-}
-
-bool dmab_job_has(const char *list, const char *job)
-{
-	size_t jl = strlen(job);
-
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l == jl && !strncmp(p, job, l))
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
-int dmab_job_list_check(const char *list, char *err, size_t errlen)
-{
-	char buf[128];
-	int n = 0;
-
-	if (!list || !*list)
-		return errf(err, errlen, "--job: empty job list (known: test, va, lat, uring, fuzz, hyperfine, share, mapbench)");
-	if (strlen(list) >= sizeof(buf))
-		return errf(err, errlen, "--job: list too long");
-	strcpy(buf, list);
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		bool ok = false;
-		for (int i = 0; known_jobs[i]; i++)
-			ok |= !strcmp(t, known_jobs[i]);
-		if (!ok)
-			return errf(err, errlen, "--job: unknown job '%s' (known: test, va, lat, uring, fuzz, hyperfine, share, mapbench)", t);
-		n++;
-	}
-	if (!n || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
-		return errf(err, errlen, "--job: malformed list '%s'", list);
-	return 0;
 }
 
 int dmab_bdf_normalize(const char *in, char *out, size_t outlen)

@@ -8,6 +8,7 @@
 
 #include "harness/plan/backends.h"
 #include "harness/plan/topologies.h"
+#include "lib/jobs.h"
 
 #define DMAB_PATH_MAX		4096
 #define DMAB_MAX_DEVICES	16
@@ -68,10 +69,6 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
  */
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen);
 
-/* Validate a job list ("va,lat"); 0 or -EINVAL (err names the bad job). */
-int dmab_job_list_check(const char *list, char *err, size_t errlen);
-/* True if the comma list contains job. */
-bool dmab_job_has(const char *list, const char *job);
 /* Normalise a PCI address ("01:00.0" -> "0000:01:00.0"); 0 or -EINVAL. */
 int dmab_bdf_normalize(const char *in, char *out, size_t outlen);
 const char *dmab_accel_name(enum dmab_accel a);

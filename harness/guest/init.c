@@ -6,7 +6,7 @@
  * Guest: mount proc, sysfs, devtmpfs, debugfs; print "dmabench-init: start"
  * on the console; load /lib/dmabench.ko (finit_module); open the results
  * channel (/dev/ttyS1, raw); send env.json; run the jobs of DMABENCH_JOB
- * (comma list of va, lat, test) in order; send each job's file; send
+ * (the job table lib/jobs.c) in order; send each job's file; send
  * dmesg.txt; end with "DMABENCH-END <status>"; sync and power off.
  *
  * Results channel records:
@@ -19,7 +19,8 @@
  *   dmabench-init: done status=<N>
  *
  * Environment (kernel cmdline words with '=' and no dot reach init as env):
- *   DMABENCH_JOB            comma list: va, lat, uring, fuzz, test (empty: env.json only)
+ *   DMABENCH_JOB            comma list of jobs (lib/jobs.c; empty: env.json only); a job
+ *                           not built for this arch is skipped with a console line
  *   DMABENCH_BACKEND        backend name (recorded in env.json)
  *   DMABENCH_EXPECT_OPS     expected ops of the edu devices (passed to tests)
  *   DMABENCH_EXPECT_DOMAIN  expected domain type (passed to tests)
@@ -35,10 +36,8 @@
  *   DMABENCH_TEST_TIMEOUT   per-test timeout in seconds (default 300)
  *   DMABENCH_TEST_ONLY      comma list of test names to run (default: all)
  *   DMABENCH_JOB_TIMEOUT    va / lat timeout in seconds (default 1800)
- *   DMABENCH_LAT_ARGS       extra arguments for /bin/lat (space separated)
- *   DMABENCH_VA_ARGS        extra arguments for /bin/va (space separated)
- *   DMABENCH_URING_ARGS     extra arguments for /bin/uring (space separated)
- *   DMABENCH_SHARE_ARGS     extra arguments for /bin/share (space separated)
+ *   DMABENCH_<JOB>_ARGS     extra arguments of a job's program (space separated; the
+ *                           variable of each job is in lib/jobs.c)
  *   DMABENCH_DEV_KIND       device kind under test: edu (default) or platform (the
  *                           module's own devices: env.json's mode describes them
  *                           and va / lat get --dev (and --dev2) of the first two)
@@ -67,6 +66,7 @@
 #include <unistd.h>
 
 #include "dmab.h"
+#include "jobs.h"
 #include "json.h"
 #include "names.h"
 #include "procinfo.h"
@@ -429,6 +429,16 @@ static void json_klog_lines(struct dmab_json *j, const char *key, const char *co
 	dmab_json_arr_end(j);
 }
 
+/* dmabench's arch name of this machine ("x86_64", "arm64"), for the job table */
+static const char *guest_arch(void)
+{
+	static struct utsname u;
+
+	if (!u.machine[0] && uname(&u))
+		return "?";
+	return strcmp(u.machine, "aarch64") ? u.machine : "arm64";
+}
+
 static int build_env_json(struct sbuf *out)
 {
 	static const char *const swiotlb_needles[] = { "software IO TLB", NULL };
@@ -610,18 +620,19 @@ static unsigned int env_uint(const char *name, unsigned int def)
 	return (*ep || x == 0 || x > 86400) ? def : (unsigned int)x;
 }
 
-/* Run root/bin/<name> <tmp>/<name>.json [extra args]; send <name>.json. 0 = ran, exit 0. */
-static int job_prog(const char *name, const char *extra_env)
+/* Run <root>/<prog> <tmp>/<result> [extra args]; send <result>. 0 = ran, exit 0. */
+static int job_prog(const struct dmab_job *j)
 {
+	const char *name = j->name, *extra_env = j->args_env;
 	char prog[2048], out[512], desc[128], outname[64];
 	char *argv[34], *extra = NULL, *tok, *save;
 	unsigned int timeout = env_uint("DMABENCH_JOB_TIMEOUT", 1800);
 	struct child_res r;
 	int argc = 0, ret, ok;
 
-	snprintf(prog, sizeof(prog), "%s/bin/%s", g_root, name);
-	snprintf(out, sizeof(out), "%s/%s.json", g_tmp, name);
-	snprintf(outname, sizeof(outname), "%s.json", name);
+	snprintf(prog, sizeof(prog), "%s/%s", g_root, j->prog);
+	snprintf(out, sizeof(out), "%s/%s", g_tmp, j->result);
+	snprintf(outname, sizeof(outname), "%s", j->result);
 	unlink(out);
 	argv[argc++] = prog;
 	argv[argc++] = out;
@@ -909,38 +920,27 @@ int main(int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 	}
-	/* job list */
+	/* job list (lib/jobs.c) */
 	jobs_env = env_or("DMABENCH_JOB", "");
 	snprintf(jobs_buf, sizeof(jobs_buf), "%s", jobs_env);
 	for (tok = strtok_r(jobs_buf, ", ", &save); tok && njobs < MAX_JOBS; tok = strtok_r(NULL, ", ", &save))
 		jobs[njobs++] = tok;
 	for (i = 0; i < njobs; i++) {
-		if (strcmp(jobs[i], "va") && strcmp(jobs[i], "lat") && strcmp(jobs[i], "test") &&
-		    strcmp(jobs[i], "uring") && strcmp(jobs[i], "fuzz") && strcmp(jobs[i], "hyperfine") &&
-		    strcmp(jobs[i], "mapbench") && strcmp(jobs[i], "share")) {
-			con("dmabench-init: error: unknown job '%s' (known: va, lat, uring, fuzz, hyperfine, mapbench, share, test)",
-			    jobs[i]);
+		if (!dmab_job_find(jobs[i])) {
+			con("dmabench-init: error: unknown job '%s' (known: %s)", jobs[i], dmab_job_names());
 			return finish(2);
 		}
 	}
 	for (i = 0; i < njobs; i++) {
+		const struct dmab_job *j = dmab_job_find(jobs[i]);
+
 		con("dmabench-progress: %s %d/%d %s", jobs[i], i + 1, njobs, jobs[i]);
-		if (strcmp(jobs[i], "va") == 0)
-			ret = job_prog("va", "DMABENCH_VA_ARGS");
-		else if (strcmp(jobs[i], "lat") == 0)
-			ret = job_prog("lat", "DMABENCH_LAT_ARGS");
-		else if (strcmp(jobs[i], "uring") == 0)
-			ret = job_prog("uring", "DMABENCH_URING_ARGS");
-		else if (strcmp(jobs[i], "fuzz") == 0)	/* fuzz/campaign.c: fuzz.json */
-			ret = job_prog("fuzz", "DMABENCH_FUZZ_ARGS");
-		else if (strcmp(jobs[i], "hyperfine") == 0)	/* bench/hyperfine.c: hyperfine.json */
-			ret = job_prog("hyperfine", "DMABENCH_HYPERFINE_ARGS");
-		else if (strcmp(jobs[i], "mapbench") == 0)	/* bench/mapbench.c: mapbench.json */
-			ret = job_prog("mapbench", "DMABENCH_MAPBENCH_ARGS");
-		else if (strcmp(jobs[i], "share") == 0)	/* bench/share.c: share.json */
-			ret = job_prog("share", "DMABENCH_SHARE_ARGS");
-		else
-			ret = job_test();
+		if (!dmab_job_on_arch(j, guest_arch())) {
+			con("dmabench-init: job %s: skipped: built for %s only, this is %s", j->name, j->arches,
+			    guest_arch());
+			continue;
+		}
+		ret = j->prog ? job_prog(j) : job_test();
 		if (ret)
 			status = 1;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness/plan/kconfig.h"
+#include "lib/jobs.h"
 #include "lib/util.h"
 
 int dmab_kernel_config_path(const char *kernel, char *out, size_t outlen)
@@ -119,7 +120,6 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 int dmab_dma_debug_default(const char *kernel, const char *jobs, char *append, size_t len,
 			   char *note, size_t notelen)
 {
-	static const char *const bench[] = { "va", "lat", "uring", "hyperfine", "mapbench" };
 	char cfg[4096], buf[256], *tok, *save;
 	size_t used = strlen(append);
 	int n = 0;
@@ -129,11 +129,9 @@ int dmab_dma_debug_default(const char *kernel, const char *jobs, char *append, s
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", jobs);
 	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++) {
-		size_t i;
+		const struct dmab_job *j = dmab_job_find(tok);
 
-		for (i = 0; i < sizeof(bench) / sizeof(bench[0]) && strcmp(tok, bench[i]); i++)
-			;
-		if (i == sizeof(bench) / sizeof(bench[0]))
+		if (!j || !j->benchmark)
 			return 0;	/* a test, share or fuzz job: keep DMA-API debugging */
 	}
 	if (!n)

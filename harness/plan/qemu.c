@@ -13,21 +13,8 @@
 #include <unistd.h>
 
 #include "harness/plan/qemu.h"
+#include "lib/jobs.h"
 #include "lib/util.h"
-
-/* the job list (comma separated) runs /bin/share */
-static bool job_has_share(const char *jobs)
-{
-	for (const char *p = jobs; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == 5 && !strncmp(p, "share", 5))
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
 
 int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 {
@@ -56,9 +43,10 @@ int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 			 arm64 ? " DMABENCH_RESULTS=/dev/hvc0" : "");
 	if (n >= 0 && (size_t)n < len && t && t->modparams)
 		n += snprintf(out + n, len - (size_t)n, " %s", t->modparams);
-	if (n >= 0 && (size_t)n < len && t && job_has_share(s->job))
-		n += snprintf(out + n, len - (size_t)n, " DMABENCH_SHARE_ARGS=\"--topology %s %s\"", t->name,
-			      t->share_args);
+	for (size_t i = 0; i < dmab_njobs && t; i++)	/* the share job's roles A, B, C */
+		if (dmab_jobs[i].topology_roles && dmab_job_has(s->job, dmab_jobs[i].name) && n >= 0 && (size_t)n < len)
+			n += snprintf(out + n, len - (size_t)n, " %s=\"--topology %s %s\"", dmab_jobs[i].args_env,
+				      t->name, t->share_args);
 	if (n >= 0 && (size_t)n < len && s->append && s->append[0])
 		n += snprintf(out + n, len - (size_t)n, " %s", s->append);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : 0;

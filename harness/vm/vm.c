@@ -15,6 +15,7 @@
 #include "harness/plan/qemu.h"
 #include "lib/util.h"
 #include "harness/vm/vm.h"
+#include "lib/jobs.h"
 
 void dmab_vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const char *dir, const char *job)
 {
@@ -148,10 +149,6 @@ setup_err:
 	return -1;
 }
 
-static const struct { const char *job, *file; } job_files[] = {
-	{ "test", "test.ktap" }, { "va", "va.json" }, { "lat", "lat.json" }, { "share", "share.json" },
-};
-
 static bool got_file(const struct dmab_vm *vm, const char *name)
 {
 	for (int i = 0; i < vm->chan.nfiles; i++)
@@ -181,12 +178,15 @@ void dmab_vm_finish(struct dmab_vm *vm)
 			f->channel_error = true;
 			snprintf(extra, sizeof(extra), "env.json missing");
 		}
-		for (size_t i = 0; i < sizeof(job_files) / sizeof(job_files[0]); i++) {
-			if (!vm->job || !dmab_job_has(vm->job, job_files[i].job) || got_file(vm, job_files[i].file))
+		for (size_t i = 0; i < dmab_njobs; i++) {
+			const struct dmab_job *j = &dmab_jobs[i];
+
+			if (!vm->job || !dmab_job_has(vm->job, j->name) || got_file(vm, j->result) ||
+			    (vm->backend && !dmab_job_on_arch(j, vm->backend->arch)))
 				continue;
 			if (f->end_status == 0) {
 				f->channel_error = true;
-				snprintf(extra, sizeof(extra), "%s missing although DMABENCH-END 0", job_files[i].file);
+				snprintf(extra, sizeof(extra), "%s missing although DMABENCH-END 0", j->result);
 			}
 		}
 		for (int i = 0; i < vm->chan.nfiles; i++) {
