@@ -367,3 +367,53 @@ bool dmab_plain_name(const char *s)
 			return false;
 	return true;
 }
+
+int dmab_spawn(char *const argv[], char *const env[], const char *log_path, pid_t *pid)
+{
+	int pfd[2], err = 0;
+	pid_t c;
+
+	*pid = -1;
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	c = fork();
+	if (c < 0) {
+		err = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return err;
+	}
+	if (c == 0) {
+		int e, in = open("/dev/null", O_RDONLY);
+		int out = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
+				   : open("/dev/null", O_WRONLY);
+		setpgid(0, 0);
+		for (int i = 0; env && env[i]; i++)
+			putenv(env[i]);
+		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
+			e = errno;
+		} else {
+			execvp(argv[0], argv);
+			e = errno;
+		}
+		if (write(pfd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pfd[1]);
+	/* setpgid from the parent too: no race with kill(-pid) */
+	setpgid(c, c);
+	ssize_t r;
+	int e = 0;
+	do
+		r = read(pfd[0], &e, sizeof(e));
+	while (r < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (r == (ssize_t)sizeof(e)) {
+		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -(e ? e : ENOEXEC);
+	}
+	*pid = c;
+	return 0;
+}

@@ -36,6 +36,15 @@ int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,
 int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
 		     char *out, size_t outlen);
 
+/*
+ * fork + execvp argv in a new process group, with the "NAME=value" strings of
+ * env (NULL-terminated, or NULL) added to the environment; stdin /dev/null,
+ * stdout and stderr to log_path (NULL: /dev/null). An exec failure is
+ * reported through a close-on-exec pipe: returns -errno of execvp and no
+ * child.
+ */
+int dmab_spawn(char *const argv[], char *const env[], const char *log_path, pid_t *pid);
+
 /* Kill one child pid: SIGTERM, wait up to grace_s, SIGKILL, reap. Returns the
  * wait status. */
 int dmab_kill_wait(pid_t pid, double grace_s);

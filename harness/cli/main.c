@@ -20,6 +20,7 @@
 #include "harness/vm/hostmode.h"
 #include "harness/cli/opts.h"
 #include "harness/report/plot.h"
+#include "harness/plan/plan.h"
 #include "harness/plan/qemu.h"
 #include "harness/report/results.h"
 #include "lib/util.h"
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 "usage: dmabench run [options]      boot one VM per backend, run the jobs, collect results\n"
 "       dmabench backends           list the backend descriptors\n"
 "       dmabench topologies         list the device topologies (--topology, --share)\n"
+"       dmabench arches             list the guest architectures (--arch)\n"
 "       dmabench summary RUN_DIR    print summary.md again from RUN_DIR/run.json\n"
 "       dmabench compare [--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all]\n"
 "                        [-o FILE] BASE NEW\n"
@@ -54,35 +56,9 @@ static void usage(FILE *f)
 "                                   reproduce (or minimise) one fuzzer input in a VM\n"
 "       dmabench help | --help      this text\n"
 "\n"
-"run options:\n"
-"  --backend B,...|all   backends to run (default all; see 'dmabench backends')\n"
-"  --arch LIST           arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
-"                        --kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST\n"
-"  --kernel PATH         guest kernel (default: newest /boot/vmlinuz-*-amd64)\n"
-"  --initrd PATH         initramfs (default: <repo>/build/x86_64/initramfs.cpio)\n"
-"  --out DIR             results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest\n"
-"  --timeout S           wall clock limit per VM in seconds (default 600)\n"
-"  --append WORDS        extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
-"                        DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)\n"
-"  --boot-timeout S      limit to reach 'dmabench-init: start' (default min(timeout, 300))\n"
-"  --job LIST            guest jobs, a comma list (default va,lat):\n");
-	for (size_t i = 0; i < dmab_njobs; i++)
-		fprintf(f, "    %-10s %s%s%s%s\n", dmab_jobs[i].name, dmab_jobs[i].help, dmab_jobs[i].arches ? " [" : "",
-			dmab_jobs[i].arches ? dmab_jobs[i].arches : "", dmab_jobs[i].arches ? " only]" : "");
+"run options:\n");
+	dmab_opts_usage(f, DMAB_OPT_RUN);
 	fprintf(f,
-"  --topology T,...|all  device topologies (default pair; see 'dmabench topologies'): one VM per\n"
-"                        backend x topology, results in <run-id>/<backend>@<topology>/ (pair: <backend>/)\n"
-"  --share               buffer-sharing matrix: job share (added to --job) on every backend x topology\n"
-"                        (topologies default all); the table is in summary.md\n"
-"  --accel auto|tcg|kvm  auto: KVM only if a bounded probe boot works, else TCG (default auto)\n"
-"  --jobs N, -j N        VMs run at once (default 1)\n"
-"  --qemu PATH           QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)\n"
-"  --dry-run             print the QEMU command lines and exit 0\n"
-"  --quiet, -q           no progress lines\n"
-"  --host                run the job on the running kernel (root), not in VMs:\n"
-"    --device BDF,...    PCI functions to bind to dmabench (driver_override); no others are touched\n"
-"    --module PATH       dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)\n"
-"    --runner PATH       the job runner (default <repo>/build/x86_64/initramfs/init)\n"
 "\n"
 "exit codes (the most severe over all backends:\n"
 "            panic > interrupted > oops > timeout > boot > results > setup > warning > test failure):\n"
@@ -137,67 +113,37 @@ static void list_backends(void)
 		printf("%-13s %-8s %-7s %-16s %-34s %s\n", dmab_backend_label(b), b->expect_ops, b->expect_domain,
 		       devs[0] ? devs : "-", b->cmdline[0] ? b->cmdline : "-", b->note);
 	}
-	printf("every VM: -machine q35 -cpu max -m 1G -smp 1, two -device %s after the backend devices\n",
-	       DMAB_EDU_DEVICE);
-	printf("arm64-*: qemu-system-aarch64 -machine virt[,iommu=smmuv3] (TCG), console ttyAMA0, results over "
-	       "a virtio console; select with --arch arm64 or the arm64- label\n");
+	printf("every VM: -cpu max -m 1G -smp 1, two -device %s after the backend devices; "
+	       "the arch's QEMU, console and results channel: see 'dmabench arches'\n", DMAB_EDU_DEVICE);
 }
 
-#define DMAB_MAX_VMS	(32 * 16)	/* --backend x --topology */
-
-/*
- * The VMs of a run: every selected backend x every selected topology defined
- * for its arch (backend-major order); --host: one entry, no backend. Returns
- * the count; a skipped combination is said once on stderr.
- */
-static int plan_vms(const struct dmab_opts *o, const struct dmab_backend **pb, const struct dmab_topology **pt)
+static void list_arches(void)
 {
-	int n = 0;
+	printf("%-8s %-20s %-8s %-12s %-5s %s\n", "arch", "qemu", "labels", "results", "kvm", "notes");
+	for (size_t i = 0; i < dmab_narches; i++) {
+		const struct dmab_arch *a = &dmab_arches[i];
+		char labels[32];
 
-	if (o->host) {
-		pb[0] = NULL;
-		pt[0] = NULL;
-		return 1;
+		snprintf(labels, sizeof(labels), "%s*", a->label_prefix);
+		printf("%-8s %-20s %-8s %-12s %-5s %s\n", a->name, dmab_arch_qemu(a), labels,
+		       a->results == DMAB_RESULTS_VIRTCONSOLE ? "virtconsole" : "serial", a->kvm ? "probe" : "no",
+		       a->note);
+		printf("%-8s   kernel: newest %s/vmlinuz-*%s (%s); initramfs %s (%s)\n", "", a->kernel_dir,
+		       a->kernel_suffix, a->kernel_from, a->initrd, a->initrd_make);
+		printf("%-8s   cmdline: %s; guest compiler: %sgcc; QEMU: $%s or --qemu, Debian package %s\n", "",
+		       a->cmdline, a->cross_compile, a->qemu_env, a->qemu_pkg);
 	}
-	int skipped[16] = { 0 };
-
-	for (int i = 0; i < o->nbackends; i++) {
-		for (int k = 0; k < o->ntopologies && k < 16 && n < DMAB_MAX_VMS; k++) {
-			if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
-				skipped[k]++;
-				continue;
-			}
-			pb[n] = o->backends[i];
-			pt[n++] = o->topologies[k];
-		}
-	}
-	for (int k = 0; k < o->ntopologies && k < 16 && !o->quiet; k++)
-		if (skipped[k])
-			fprintf(stderr, "dmabench: topology %s is defined for %s only: not run on %d backend(s) of other arches\n",
-				o->topologies[k]->name, o->topologies[k]->arches, skipped[k]);
-	return n;
 }
 
-/* dmab_vm_init plus the topology and the "<backend>[@<topology>]" name */
-static void vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const struct dmab_topology *t,
-		    const char *dir, const char *job)
+/* A VM entry of the plan, with its command; 0 or -errno. */
+static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struct dmab_plan_vm *p,
+		      const char *dir, const char *accel)
 {
-	dmab_vm_init(vm, b, dir, job);
-	vm->topology = t;
-	if (b)
-		dmab_vm_label(b, t, vm->name, sizeof(vm->name));
-}
-
-static int build_argv(const struct dmab_opts *o, struct dmab_vm *vm, const char *accel)
-{
-	bool arm64 = !strcmp(vm->backend->arch, "arm64");	/* always TCG on an x86 host */
-	struct dmab_vm_spec s = {
-		.qemu = arm64 ? o->arm64.qemu : o->qemu, .kernel = arm64 ? o->arm64.kernel : o->kernel,
-		.initrd = arm64 ? o->arm64.initrd : o->initrd, .backend = vm->backend,
-		.job = o->job, .accel = arm64 ? "tcg" : accel, .console_path = vm->console_path,
-		.chan_path = vm->chan_path, .append = o->append, .topology = vm->topology,
-	};
-	return dmab_qemu_argv(&s, &vm->argv);
+	dmab_vm_init(vm, p->backend, dir, o->job);
+	vm->topology = p->topology;
+	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
+	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
+				 &vm->env);
 }
 
 /* KTAP lines per backend and the count line; returns nothing, prints to stdout. */
@@ -229,13 +175,18 @@ static void print_tests(struct dmab_vm *vms, int n)
 	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
 }
 
+/* KVM for the arches that can use it (the host's own), probed with that arch's kernel */
 static int choose_accel(const struct dmab_opts *o, struct dmab_run_info *ri)
 {
+	const struct dmab_arch *kvm_arch = NULL;
 	char why[256];
 
-	if (o->accel == DMAB_ACCEL_TCG || !o->kernel[0]) {	/* no kernel: arm64 backends only */
+	for (int i = 0; i < o->nbackends && !kvm_arch; i++)
+		if (dmab_arch_find(o->backends[i]->arch)->kvm)
+			kvm_arch = dmab_arch_find(o->backends[i]->arch);
+	if (o->accel == DMAB_ACCEL_TCG || !kvm_arch) {
 		snprintf(ri->accel, sizeof(ri->accel), "tcg");
-		snprintf(ri->accel_note, sizeof(ri->accel_note), "%s", o->kernel[0] ? "--accel tcg" : "arm64: TCG");
+		snprintf(ri->accel_note, sizeof(ri->accel_note), "%s", kvm_arch ? "--accel tcg" : "arm64: TCG");
 		return 0;
 	}
 	if (o->accel == DMAB_ACCEL_KVM) {
@@ -245,7 +196,8 @@ static int choose_accel(const struct dmab_opts *o, struct dmab_run_info *ri)
 	}
 	if (!o->quiet)
 		fprintf(stderr, "dmabench: probing KVM (bounded boot, 20 s max)...\n");
-	if (dmab_kvm_probe(o->qemu, o->kernel, 20, why, sizeof(why)) == 0) {
+	const struct dmab_arch_paths *ap = dmab_opts_paths(o, kvm_arch);
+	if (dmab_kvm_probe(ap->qemu, ap->kernel, 20, why, sizeof(why)) == 0) {
 		snprintf(ri->accel, sizeof(ri->accel), "kvm");
 	} else {
 		snprintf(ri->accel, sizeof(ri->accel), "tcg");
@@ -322,15 +274,64 @@ static int make_run_dir(const struct dmab_opts *o, struct dmab_run_info *ri, cha
 	return -EEXIST;
 }
 
+/* run.json's kernel and initrd: the first arch's path, then "<arch>:<path>" for the others */
+static void describe_paths(const struct dmab_opts *o, struct dmab_run_info *ri)
+{
+	size_t kl = 0, il = 0;
+
+	ri->kernel[0] = ri->initrd[0] = 0;
+	if (o->host) {
+		snprintf(ri->kernel, sizeof(ri->kernel), "running");
+		snprintf(ri->initrd, sizeof(ri->initrd), "-");
+		return;
+	}
+	for (size_t i = 0; i < dmab_narches; i++) {
+		const struct dmab_arch_paths *p = &o->paths[i];
+		const char *pre = i ? dmab_arches[i].name : "";
+
+		if (!p->kernel[0])
+			continue;
+		kl += (size_t)snprintf(ri->kernel + kl, sizeof(ri->kernel) - kl, "%s%s%s%.2000s", kl ? " " : "", pre,
+				       i ? ":" : "", p->kernel);
+		il += (size_t)snprintf(ri->initrd + il, sizeof(ri->initrd) - il, "%s%s%s%.2000s", il ? " " : "", pre,
+				       i ? ":" : "", p->initrd);
+		if (kl >= sizeof(ri->kernel) || il >= sizeof(ri->initrd))
+			break;
+	}
+}
+
+/* --dry-run: the command of every planned VM */
+static int dry_run(const struct dmab_opts *o, const struct dmab_plan_vm *plan, int n)
+{
+	const char *accel = o->accel == DMAB_ACCEL_KVM ? "kvm" : "tcg";
+
+	if (o->accel == DMAB_ACCEL_AUTO)
+		printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
+	for (int i = 0; i < n; i++) {
+		struct dmab_vm vm;
+		char dir[4300], *line;
+
+		snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, plan[i].label);
+		if (vm_prepare(o, &vm, &plan[i], dir, accel)) {
+			fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
+			return DMAB_EXIT_USAGE;
+		}
+		line = dmab_argv_join(vm.argv);
+		printf("# %s\n%s\n", plan[i].label, line ? line : "?");
+		free(line);
+		dmab_vm_release(&vm);
+	}
+	return DMAB_EXIT_OK;
+}
+
 static int cmd_run(struct dmab_opts *o)
 {
+	static struct dmab_plan_vm plan[DMAB_MAX_VMS];
 	struct dmab_run_info ri;
 	struct dmab_vm *vms;
 	char rundir[4300], err[1024];
 	int n = 0, worst, ret;
 	struct dmab_host_state hs;
-	const struct dmab_backend *pb[DMAB_MAX_VMS];
-	const struct dmab_topology *pt[DMAB_MAX_VMS];
 
 	memset(&ri, 0, sizeof(ri));
 	if (dmab_opts_resolve(o, err, sizeof(err))) {
@@ -343,39 +344,17 @@ static int cmd_run(struct dmab_opts *o)
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
 	}
-	n = plan_vms(o, pb, pt);
+	n = dmab_plan(o, plan, DMAB_MAX_VMS, o->quiet ? NULL : stderr);
 	if (n <= 0) {
-		if (n == 0)
-			fprintf(stderr, "dmabench: no selected topology is defined for the selected backends' arches "
-				"(see 'dmabench topologies')\n");
+		fprintf(stderr, "dmabench: no selected topology is defined for the selected backends' arches "
+			"(see 'dmabench topologies')\n");
 		return DMAB_EXIT_USAGE;
 	}
+	if (o->dry_run)
+		return dry_run(o, plan, n);
 	vms = calloc((size_t)n, sizeof(*vms));
 	if (!vms)
 		return DMAB_EXIT_USAGE;
-
-	if (o->dry_run) {
-		snprintf(ri.accel, sizeof(ri.accel), "%s", o->accel == DMAB_ACCEL_KVM ? "kvm" : "tcg");
-		if (o->accel == DMAB_ACCEL_AUTO)
-			printf("# --accel auto: KVM is probed at run time; shown with tcg\n");
-		for (int i = 0; i < n; i++) {
-			char dir[4300];
-			char label[64];
-			dmab_vm_label(pb[i], pt[i], label, sizeof(label));
-			snprintf(dir, sizeof(dir), "%s/<run-id>/%s", o->out, label);
-			vm_init(&vms[i], pb[i], pt[i], dir, o->job);
-			if (build_argv(o, &vms[i], ri.accel)) {
-				fprintf(stderr, "dmabench: cannot build the QEMU command line\n");
-				return DMAB_EXIT_USAGE;
-			}
-			char *line = dmab_argv_join(vms[i].argv);
-			printf("# %s\n%s\n", label, line ? line : "?");
-			free(line);
-			dmab_vm_release(&vms[i]);
-		}
-		free(vms);
-		return DMAB_EXIT_OK;
-	}
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -388,8 +367,11 @@ static int cmd_run(struct dmab_opts *o)
 		snprintf(ri.accel_note, sizeof(ri.accel_note), "--host: running kernel");
 		snprintf(ri.qemu_version, sizeof(ri.qemu_version), "-");
 	} else {
-		dmab_find_exe(o->qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
-		if (dmab_qemu_version(o->qemu, ri.qemu_version, sizeof(ri.qemu_version)))
+		/* the QEMU of the first VM's arch */
+		const char *qemu = dmab_opts_paths(o, dmab_arch_find(plan[0].backend->arch))->qemu;
+
+		dmab_find_exe(qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
+		if (dmab_qemu_version(qemu, ri.qemu_version, sizeof(ri.qemu_version)))
 			snprintf(ri.qemu_version, sizeof(ri.qemu_version), "unknown");
 		choose_accel(o, &ri);
 		if (g_stop) {
@@ -403,13 +385,7 @@ static int cmd_run(struct dmab_opts *o)
 		free(vms);
 		return DMAB_EXIT_USAGE;
 	}
-	snprintf(ri.kernel, sizeof(ri.kernel), "%s", o->host ? "running" : o->kernel);
-	snprintf(ri.initrd, sizeof(ri.initrd), "%s", o->host ? "-" : o->initrd);
-	if (!o->host && o->arm64.kernel[0]) {	/* arm64 backends: "<x86 kernel> arm64:<kernel>" */
-		size_t kl = strlen(ri.kernel), il = strlen(ri.initrd);
-		snprintf(ri.kernel + kl, sizeof(ri.kernel) - kl, "%sarm64:%.2000s", kl ? " " : "", o->arm64.kernel);
-		snprintf(ri.initrd + il, sizeof(ri.initrd) - il, "%sarm64:%.2000s", il ? " " : "", o->arm64.initrd);
-	}
+	describe_paths(o, &ri);
 	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
@@ -419,21 +395,12 @@ static int cmd_run(struct dmab_opts *o)
 
 	for (int i = 0; i < n; i++) {
 		char dir[4400];
-		const struct dmab_backend *b = pb[i];
-		char label[64];
-		if (!b || dmab_vm_label(b, pt[i], label, sizeof(label)))
-			snprintf(label, sizeof(label), "host");
-		snprintf(dir, sizeof(dir), "%s/%s", rundir, label);
-		vm_init(&vms[i], b, pt[i], dir, o->job);
-		if (dmab_mkdir_p(dir, 0755) || (b ? build_argv(o, &vms[i], ri.accel) : 0)) {
+
+		snprintf(dir, sizeof(dir), "%s/%s", rundir, plan[i].label);
+		if (dmab_mkdir_p(dir, 0755) || vm_prepare(o, &vms[i], &plan[i], dir, ri.accel)) {
 			fprintf(stderr, "dmabench: cannot prepare %s\n", dir);
 			free(vms);
 			return DMAB_EXIT_USAGE;
-		}
-		if (!b) {
-			char *argv[] = { o->runner, NULL };
-			vms[i].argv = calloc(2, sizeof(char *));
-			vms[i].argv[0] = strdup(argv[0]);
 		}
 	}
 
@@ -442,10 +409,6 @@ static int cmd_run(struct dmab_opts *o)
 		.boot_timeout = o->boot_timeout, .stop = &g_stop, .log = o->quiet ? NULL : stderr,
 	};
 	if (o->host) {
-		setenv("DMABENCH_HOST", "1", 1);
-		setenv("DMABENCH_RESULTS", vms[0].chan_path, 1);
-		setenv("DMABENCH_JOB", o->job, 1);
-		setenv("DMABENCH_BACKEND", "host", 1);
 		if (dmab_host_setup(o, &hs, err, sizeof(err), r.log)) {
 			fprintf(stderr, "dmabench: %s\n", err);
 			vms[0].facts.setup_error = true;
@@ -664,6 +627,9 @@ int main(int argc, char **argv)
 		return 0;
 	case DMAB_CMD_TOPOLOGIES:
 		list_topologies();
+		return 0;
+	case DMAB_CMD_ARCHES:
+		list_arches();
 		return 0;
 	case DMAB_CMD_RUN:
 		return cmd_run(&o);

@@ -19,15 +19,19 @@ const char *dmab_accel_name(enum dmab_accel a)
 
 void dmab_opts_init(struct dmab_opts *o)
 {
-	const char *q = getenv("DMABENCH_QEMU");
-
 	memset(o, 0, sizeof(*o));
 	o->timeout = 600;
 	o->jobs = 1;
 	snprintf(o->job, sizeof(o->job), "va,lat");
-	snprintf(o->qemu, sizeof(o->qemu), "%s", q && *q ? q : "qemu-system-x86_64");
-	snprintf(o->arch, sizeof(o->arch), "x86_64");
-	snprintf(o->arm64.qemu, sizeof(o->arm64.qemu), "%s", dmab_arch_qemu("arm64"));
+	snprintf(o->arch, sizeof(o->arch), "%s", dmab_arches[0].name);
+	o->backend_list = "all";
+	for (size_t i = 0; i < dmab_narches; i++)
+		snprintf(o->paths[i].qemu, sizeof(o->paths[i].qemu), "%s", dmab_arch_qemu(&dmab_arches[i]));
+}
+
+const struct dmab_arch_paths *dmab_opts_paths(const struct dmab_opts *o, const struct dmab_arch *a)
+{
+	return &o->paths[dmab_arch_index(a)];
 }
 
 static int errf(char *err, size_t len, const char *fmt, ...)
@@ -102,11 +106,287 @@ static int set_path(char *dst, const char *v, const char *name, char *err, size_
 	return 0;
 }
 
+/* ---- the option table ---- */
+
+struct opt {
+	const char *name, *alias;	/* "--backend", "-j" */
+	const char *arg;		/* value's name in the usage text, NULL: a flag */
+	unsigned int scope;		/* enum dmab_opt_scope */
+	int (*set)(struct dmab_opts *o, const char *v, char *err, size_t errlen);
+	const char *help;		/* usage text; a '\n' continues on an indented line */
+};
+
+static int set_backend(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	o->backend_list = v;	/* parsed by dmab_opts_finish(), once --arch is known */
+	o->backend_set = true;
+	return 0;
+}
+
+static int set_arch(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	const char *bad;
+
+	if (strlen(v) >= sizeof(o->arch) || dmab_arch_list_check(v, &bad))
+		return errf(err, errlen, "--arch: '%s' is not a comma list of %s", v, dmab_arch_names());
+	snprintf(o->arch, sizeof(o->arch), "%s", v);
+	return 0;
+}
+
+static int set_kernel(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	return set_path(o->given.kernel, v, "--kernel", err, errlen);
+}
+
+static int set_initrd(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	return set_path(o->given.initrd, v, "--initrd", err, errlen);
+}
+
+static int set_qemu(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	o->qemu_set = true;
+	return set_path(o->given.qemu, v, "--qemu", err, errlen);
+}
+
+static int set_out(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	return set_path(o->out, v, "--out", err, errlen);
+}
+
+static int set_module(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	return set_path(o->module, v, "--module", err, errlen);
+}
+
+static int set_runner(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	return set_path(o->runner, v, "--runner", err, errlen);
+}
+
+static int set_append(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) >= sizeof(o->append) || strpbrk(v, "\n\r"))
+		return errf(err, errlen, "--append: too long or not one line");
+	snprintf(o->append, sizeof(o->append), "%s", v);
+	return 0;
+}
+
+static int set_timeout(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	if (parse_double(v, &o->timeout))
+		return errf(err, errlen, "--timeout: '%s' is not a positive number of seconds", v);
+	return 0;
+}
+
+static int set_boot_timeout(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	if (parse_double(v, &o->boot_timeout))
+		return errf(err, errlen, "--boot-timeout: '%s' is not a positive number of seconds", v);
+	return 0;
+}
+
+static int set_job(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	if (dmab_job_list_check(v, err, errlen))
+		return -EINVAL;
+	snprintf(o->job, sizeof(o->job), "%s", v);
+	o->job_set = true;
+	return 0;
+}
+
+static int set_topology(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	o->topology_list = v;
+	return 0;
+}
+
+static int set_share(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->share = true;
+	return 0;
+}
+
+static int set_accel(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	if (!strcmp(v, "auto"))
+		o->accel = DMAB_ACCEL_AUTO;
+	else if (!strcmp(v, "tcg"))
+		o->accel = DMAB_ACCEL_TCG;
+	else if (!strcmp(v, "kvm"))
+		o->accel = DMAB_ACCEL_KVM;
+	else
+		return errf(err, errlen, "--accel: '%s' is not auto, tcg or kvm", v);
+	return 0;
+}
+
+static int set_jobs(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 1 || n > 64)
+		return errf(err, errlen, "--jobs: '%s' is not a number from 1 to 64", v);
+	o->jobs = (int)n;
+	return 0;
+}
+
+static int set_dry_run(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->dry_run = true;
+	return 0;
+}
+
+static int set_quiet(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->quiet = true;
+	return 0;
+}
+
+static int set_host(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->host = true;
+	return 0;
+}
+
+static int set_device(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	char buf[1024];
+
+	if (strlen(v) >= sizeof(buf))
+		return errf(err, errlen, "--device: list too long");
+	strcpy(buf, v);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (o->ndevices >= DMAB_MAX_DEVICES)
+			return errf(err, errlen, "--device: more than %d devices", DMAB_MAX_DEVICES);
+		if (dmab_bdf_normalize(t, o->devices[o->ndevices], sizeof(o->devices[0])))
+			return errf(err, errlen, "--device: '%s' is not a PCI address (DDDD:BB:DD.F)", t);
+		o->ndevices++;
+	}
+	return 0;
+}
+
+#define R	DMAB_OPT_RUN
+#define F	DMAB_OPT_FUZZ
+static const struct opt opts[] = {
+	{ "--backend", NULL, "B,...|all", R | F, set_backend,
+	  "backends to run (default all; see 'dmabench backends')" },
+	{ "--arch", NULL, "LIST", R, set_arch,
+	  "arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
+	  "--kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST" },
+	{ "--kernel", NULL, "PATH", R | F, set_kernel, "guest kernel (default: newest /boot/vmlinuz-*-amd64)" },
+	{ "--initrd", NULL, "PATH", R | F, set_initrd, "initramfs (default: <repo>/build/x86_64/initramfs.cpio)" },
+	{ "--out", NULL, "DIR", R | F, set_out,
+	  "results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest" },
+	{ "--timeout", NULL, "S", R, set_timeout, "wall clock limit per VM in seconds (default 600)" },
+	{ "--append", NULL, "WORDS", R | F, set_append,
+	  "extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
+	  "DMABENCH_LAT_ARGS=\"--sizes=4K --repeat=4\"' (module params, job arguments)" },
+	{ "--boot-timeout", NULL, "S", R | F, set_boot_timeout,
+	  "limit to reach 'dmabench-init: start' (default min(timeout, 300))" },
+	{ "--job", NULL, "LIST", R, set_job, NULL },	/* usage: one line per job (lib/jobs.c) */
+	{ "--topology", NULL, "T,...|all", R, set_topology,
+	  "device topologies (default pair; see 'dmabench topologies'): one VM per\n"
+	  "backend x topology, results in <run-id>/<backend>@<topology>/ (pair: <backend>/)" },
+	{ "--share", NULL, NULL, R, set_share,
+	  "buffer-sharing matrix: job share (added to --job) on every backend x topology\n"
+	  "(topologies default all); the table is in summary.md" },
+	{ "--accel", NULL, "auto|tcg|kvm", R | F, set_accel,
+	  "auto: KVM only if a bounded probe boot works, else TCG (default auto)" },
+	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
+	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
+	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
+	{ "--quiet", "-q", NULL, R | F, set_quiet, "no progress lines" },
+	{ "--host", NULL, NULL, R, set_host, "run the job on the running kernel (root), not in VMs:" },
+	{ "--device", NULL, "BDF,...", R, set_device,
+	  "PCI functions to bind to dmabench (driver_override); no others are touched" },
+	{ "--module", NULL, "PATH", R, set_module,
+	  "dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)" },
+	{ "--runner", NULL, "PATH", R, set_runner, "the job runner (default <repo>/build/x86_64/initramfs/init)" },
+};
+#undef R
+#undef F
+
+int dmab_opts_parse_one(struct dmab_opts *o, unsigned int scope, int argc, char **argv, int *i,
+			char *err, size_t errlen)
+{
+	const char *a = argv[*i], *v = NULL;
+
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		const struct opt *p = &opts[k];
+
+		if (!(p->scope & scope) || !(is_opt(a, p->name) || (p->alias && !strcmp(a, p->alias))))
+			continue;
+		bool alias = p->alias && !strcmp(a, p->alias);
+
+		if (p->arg && !(v = optval(argc, argv, i, alias ? p->alias : p->name, err, errlen)))
+			return -EINVAL;
+		if (!p->arg && !alias && strcmp(a, p->name))
+			return errf(err, errlen, "option %s takes no value", p->name);
+		return p->set(o, v, err, errlen) ? -EINVAL : 1;
+	}
+	return 0;
+}
+
+void dmab_opts_usage(FILE *f, unsigned int scope)
+{
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		const struct opt *p = &opts[k];
+		/* --device, --module, --runner are --host's: indented under it */
+		bool sub = !strcmp(p->name, "--device") || !strcmp(p->name, "--module") || !strcmp(p->name, "--runner");
+		char head[64];
+		const char *h;
+
+		if (!(p->scope & scope))
+			continue;
+		snprintf(head, sizeof(head), "%s%s%s%s%s%s", sub ? "  " : "", p->name, p->alias ? ", " : "",
+			 p->alias ? p->alias : "", p->arg ? " " : "", p->arg ? p->arg : "");
+		if (p->alias && p->arg)	/* "--jobs N, -j N" */
+			snprintf(head, sizeof(head), "%s %s, %s %s", p->name, p->arg, p->alias, p->arg);
+		if (!p->help) {		/* --job: the job table */
+			fprintf(f, "  %-20s guest jobs, a comma list (default va,lat):\n", head);
+			for (size_t i = 0; i < dmab_njobs; i++)
+				fprintf(f, "    %-10s %s%s%s%s\n", dmab_jobs[i].name, dmab_jobs[i].help,
+					dmab_jobs[i].arches ? " [" : "", dmab_jobs[i].arches ? dmab_jobs[i].arches : "",
+					dmab_jobs[i].arches ? " only]" : "");
+			continue;
+		}
+		fprintf(f, "  %-20s ", head);
+		for (h = p->help; *h; h++) {
+			fputc(*h, f);
+			if (*h == '\n')
+				fprintf(f, "  %-20s ", "");
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ---- parsing ---- */
+
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	bool backend_set = false, qemu_set = false, job_set = false;
-	const char *backend_list = "all", *topology_list = NULL;
-	int i = 1;
+	static const struct {
+		const char *name;
+		enum dmab_cmd cmd;
+	} lists[] = {
+		{ "backends", DMAB_CMD_BACKENDS }, { "topologies", DMAB_CMD_TOPOLOGIES }, { "arches", DMAB_CMD_ARCHES },
+	};
 
 	err[0] = 0;
 	if (argc < 2)
@@ -115,16 +395,12 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 		o->cmd = DMAB_CMD_HELP;
 		return 0;
 	}
-	if (!strcmp(argv[1], "backends")) {
-		o->cmd = DMAB_CMD_BACKENDS;
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		if (strcmp(argv[1], lists[k].name))
+			continue;
+		o->cmd = lists[k].cmd;
 		if (argc > 2)
-			return errf(err, errlen, "backends: unexpected argument '%s'", argv[2]);
-		return 0;
-	}
-	if (!strcmp(argv[1], "topologies")) {
-		o->cmd = DMAB_CMD_TOPOLOGIES;
-		if (argc > 2)
-			return errf(err, errlen, "topologies: unexpected argument '%s'", argv[2]);
+			return errf(err, errlen, "%s: unexpected argument '%s'", lists[k].name, argv[2]);
 		return 0;
 	}
 	if (!strcmp(argv[1], "summary")) {
@@ -134,184 +410,125 @@ int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_
 		return set_path(o->run_dir, argv[2], "summary", err, errlen);
 	}
 	if (strcmp(argv[1], "run"))
-		return errf(err, errlen, "unknown command '%s' (commands: run, backends, topologies, summary, help)", argv[1]);
+		return errf(err, errlen, "unknown command '%s' (commands: run, backends, topologies, arches, summary, "
+			    "compare, baseline, plot, fuzz, replay, help)", argv[1]);
 	o->cmd = DMAB_CMD_RUN;
 
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i], *v;
-		int r = 0;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		int r;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			o->cmd = DMAB_CMD_HELP;
 			return 0;
-		} else if (is_opt(a, "--backend")) {
-			if (!(v = optval(argc, argv, &i, "--backend", err, errlen)))
-				return -EINVAL;
-			backend_list = v;	/* parsed below, once --arch is known */
-			backend_set = true;
-		} else if (is_opt(a, "--arch")) {
-			const char *bad;
-			if (!(v = optval(argc, argv, &i, "--arch", err, errlen)))
-				return -EINVAL;
-			if (strlen(v) >= sizeof(o->arch) || dmab_arch_list_check(v, &bad))
-				return errf(err, errlen, "--arch: '%s' is not a comma list of %s", v, DMAB_ARCHES);
-			snprintf(o->arch, sizeof(o->arch), "%s", v);
-		} else if (is_opt(a, "--kernel")) {
-			if (!(v = optval(argc, argv, &i, "--kernel", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->kernel, v, "--kernel", err, errlen);
-		} else if (is_opt(a, "--initrd")) {
-			if (!(v = optval(argc, argv, &i, "--initrd", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->initrd, v, "--initrd", err, errlen);
-		} else if (is_opt(a, "--out")) {
-			if (!(v = optval(argc, argv, &i, "--out", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->out, v, "--out", err, errlen);
-		} else if (is_opt(a, "--qemu")) {
-			if (!(v = optval(argc, argv, &i, "--qemu", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->qemu, v, "--qemu", err, errlen);
-			qemu_set = true;
-		} else if (is_opt(a, "--module")) {
-			if (!(v = optval(argc, argv, &i, "--module", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->module, v, "--module", err, errlen);
-		} else if (is_opt(a, "--runner")) {
-			if (!(v = optval(argc, argv, &i, "--runner", err, errlen)))
-				return -EINVAL;
-			r = set_path(o->runner, v, "--runner", err, errlen);
-		} else if (is_opt(a, "--append")) {
-			if (!(v = optval(argc, argv, &i, "--append", err, errlen)))
-				return -EINVAL;
-			if (strlen(v) >= sizeof(o->append) || strpbrk(v, "\n\r"))
-				return errf(err, errlen, "--append: too long or not one line");
-			snprintf(o->append, sizeof(o->append), "%s", v);
-		} else if (is_opt(a, "--timeout")) {
-			if (!(v = optval(argc, argv, &i, "--timeout", err, errlen)))
-				return -EINVAL;
-			if (parse_double(v, &o->timeout))
-				return errf(err, errlen, "--timeout: '%s' is not a positive number of seconds", v);
-		} else if (is_opt(a, "--boot-timeout")) {
-			if (!(v = optval(argc, argv, &i, "--boot-timeout", err, errlen)))
-				return -EINVAL;
-			if (parse_double(v, &o->boot_timeout))
-				return errf(err, errlen, "--boot-timeout: '%s' is not a positive number of seconds", v);
-		} else if (is_opt(a, "--job")) {
-			if (!(v = optval(argc, argv, &i, "--job", err, errlen)))
-				return -EINVAL;
-			if (dmab_job_list_check(v, err, errlen))
-				return -EINVAL;
-			snprintf(o->job, sizeof(o->job), "%s", v);
-			job_set = true;
-		} else if (is_opt(a, "--topology")) {
-			if (!(v = optval(argc, argv, &i, "--topology", err, errlen)))
-				return -EINVAL;
-			topology_list = v;
-		} else if (!strcmp(a, "--share")) {
-			o->share = true;
-		} else if (is_opt(a, "--accel")) {
-			if (!(v = optval(argc, argv, &i, "--accel", err, errlen)))
-				return -EINVAL;
-			if (!strcmp(v, "auto"))
-				o->accel = DMAB_ACCEL_AUTO;
-			else if (!strcmp(v, "tcg"))
-				o->accel = DMAB_ACCEL_TCG;
-			else if (!strcmp(v, "kvm"))
-				o->accel = DMAB_ACCEL_KVM;
-			else
-				return errf(err, errlen, "--accel: '%s' is not auto, tcg or kvm", v);
-		} else if (is_opt(a, "--jobs") || !strcmp(a, "-j")) {
-			char *end;
-			if (!(v = optval(argc, argv, &i, !strcmp(a, "-j") ? "-j" : "--jobs", err, errlen)))
-				return -EINVAL;
-			long n = strtol(v, &end, 10);
-			if (end == v || *end || n < 1 || n > 64)
-				return errf(err, errlen, "--jobs: '%s' is not a number from 1 to 64", v);
-			o->jobs = (int)n;
-		} else if (!strcmp(a, "--dry-run")) {
-			o->dry_run = true;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			o->quiet = true;
-		} else if (!strcmp(a, "--host")) {
-			o->host = true;
-		} else if (is_opt(a, "--device")) {
-			char buf[1024];
-			if (!(v = optval(argc, argv, &i, "--device", err, errlen)))
-				return -EINVAL;
-			if (strlen(v) >= sizeof(buf))
-				return errf(err, errlen, "--device: list too long");
-			strcpy(buf, v);
-			for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save)) {
-				if (o->ndevices >= DMAB_MAX_DEVICES)
-					return errf(err, errlen, "--device: more than %d devices", DMAB_MAX_DEVICES);
-				if (dmab_bdf_normalize(t, o->devices[o->ndevices], sizeof(o->devices[0])))
-					return errf(err, errlen, "--device: '%s' is not a PCI address (DDDD:BB:DD.F)", t);
-				o->ndevices++;
-			}
-		} else if (a[0] == '-') {
-			return errf(err, errlen, "run: unknown option '%s' (try 'dmabench --help')", a);
-		} else {
-			return errf(err, errlen, "run: unexpected argument '%s'", a);
 		}
-		if (r)
+		r = dmab_opts_parse_one(o, DMAB_OPT_RUN, argc, argv, &i, err, errlen);
+		if (r < 0)
 			return r;
+		if (r == 0)
+			return errf(err, errlen, a[0] == '-' ? "run: unknown option '%s' (try 'dmabench --help')" :
+				    "run: unexpected argument '%s'", a);
 	}
+	return dmab_opts_finish(o, err, errlen);
+}
+
+int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
+{
+	const char *bad;
+	int n;
+
 	if (o->ndevices && !o->host)
 		return errf(err, errlen, "--device is only valid with --host");
-	if (o->host && backend_set)
+	if (o->host && o->backend_set)
 		return errf(err, errlen, "--host runs on the running kernel: --backend does not apply");
 	if (o->host && o->dry_run)
 		return errf(err, errlen, "--dry-run does not apply to --host");
-	if (!o->host) {
-		const char *bad;
-		int n = dmab_backend_parse_list_arch(backend_list, o->arch, o->backends, 32, &bad);
-		if (n == -E2BIG)
-			return errf(err, errlen, "--backend: too many backends");
-		if (n < 0)
-			return errf(err, errlen, bad && *bad ?
-				    "--backend: unknown backend '%s' (see 'dmabench backends')" :
-				    "--backend: empty list%s", bad ? bad : "");
-		o->nbackends = n;
-		for (const char *p = backend_list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-			o->backend_all |= !strncmp(p, "all", 3) && (p[3] == ',' || !p[3]);
-	}
-	if (o->host && (topology_list || o->share))
+	if (o->host && (o->topology_list || o->share))
 		return errf(err, errlen, "--host runs on the running kernel's devices: --topology and --share do not apply");
+	if (o->host)
+		return 0;
+	n = dmab_backend_parse_list_arch(o->backend_list, o->arch, o->backends, DMAB_MAX_BACKENDS, &bad);
+	if (n == -E2BIG)
+		return errf(err, errlen, "--backend: too many backends");
+	if (n < 0)
+		return errf(err, errlen, bad && *bad ? "--backend: unknown backend '%s' (see 'dmabench backends')" :
+			    "--backend: empty list%s", bad ? bad : "");
+	o->nbackends = n;
+	o->backend_all = dmab_arch_in(o->backend_list, "all");	/* a comma list, like --arch */
 	if (o->share && !dmab_job_has(o->job, "share")) {
 		/* --share = job share (added to an explicit --job list) */
-		size_t l = job_set ? strlen(o->job) : 0;
+		size_t l = o->job_set ? strlen(o->job) : 0;
 		if (l + 7 > sizeof(o->job))
 			return errf(err, errlen, "--job: list too long");
 		snprintf(o->job + l, sizeof(o->job) - l, "%sshare", l ? "," : "");
 	}
-	if (!o->host) {
-		const char *bad;
-		int n = dmab_topology_parse_list(topology_list ? topology_list : o->share ? "all" : DMAB_TOPO_DEFAULT,
-						  o->topologies, 16, &bad);
-		if (n == -E2BIG)
-			return errf(err, errlen, "--topology: too many topologies");
-		if (n < 0)
-			return errf(err, errlen, "--topology: %s%s%s (known: all, %s; see 'dmabench topologies')",
-				    *bad ? "unknown topology '" : "empty or malformed list", bad, *bad ? "'" : "",
-				    dmab_topology_names());
-		o->ntopologies = n;
+	n = dmab_topology_parse_list(o->topology_list ? o->topology_list : o->share ? "all" : DMAB_TOPO_DEFAULT,
+				     o->topologies, DMAB_MAX_TOPOLOGIES, &bad);
+	if (n == -E2BIG)
+		return errf(err, errlen, "--topology: too many topologies");
+	if (n < 0)
+		return errf(err, errlen, "--topology: %s%s%s (known: all, %s; see 'dmabench topologies')",
+			    *bad ? "unknown topology '" : "empty or malformed list", bad, *bad ? "'" : "",
+			    dmab_topology_names());
+	o->ntopologies = n;
+	/* --kernel/--initrd/--qemu: the first arch of --arch in table order */
+	for (size_t i = 0; i < dmab_narches; i++) {
+		struct dmab_arch_paths *p = &o->paths[i];
+
+		if (!dmab_arch_in(o->arch, dmab_arches[i].name))
+			continue;
+		memcpy(p->kernel, o->given.kernel, sizeof(p->kernel));
+		memcpy(p->initrd, o->given.initrd, sizeof(p->initrd));
+		if (o->qemu_set)
+			memcpy(p->qemu, o->given.qemu, sizeof(p->qemu));
+		break;
 	}
-	/* without x86_64 in --arch, --kernel/--initrd/--qemu are the arm64 ones */
-	if (!dmab_arch_in(o->arch, "x86_64")) {
-		memcpy(o->arm64.kernel, o->kernel, sizeof(o->kernel));
-		memcpy(o->arm64.initrd, o->initrd, sizeof(o->initrd));
-		if (qemu_set)
-			memcpy(o->arm64.qemu, o->qemu, sizeof(o->qemu));
-		o->kernel[0] = o->initrd[0] = 0;
+	return 0;
+}
+
+/* Default kernel, initrd and QEMU of one arch, and checks; 0 or -ENOENT with a message. */
+static int resolve_arch(struct dmab_opts *o, const struct dmab_arch *a, char *err, size_t errlen)
+{
+	struct dmab_arch_paths *p = &o->paths[dmab_arch_index(a)];
+	bool first = a == &dmab_arches[0];	/* its messages name no arch */
+	char dir[DMAB_PATH_MAX], path[DMAB_PATH_MAX + 64];
+
+	if (!p->kernel[0]) {
+		if (a->kernel_dir[0] == '/')
+			snprintf(dir, sizeof(dir), "%s", a->kernel_dir);
+		else
+			snprintf(dir, sizeof(dir), "%.4000s/%s", o->repo, a->kernel_dir);
+		if (dmab_newest_match(dir, "vmlinuz-", a->kernel_suffix, p->kernel, sizeof(p->kernel))) {
+			snprintf(err, errlen, "no %s%skernel: %s/vmlinuz-*%s not found (%s; or %s%s%s--kernel PATH)",
+				 first ? "" : a->name, first ? "" : " ", dir, a->kernel_suffix, a->kernel_from,
+				 first ? "" : "--arch ", first ? "" : a->name, first ? "" : " ");
+			return -ENOENT;
+		}
+	}
+	if (!dmab_is_file(p->kernel)) {
+		snprintf(err, errlen, "%s%skernel %s: not found", first ? "" : a->name, first ? "" : " ", p->kernel);
+		return -ENOENT;
+	}
+	if (!p->initrd[0])
+		snprintf(p->initrd, sizeof(p->initrd), "%.4000s/%s", o->repo, a->initrd);
+	if (!dmab_is_file(p->initrd)) {
+		snprintf(err, errlen, "%s%sinitramfs %s: not found (run '%s' or pass %s%s--initrd)",
+			 first ? "" : a->name, first ? "" : " ", p->initrd, a->initrd_make,
+			 first ? "" : "--arch ", first ? "" : a->name);
+		return -ENOENT;
+	}
+	if (dmab_find_exe(p->qemu, path, sizeof(path))) {
+		snprintf(err, errlen, "QEMU binary '%s' not found (install %s with 'make deps', or set %s%s)",
+			 p->qemu, a->qemu_pkg, a->qemu_env, first ? " / --qemu" : "");
+		return -ENOENT;
 	}
 	return 0;
 }
 
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 {
-	char path[DMAB_PATH_MAX + 64];
+	const char *kernels[DMAB_MAX_ARCHES] = { NULL };
+	bool want[DMAB_MAX_ARCHES] = { false };
 
 	err[0] = 0;
 	if (!o->repo[0])
@@ -322,7 +539,8 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 		if (!o->module[0])
 			snprintf(o->module, sizeof(o->module), "%.4000s/build/host-kmod/dmabench.ko", o->repo);
 		if (!o->runner[0])
-			snprintf(o->runner, sizeof(o->runner), "%.4000s/build/x86_64/initramfs/init", o->repo);
+			snprintf(o->runner, sizeof(o->runner), "%.4000s/build/%s/initramfs/init", o->repo,
+				 dmab_arches[0].name);
 		if (!dmab_is_file(o->module)) {
 			snprintf(err, errlen, "module %s not found: build dmabench.ko for the running kernel "
 				 "(make -C /lib/modules/$(uname -r)/build M=$PWD/kmod, copy to that path) "
@@ -335,74 +553,30 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	/* every arch of the selected backends (a label can select another arch) */
-	bool want_x86 = false, want_arm64 = false;
-	for (int i = 0; i < o->nbackends; i++) {
-		want_x86 |= !strcmp(o->backends[i]->arch, "x86_64");
-		want_arm64 |= !strcmp(o->backends[i]->arch, "arm64");
+	/* every arch of the selected backends (a label can select another arch); last in table order first */
+	for (int i = 0; i < o->nbackends; i++)
+		want[dmab_arch_index(dmab_arch_find(o->backends[i]->arch))] = true;
+	for (size_t i = dmab_narches; i-- > 0;) {
+		int r;
+
+		if (!want[i])
+			continue;
+		r = resolve_arch(o, &dmab_arches[i], err, errlen);
+		if (r)
+			return r;
+		kernels[i] = o->paths[i].kernel;
 	}
-	if (want_arm64) {
-		if (!o->arm64.kernel[0]) {
-			char kdir[DMAB_PATH_MAX];
-			snprintf(kdir, sizeof(kdir), "%.4000s/build/arm64/kernel/boot", o->repo);
-			if (dmab_newest_match(kdir, "vmlinuz-", "-arm64", o->arm64.kernel, sizeof(o->arm64.kernel))) {
-				snprintf(err, errlen, "no arm64 kernel: %s/vmlinuz-*-arm64 not found (make deps, "
-					 "or --arch arm64 --kernel PATH)", kdir);
-				return -ENOENT;
-			}
-		}
-		if (!dmab_is_file(o->arm64.kernel)) {
-			snprintf(err, errlen, "arm64 kernel %s: not found", o->arm64.kernel);
-			return -ENOENT;
-		}
-		if (!o->arm64.initrd[0])
-			snprintf(o->arm64.initrd, sizeof(o->arm64.initrd), "%.4000s/build/arm64/initramfs.cpio",
-				 o->repo);
-		if (!dmab_is_file(o->arm64.initrd)) {
-			snprintf(err, errlen, "arm64 initramfs %s: not found (run 'make initramfs-arm64' or "
-				 "pass --arch arm64 --initrd)", o->arm64.initrd);
-			return -ENOENT;
-		}
-		if (dmab_find_exe(o->arm64.qemu, path, sizeof(path))) {
-			snprintf(err, errlen, "QEMU binary '%s' not found (install qemu-system-arm with 'make deps', "
-				 "or set DMABENCH_QEMU_ARM64)", o->arm64.qemu);
-			return -ENOENT;
-		}
-	}
-	if (!want_x86)
-		return 0;
-	if (!o->kernel[0]) {
-		if (dmab_newest_match("/boot", "vmlinuz-", "-amd64", o->kernel, sizeof(o->kernel))) {
-			snprintf(err, errlen, "no kernel: /boot/vmlinuz-*-amd64 not found (make deps, or --kernel PATH)");
-			return -ENOENT;
-		}
-	}
-	if (!dmab_is_file(o->kernel)) {
-		snprintf(err, errlen, "kernel %s: not found", o->kernel);
-		return -ENOENT;
-	}
-	if (!o->initrd[0])
-		snprintf(o->initrd, sizeof(o->initrd), "%.4000s/build/x86_64/initramfs.cpio", o->repo);
-	if (!dmab_is_file(o->initrd)) {
-		snprintf(err, errlen, "initramfs %s: not found (run 'make initramfs' or pass --initrd)", o->initrd);
-		return -ENOENT;
-	}
-	/* backends that need a kernel option (virtio-iommu): harness/kconfig.c */
-	if (dmab_backends_for_kernel(o->backends, &o->nbackends, 32, o->backend_all, o->arch, o->kernel,
+	/* backends that need a kernel option (virtio-iommu): harness/plan/kconfig.c */
+	if (dmab_backends_for_kernel(o->backends, &o->nbackends, DMAB_MAX_BACKENDS, o->backend_all, o->arch, kernels,
 				     o->backend_note, sizeof(o->backend_note), err, errlen))
 		return err[0] ? -EINVAL : errf(err, errlen, "--backend: too many backends");
-	{
+	if (kernels[0]) {
 		/* benchmarks on a DMA-API-debug kernel boot with dma_debug=off (kconfig.h) */
 		char note[400] = "";
 		size_t nl = strlen(o->backend_note);
 
-		if (dmab_dma_debug_default(o->kernel, o->job, o->append, sizeof(o->append), note, sizeof(note)) > 0)
+		if (dmab_dma_debug_default(kernels[0], o->job, o->append, sizeof(o->append), note, sizeof(note)) > 0)
 			snprintf(o->backend_note + nl, sizeof(o->backend_note) - nl, "%s%s", nl ? "; " : "", note);
-	}
-	if (dmab_find_exe(o->qemu, path, sizeof(path))) {
-		snprintf(err, errlen, "QEMU binary '%s' not found (install qemu-system-x86 with 'make deps', "
-			 "or set DMABENCH_QEMU / --qemu)", o->qemu);
-		return -ENOENT;
 	}
 	return 0;
 }

@@ -1,43 +1,63 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* opts.h - command line of `dmabench`. */
+/*
+ * opts.h - the options of `dmabench run`, and the VM options that `dmabench
+ * fuzz` / `replay` share with it (one parser, one table: opts.c).
+ */
 #ifndef DMAB_OPTS_H
 #define DMAB_OPTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
+#include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
 #include "harness/plan/topologies.h"
 #include "lib/jobs.h"
 
 #define DMAB_PATH_MAX		4096
 #define DMAB_MAX_DEVICES	16
+#define DMAB_MAX_BACKENDS	32
+#define DMAB_MAX_TOPOLOGIES	16
 
 enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP, DMAB_CMD_SUMMARY,
-		DMAB_CMD_TOPOLOGIES };
+		DMAB_CMD_TOPOLOGIES, DMAB_CMD_ARCHES };
 enum dmab_accel { DMAB_ACCEL_AUTO = 0, DMAB_ACCEL_TCG, DMAB_ACCEL_KVM };
+
+/* Which commands an option belongs to (opts.c's table). */
+enum dmab_opt_scope { DMAB_OPT_RUN = 1, DMAB_OPT_FUZZ = 2 };
+
+/* What one arch's VMs boot: "" until dmab_opts_resolve() fills the defaults. */
+struct dmab_arch_paths {
+	char kernel[DMAB_PATH_MAX];
+	char initrd[DMAB_PATH_MAX];
+	char qemu[DMAB_PATH_MAX];	/* binary name or path */
+};
 
 struct dmab_opts {
 	enum dmab_cmd cmd;
-	const struct dmab_backend *backends[32];
+	const struct dmab_backend *backends[DMAB_MAX_BACKENDS];
 	int nbackends;
 	bool backend_all;		/* "all" in --backend: dmab_backends_for_kernel() adds kernel-dependent ones */
 	char backend_note[512];		/* which of those "all" left out, and why */
 	/* --topology (default pair; all with --share): one VM per backend x topology of its arch */
-	const struct dmab_topology *topologies[16];
+	const struct dmab_topology *topologies[DMAB_MAX_TOPOLOGIES];
 	int ntopologies;
 	bool share;			/* --share: job share added, topologies default all */
-	char kernel[DMAB_PATH_MAX];	/* "" until defaulted */
-	char initrd[DMAB_PATH_MAX];
+	/*
+	 * --kernel/--initrd/--qemu as given; they apply to the first arch of --arch
+	 * (table order: x86_64 when it is in the list), whose paths get them.
+	 */
+	struct dmab_arch_paths given;
+	struct dmab_arch_paths paths[DMAB_MAX_ARCHES];	/* by dmab_arch_index() */
 	char out[DMAB_PATH_MAX];
-	char qemu[DMAB_PATH_MAX];	/* binary name or path */
 	char module[DMAB_PATH_MAX];	/* --host */
 	char runner[DMAB_PATH_MAX];	/* --host */
 	char repo[DMAB_PATH_MAX];
 	char run_dir[DMAB_PATH_MAX];	/* `summary RUN_DIR` */
 	double timeout;			/* per VM, seconds */
 	double boot_timeout;		/* to "dmabench-init: start"; 0: min(timeout, 300) */
-	char job[128];			/* comma list of test, va, lat */
+	char job[128];			/* comma list of jobs (lib/jobs.c) */
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
 	bool dry_run;
@@ -47,27 +67,39 @@ struct dmab_opts {
 	int ndevices;
 	char append[1024];		/* --append: extra kernel command line words */
 	char arch[64];			/* --arch: comma list (default x86_64) */
-	/* arm64 guests; --kernel/--initrd/--qemu set these when x86_64 is not in --arch */
-	struct {
-		char kernel[DMAB_PATH_MAX];	/* default <repo>/build/arm64/kernel/boot/vmlinuz-*-arm64 */
-		char initrd[DMAB_PATH_MAX];	/* default <repo>/build/arm64/initramfs.cpio */
-		char qemu[DMAB_PATH_MAX];	/* default qemu-system-aarch64 */
-	} arm64;
+	/* set while parsing, used by dmab_opts_finish() */
+	const char *backend_list, *topology_list;
+	bool backend_set, qemu_set, job_set;
 };
 
 /* Fill built-in defaults that need no file system access. */
 void dmab_opts_init(struct dmab_opts *o);
 /*
- * Parse argv (argv[0] is the program). Returns 0 or -EINVAL with a message
- * in err. "--opt value" and "--opt=value" are both accepted.
+ * Parse argv (argv[0] is the program, argv[1] the command). Returns 0 or
+ * -EINVAL with a message in err. "--opt value" and "--opt=value" are both
+ * accepted.
  */
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen);
 /*
- * Resolve defaults that depend on the repository (repo root, kernel,
- * initrd, out, module, runner) and check that the files exist and qemu is
- * on PATH (not for --host). Returns 0 or -ENOENT/-EINVAL with a message.
+ * One option of the table at argv[*i] if it belongs to scope: 1 (and *i
+ * moved past its value), 0 when it is not an option of scope, -EINVAL with
+ * a message. For commands with options of their own (fuzz, replay).
+ */
+int dmab_opts_parse_one(struct dmab_opts *o, unsigned int scope, int argc, char **argv, int *i,
+			char *err, size_t errlen);
+/* After the options: backends, topologies, jobs and arch paths from them. 0 or -EINVAL. */
+int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen);
+/* Usage lines of the table's options of scope. */
+void dmab_opts_usage(FILE *f, unsigned int scope);
+/*
+ * Resolve defaults that depend on the repository (repo root, each selected
+ * arch's kernel, initrd and QEMU, out, module, runner) and check that the
+ * files exist and QEMU is on PATH (not for --host). Returns 0 or
+ * -ENOENT/-EINVAL with a message.
  */
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen);
+/* The paths of an arch's VMs. */
+const struct dmab_arch_paths *dmab_opts_paths(const struct dmab_opts *o, const struct dmab_arch *a);
 
 /* Normalise a PCI address ("01:00.0" -> "0000:01:00.0"); 0 or -EINVAL. */
 int dmab_bdf_normalize(const char *in, char *out, size_t outlen);

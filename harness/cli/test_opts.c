@@ -36,7 +36,8 @@ int main(void)
 	CHECK(o.timeout == 600);
 	CHECK_EQ(o.jobs, 1);
 	CHECK_EQ(o.accel, DMAB_ACCEL_AUTO);
-	CHECK_STR(o.qemu, "qemu-system-x86_64");
+	CHECK_STR(o.paths[0].qemu, "qemu-system-x86_64");
+	CHECK_STR(o.paths[1].qemu, "qemu-system-aarch64");
 	CHECK(!o.dry_run && !o.host);
 
 	CHECK_EQ(parse("run --backend intel-strict,amd --timeout 30 --job test --jobs 2 --accel tcg "
@@ -47,8 +48,8 @@ int main(void)
 	CHECK_STR(o.job, "test");
 	CHECK_EQ(o.jobs, 2);
 	CHECK_EQ(o.accel, DMAB_ACCEL_TCG);
-	CHECK_STR(o.kernel, "/k");
-	CHECK_STR(o.initrd, "/i");
+	CHECK_STR(o.paths[0].kernel, "/k");
+	CHECK_STR(o.paths[0].initrd, "/i");
 	CHECK_STR(o.out, "/o");
 	CHECK(o.dry_run);
 	CHECK_EQ(parse("run --backend=all --job=test,va,lat -j 2"), 0);
@@ -122,7 +123,7 @@ int main(void)
 	setenv("DMABENCH_QEMU", "/bin/true", 1);
 	snprintf(path, sizeof(path), "run --kernel %s --initrd %s", k, i);
 	CHECK_EQ(parse(path), 0);
-	CHECK_STR(o.qemu, "/bin/true");
+	CHECK_STR(o.paths[0].qemu, "/bin/true");
 	CHECK_EQ(dmab_opts_resolve(&o, err, sizeof(err)), 0);
 	/* default out and repo: the repo holding this test binary */
 	CHECK_CONTAINS(o.out, "/results");
@@ -145,10 +146,10 @@ int main(void)
 	CHECK_EQ(o.nbackends, 2);
 	snprintf(path, sizeof(path), "run --arch arm64 --kernel %s --initrd %s --qemu /bin/true", k, i);
 	CHECK_EQ(parse(path), 0);
-	CHECK_STR(o.arm64.kernel, k);
-	CHECK_STR(o.arm64.initrd, i);
-	CHECK_STR(o.arm64.qemu, "/bin/true");
-	CHECK_STR(o.kernel, "");
+	CHECK_STR(o.paths[1].kernel, k);
+	CHECK_STR(o.paths[1].initrd, i);
+	CHECK_STR(o.paths[1].qemu, "/bin/true");
+	CHECK_STR(o.paths[0].kernel, "");
 	CHECK_EQ(dmab_opts_resolve(&o, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "run --arch arm64 --kernel %s/none --initrd %s --qemu /bin/true", dir, i);
 	CHECK_EQ(parse(path), 0);

@@ -35,6 +35,7 @@
 #include "harness/vm/exitcodes.h"
 #include "harness/fuzzhost/fuzzhost.h"
 #include "harness/cli/opts.h"
+#include "harness/plan/plan.h"
 #include "harness/plan/qemu.h"
 #include "harness/report/results.h"
 #include "lib/util.h"
@@ -547,46 +548,32 @@ static const char *crash(struct fz *z, struct dmab_vm *vm)
 
 static int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, double timeout)
 {
-	char dir[4500], append[2048], **argv = NULL;
-	size_t n = 0;
+	char dir[4500], append[2048], shm[4600];
+	char *extra[] = { "-object", shm, "-device", "ivshmem-plain,memdev=fzshm", NULL };
+	struct dmab_plan_vm plan;
 	int worst;
 
 	snprintf(dir, sizeof(dir), "%s/boot-%u", z->rundir, z->boot);
 	if (dmab_mkdir_p(dir, 0755))
 		return -EIO;
-	dmab_vm_init(vm, z->o.backends[0], dir, "fuzz");
+	if (dmab_plan(&z->o, &plan, 1, NULL) != 1)
+		return -EINVAL;
+	dmab_vm_init(vm, plan.backend, dir, "fuzz");
+	vm->topology = plan.topology;
 	snprintf(append, sizeof(append), "%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s", z->warn_no_panic ? "oops=panic" : FZ_CMDLINE, job_args,
 		 z->o.append[0] ? " " : "", z->o.append);
-	struct dmab_vm_spec s = {
-		.qemu = z->o.qemu, .kernel = z->o.kernel, .initrd = z->o.initrd, .backend = vm->backend,
-		.job = "fuzz", .accel = z->o.accel == DMAB_ACCEL_KVM ? "kvm" : "tcg",
-		.console_path = vm->console_path, .chan_path = vm->chan_path, .append = append,
-	};
-	if (dmab_qemu_argv(&s, &argv))
+	snprintf(shm, sizeof(shm), "memory-backend-file,id=fzshm,share=on,mem-path=%s,size=%u", z->shm_path,
+		 FZ_SHM_SIZE);
+	if (dmab_plan_command(&z->o, &plan, z->o.accel == DMAB_ACCEL_KVM ? "kvm" : "tcg", "fuzz", append, extra,
+			      vm->console_path, vm->chan_path, &vm->argv, &vm->env))
 		return -ENOMEM;
-	while (argv[n])
-		n++;
-	char **nv = realloc(argv, (n + 5) * sizeof(*nv));
-	if (!nv) {
-		dmab_argv_free(argv);
-		return -ENOMEM;
+	if (z->o.dry_run) {
+		char *line = dmab_argv_join(vm->argv);
+
+		printf("# %s\n%s\n", plan.label, line ? line : "?");
+		free(line);
+		return 0;
 	}
-	argv = nv;
-	argv[n++] = strdup("-object");
-	if (asprintf(&argv[n], "memory-backend-file,id=fzshm,share=on,mem-path=%s,size=%u", z->shm_path,
-		     FZ_SHM_SIZE) < 0)
-		argv[n] = NULL;
-	n++;
-	argv[n++] = strdup("-device");
-	argv[n++] = strdup("ivshmem-plain,memdev=fzshm");
-	argv[n] = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!argv[i]) {
-			argv[i] = strdup("");	/* keep the array freeable */
-			dmab_argv_free(argv);
-			return -ENOMEM;
-		}
-	vm->argv = argv;
 	z->last_started = 0;
 	z->t_last_change = dmab_now();
 	z->t_last_print = dmab_now();
@@ -640,72 +627,65 @@ static int parse_dur(const char *s, double *out)
 
 static int fz_parse(struct fz *z, int argc, char **argv)
 {
-	char *rargv[32], err[1024];
-	int rc = 0;
-	const char *backend = "direct";
+	char err[1024];
+	bool fuzz = !strcmp(argv[0], "fuzz"), replay = !fuzz;
+	const struct dmab_job *job = dmab_job_find("fuzz");
 
-	rargv[rc++] = "dmabench";
-	rargv[rc++] = "run";
-	rargv[rc++] = "--job";
-	rargv[rc++] = "fuzz";
 	z->time_s = 60;
 	z->hang_s = 30;
 	z->max_restarts = 50;
+	dmab_opts_init(&z->o);
+	z->o.cmd = DMAB_CMD_RUN;
+	snprintf(z->o.job, sizeof(z->o.job), "fuzz");
+	z->o.backend_list = "direct";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int r;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fz_usage(stdout);
 			exit(0);
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			z->quiet = true;
 		} else if (!strcmp(a, "--no-panic-on-warn")) {
 			z->warn_no_panic = true;
-		} else if (!strcmp(a, "--minimize") && !strcmp(argv[0], "replay")) {
+		} else if (!strcmp(a, "--minimize") && replay) {
 			z->minimize = true;
-		} else if (!strcmp(a, "--no-klog") && !strcmp(argv[0], "replay")) {
+		} else if (!strcmp(a, "--no-klog") && replay) {
 			z->no_klog = true;
-		} else if (!strcmp(a, "--repeat") && v && !strcmp(argv[0], "replay")) {
+		} else if (!strcmp(a, "--repeat") && v && replay) {
 			z->repeat = (unsigned int)strtoul(v, NULL, 10);
 			i++;
-		} else if (a[0] != '-' && !strcmp(argv[0], "replay") && !z->replay_file) {
+		} else if (a[0] != '-' && replay && !z->replay_file) {
 			z->replay_file = a;
-		} else if (!v) {
-			fprintf(stderr, "dmabench: %s: %s needs a value (or is unknown)\n", argv[0], a);
-			return -EINVAL;
-		} else if (!strcmp(a, "--backend")) {
-			backend = v;
-			i++;
-		} else if (!strcmp(a, "--time") && !strcmp(argv[0], "fuzz")) {
+		} else if (!strcmp(a, "--time") && v && fuzz) {
 			if (parse_dur(v, &z->time_s)) {
 				fprintf(stderr, "dmabench: fuzz: bad --time '%s' (60, 90s, 10m, 1h)\n", v);
 				return -EINVAL;
 			}
 			i++;
-		} else if (!strcmp(a, "--hang") && !strcmp(argv[0], "fuzz")) {
+		} else if (!strcmp(a, "--hang") && v && fuzz) {
 			if (parse_dur(v, &z->hang_s)) {
 				fprintf(stderr, "dmabench: fuzz: bad --hang '%s'\n", v);
 				return -EINVAL;
 			}
 			i++;
-		} else if (!strcmp(a, "--max-restarts") && !strcmp(argv[0], "fuzz")) {
+		} else if (!strcmp(a, "--max-restarts") && v && fuzz) {
 			z->max_restarts = atoi(v);
 			i++;
-		} else if (!strcmp(a, "--corpus") && !strcmp(argv[0], "fuzz")) {
+		} else if (!strcmp(a, "--corpus") && v && fuzz) {
 			z->corpus_in = v;
 			i++;
-		} else if ((!strcmp(a, "--kernel") || !strcmp(a, "--initrd") || !strcmp(a, "--append") ||
-			    !strcmp(a, "--out") || !strcmp(a, "--qemu") || !strcmp(a, "--accel") ||
-			    !strcmp(a, "--boot-timeout")) && rc < 28) {
-			rargv[rc++] = (char *)a;
-			rargv[rc++] = (char *)v;
-			i++;
+		} else if ((r = dmab_opts_parse_one(&z->o, DMAB_OPT_FUZZ, argc, argv, &i, err, sizeof(err))) != 0) {
+			if (r < 0) {
+				fprintf(stderr, "dmabench: %s: %s\n", argv[0], err);
+				return -EINVAL;
+			}
 		} else {
-			fprintf(stderr, "dmabench: %s: unknown option %s\n", argv[0], a);
+			fprintf(stderr, "dmabench: %s: unknown option %s%s\n", argv[0], a, v ? "" : " (or it needs a value)");
 			return -EINVAL;
 		}
 	}
-	if (!strcmp(argv[0], "replay") && !z->replay_file) {
+	z->quiet = z->o.quiet;
+	if (replay && !z->replay_file) {
 		fprintf(stderr, "dmabench: replay: which FILE?\n");
 		return -EINVAL;
 	}
@@ -717,17 +697,13 @@ static int fz_parse(struct fz *z, int argc, char **argv)
 		fprintf(stderr, "dmabench: replay: --minimize takes one file, not a folder\n");
 		return -EINVAL;
 	}
-	rargv[rc++] = "--backend";
-	rargv[rc++] = (char *)backend;
-	rargv[rc] = NULL;
-	dmab_opts_init(&z->o);
-	if (dmab_opts_parse(&z->o, rc, rargv, err, sizeof(err)) || dmab_opts_resolve(&z->o, err, sizeof(err))) {
+	if (dmab_opts_finish(&z->o, err, sizeof(err)) || dmab_opts_resolve(&z->o, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s: %s\n", argv[0], err);
 		return -EINVAL;
 	}
-	if (z->o.nbackends != 1 || strcmp(z->o.backends[0]->arch, "x86_64")) {
-		fprintf(stderr, "dmabench: %s: give exactly one x86_64 backend (the libFuzzer target is x86_64 only)\n",
-			argv[0]);
+	if (z->o.nbackends != 1 || !dmab_job_on_arch(job, z->o.backends[0]->arch)) {
+		fprintf(stderr, "dmabench: %s: give exactly one backend of %s (the libFuzzer target is built for "
+			"those only)\n", argv[0], job->arches);
 		return -EINVAL;
 	}
 	return 0;
@@ -820,7 +796,7 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			"  \"execs_per_sec\": %.1f,\n  \"libfuzzer_exec_per_sec\": %s,\n  \"cov\": %s,\n  \"ft\": %s,\n"
 			"  \"execs_after_restart\": %llu,\n  \"corpus\": %u,\n  \"corpus_new\": %u,\n  \"kernel_sig_features\": %llu,\n"
 			"  \"kcov\": \"%s\",\n  \"kcov_slots\": %llu,\n  \"end\": \"%s\",\n  \"exit\": %d,\n  \"findings\": [",
-			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, z->boot_secs, z->boot_deaths, z->boot, z->restarts,
+			dmab_backend_label(z->o.backends[0]), dmab_opts_paths(&z->o, dmab_arch_find(z->o.backends[0]->arch))->kernel, z->time_s, secs, z->boot_secs, z->boot_deaths, z->boot, z->restarts,
 			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "0",
 			cov[0] ? cov : "0", ft[0] ? ft : "0", z->execs_after_restart, z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max,
@@ -851,7 +827,7 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			"| boots / restarts | %u / %u |\n| programs | %llu (%.0f/s over the campaign; libFuzzer's last: %s/s) |\n"
 			"| cov / ft | %s / %s |\n| corpus | %u entries (%u new) |\n| kernel-state signature | %llu features |\n"
 			"| KCOV | %s (%llu slots) |\n| findings | %u%s%s |\n\n",
-			dmab_backend_label(z->o.backends[0]), z->o.kernel, z->time_s, secs, end_reason, z->boot, z->restarts,
+			dmab_backend_label(z->o.backends[0]), dmab_opts_paths(&z->o, dmab_arch_find(z->o.backends[0]->arch))->kernel, z->time_s, secs, end_reason, z->boot, z->restarts,
 			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "?",
 			cov[0] ? cov : "?", ft[0] ? ft : "?", z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max, z->shm->kcov_state > 0 ? "on" : "absent",
@@ -1141,6 +1117,19 @@ int dmab_cmd_fuzz(int argc, char **argv)
 	if (fz_parse(z, argc, argv)) {
 		free(z);
 		return DMAB_EXIT_USAGE;
+	}
+	if (z->o.dry_run) {	/* the first boot's QEMU command line */
+		struct dmab_vm vm;
+		char args[128];
+
+		snprintf(z->rundir, sizeof(z->rundir), "%s/<run-id>", z->o.out);
+		snprintf(z->shm_path, sizeof(z->shm_path), "%s/.shm", z->rundir);
+		z->boot = 1;
+		snprintf(args, sizeof(args), z->replay_file ? "--shm auto" : "--time %.0f --shm auto", z->time_s + 5);
+		ret = boot_vm(z, args, &vm, 0);
+		dmab_vm_release(&vm);
+		free(z);
+		return ret ? DMAB_EXIT_USAGE : DMAB_EXIT_OK;
 	}
 	if (make_dir(z, z->replay_file ? "replay" : "fuzz") || map_shm(z)) {
 		fprintf(stderr, "dmabench: %s: cannot create the results folder or shared memory in %s: %s\n",

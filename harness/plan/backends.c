@@ -125,11 +125,12 @@ const char *dmab_backend_label(const struct dmab_backend *b)
 {
 	static char labels[sizeof(dmab_backends) / sizeof(dmab_backends[0])][64];
 	size_t i = (size_t)(b - dmab_backends);
+	const struct dmab_arch *a = dmab_arch_find(b->arch);
 
-	if (!strcmp(b->arch, "x86_64") || i >= dmab_nbackends)
+	if (!a || !a->label_prefix[0] || i >= dmab_nbackends)
 		return b->name;
 	if (!labels[i][0])
-		snprintf(labels[i], sizeof(labels[i]), "%s-%s", b->arch, b->name);
+		snprintf(labels[i], sizeof(labels[i]), "%s%s", a->label_prefix, b->name);
 	return labels[i];
 }
 
@@ -144,56 +145,6 @@ const struct dmab_backend *dmab_backend_find(const char *name)
 	return NULL;
 }
 
-const char *dmab_arch_qemu(const char *arch)
-{
-	const char *q;
-
-	if (!strcmp(arch, "arm64")) {
-		q = getenv("DMABENCH_QEMU_ARM64");
-		return q && *q ? q : "qemu-system-aarch64";
-	}
-	q = getenv("DMABENCH_QEMU");
-	return q && *q ? q : "qemu-system-x86_64";
-}
-
-bool dmab_arch_in(const char *arches, const char *arch)
-{
-	size_t al = strlen(arch);
-
-	for (const char *p = arches; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == al && !strncmp(p, arch, l))
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
-int dmab_arch_list_check(const char *arches, const char **bad)
-{
-	static char badname[64];
-	char buf[256];
-	int n = 0;
-
-	if (bad)
-		*bad = "";
-	if (!arches || strlen(arches) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, arches);
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!dmab_arch_in(DMAB_ARCHES, t)) {
-			snprintf(badname, sizeof(badname), "%s", t);
-			if (bad)
-				*bad = badname;
-			return -EINVAL;
-		}
-		n++;
-	}
-	return n ? 0 : -EINVAL;
-}
-
 /* name within arches, else a label */
 static const struct dmab_backend *find_in(const char *name, const char *arches)
 {
@@ -202,7 +153,7 @@ static const struct dmab_backend *find_in(const char *name, const char *arches)
 			return &dmab_backends[i];
 	for (size_t i = 0; i < dmab_nbackends; i++) {
 		const struct dmab_backend *b = &dmab_backends[i];
-		/* an x86_64 label is its bare name: only within arches */
+		/* a bare label (the default arch's) selects only within arches */
 		if (b->name != dmab_backend_label(b) && !strcmp(dmab_backend_label(b), name))
 			return b;
 	}

@@ -8,13 +8,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/plan/arches.h"
+
 #define DMAB_MAX_QEMU_DEVICES	4
 #define DMAB_EDU_DEVICE		"edu,dma_mask=0xffffffffffffffff"
 #define DMAB_EDU_COUNT		2
 
 struct dmab_backend {
 	const char *name;
-	const char *arch;		/* "x86_64" | "arm64" */
+	const char *arch;		/* an arch of harness/plan/arches.c */
 	const char *machine;		/* -machine */
 	/* -device arguments placed BEFORE the edu devices (IOMMUs), NULL-terminated */
 	const char *devices[DMAB_MAX_QEMU_DEVICES];
@@ -38,25 +40,16 @@ struct dmab_backend {
 	const char *kernel_config;
 };
 
-/* Architectures that have backends, in table order. */
-#define DMAB_ARCHES		"x86_64,arm64"
-
 extern const struct dmab_backend dmab_backends[];
 extern const size_t dmab_nbackends;
 
 /* First backend called name (x86_64 ones first), else the one labelled name. */
 const struct dmab_backend *dmab_backend_find(const char *name);
 /*
- * Unique label: the name for x86_64, "<arch>-<name>" otherwise ("arm64-direct"):
+ * Unique label: the arch's label prefix and the name ("direct", "arm64-direct"):
  * results folder, progress lines, summary columns.
  */
 const char *dmab_backend_label(const struct dmab_backend *b);
-/* QEMU binary for arch ($DMABENCH_QEMU / $DMABENCH_QEMU_ARM64 override). */
-const char *dmab_arch_qemu(const char *arch);
-/* Validate a comma list of arches: 0, or -EINVAL with *bad the unknown one. */
-int dmab_arch_list_check(const char *arches, const char **bad);
-/* True if the comma list arches contains arch. */
-bool dmab_arch_in(const char *arches, const char *arch);
 
 /*
  * Parse a comma-separated list ("all" = every backend) into out[] (at most

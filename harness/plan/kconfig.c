@@ -74,7 +74,7 @@ static int kernel_has(const char *kernel, const char *opt, char *why, size_t wle
 }
 
 int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t max, bool all,
-			     const char *arches, const char *kernel, char *note, size_t notelen,
+			     const char *arches, const char *const kernels[], char *note, size_t notelen,
 			     char *err, size_t errlen)
 {
 	char why[8400];
@@ -84,8 +84,9 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 		note[0] = 0;
 	for (int i = 0; i < *n; i++) {
 		const struct dmab_backend *b = list[i];
+		const char *kernel = kernels[dmab_arch_index(dmab_arch_find(b->arch))];
 
-		if (!b->kernel_config || kernel_has(kernel, b->kernel_config, why, sizeof(why)) == 1)
+		if (!b->kernel_config || !kernel || kernel_has(kernel, b->kernel_config, why, sizeof(why)) == 1)
 			continue;
 		snprintf(err, errlen, "backend %s needs a guest kernel with %s=y, and %s: build one with "
 			 "'make kernel' and pass --kernel build/kernel/bzImage --initrd "
@@ -96,9 +97,10 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 		return 0;
 	for (size_t i = 0; i < dmab_nbackends; i++) {
 		const struct dmab_backend *b = &dmab_backends[i];
+		const char *kernel = kernels[dmab_arch_index(dmab_arch_find(b->arch))];
 		bool have = false;
 
-		if (!b->kernel_config || !dmab_arch_in(arches, b->arch))
+		if (!b->kernel_config || !dmab_arch_in(arches, b->arch) || !kernel)
 			continue;
 		for (int j = 0; j < *n; j++)
 			have |= list[j] == b;

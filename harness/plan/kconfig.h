@@ -27,13 +27,14 @@ int dmab_config_file_has(const char *config, const char *opt);
 
 /*
  * The backends of list[0..*n) that need a kernel option (b->kernel_config) against
- * kernel: a named one whose option the kernel lacks (or whose config cannot be
+ * their arch's kernel (kernels[] by dmab_arch_index(); NULL: that arch is not
+ * booted): a named one whose option the kernel lacks (or whose config cannot be
  * found) is an error (-EINVAL, err says what to build); with all set ("all" was
  * requested) every such backend of arches whose option the kernel has is appended,
  * the others are left out and named in note. 0 or -EINVAL / -E2BIG.
  */
 int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t max, bool all,
-			     const char *arches, const char *kernel, char *note, size_t notelen,
+			     const char *arches, const char *const kernels[], char *note, size_t notelen,
 			     char *err, size_t errlen);
 
 /*

@@ -19,28 +19,17 @@
 int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 {
 	const struct dmab_backend *b = s->backend;
+	const struct dmab_arch *a = dmab_arch_find(b->arch);
 	const struct dmab_topology *t = s->topology ? s->topology : dmab_topology_default();
-	/*
-	 * no_timer_check: under TCG with interrupt remapping (intel-iommu) and a
-	 * loaded host, the boot-time IO-APIC timer check can miss its window and
-	 * the kernel panics "timer doesn't work through Interrupt-remapped
-	 * IO-APIC" (seen with 2 VMs on 2 cores); it does not affect DMA.
-	 */
-	bool arm64 = !strcmp(b->arch, "arm64");
-	/*
-	 * arm64 virt has one PL011 (the console, ttyAMA0); the results channel is
-	 * a virtio console (hvc0; init loads its modules): 3.2 MB/s measured under
-	 * TCG against 250 KB/s for a PCI 16550 (-device pci-serial).
-	 */
 	int n = snprintf(out, len, "%s%s%s DMABENCH_JOB=%s DMABENCH_BACKEND=%s "
-			 "DMABENCH_EXPECT_OPS=%s DMABENCH_EXPECT_DOMAIN=%s%s%s%s%s%s",
-			 arm64 ? "console=ttyAMA0 panic=-1" : "console=ttyS0 panic=-1 no_timer_check",
-			 b->cmdline[0] ? " " : "", b->cmdline, s->job, dmab_backend_label(b),
+			 "DMABENCH_EXPECT_OPS=%s DMABENCH_EXPECT_DOMAIN=%s%s%s%s%s%s%s",
+			 a->cmdline, b->cmdline[0] ? " " : "", b->cmdline, s->job, dmab_backend_label(b),
 			 b->expect_ops, b->expect_domain,
 			 b->dev_kind ? " DMABENCH_DEV_KIND=" : "", b->dev_kind ? b->dev_kind : "",
 			 b->expect_coherent ? " DMABENCH_EXPECT_COHERENT=" : "",
 			 b->expect_coherent ? b->expect_coherent : "",
-			 arm64 ? " DMABENCH_RESULTS=/dev/hvc0" : "");
+			 a->results_dev ? " DMABENCH_RESULTS=" : "", a->results_dev ? a->results_dev : "");
+
 	if (n >= 0 && (size_t)n < len && t && t->modparams)
 		n += snprintf(out + n, len - (size_t)n, " %s", t->modparams);
 	for (size_t i = 0; i < dmab_njobs && t; i++)	/* the share job's roles A, B, C */
@@ -89,6 +78,7 @@ static void add(struct argv_b *a, const char *fmt, ...)
 
 int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 {
+	const struct dmab_arch *arch = dmab_arch_find(s->backend->arch);
 	struct argv_b a = { 0 };
 	char cmdline[2048];
 	const struct dmab_topology *t = s->topology ? s->topology : dmab_topology_default();
@@ -125,7 +115,7 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	add(&a, "%s", cmdline);
 	add(&a, "-serial");
 	add(&a, "file:%s", s->console_path);
-	if (!strcmp(s->backend->arch, "arm64")) {
+	if (arch->results == DMAB_RESULTS_VIRTCONSOLE) {
 		add(&a, "-chardev");
 		add(&a, "file,id=dmabres,path=%s", s->chan_path);
 	} else {
@@ -142,12 +132,14 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 		add(&a, "-device");
 		add(&a, "%s", t->devices[i]);
 	}
-	if (!strcmp(s->backend->arch, "arm64")) {
+	if (arch->results == DMAB_RESULTS_VIRTCONSOLE) {
 		add(&a, "-device");
 		add(&a, "virtio-serial-pci");
 		add(&a, "-device");
 		add(&a, "virtconsole,chardev=dmabres");
 	}
+	for (int i = 0; s->extra_args && s->extra_args[i]; i++)	/* e.g. the fuzz host's shared memory */
+		add(&a, "%s", s->extra_args[i]);
 	if (a.err) {
 		dmab_argv_free(a.v);
 		return a.err;
@@ -206,54 +198,6 @@ char *dmab_argv_join(char *const argv[])
 	return out;
 }
 
-int dmab_spawn(char *const argv[], const char *log_path, pid_t *pid)
-{
-	int pfd[2], err = 0;
-	pid_t c;
-
-	*pid = -1;
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	c = fork();
-	if (c < 0) {
-		err = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return err;
-	}
-	if (c == 0) {
-		int e, in = open("/dev/null", O_RDONLY);
-		int out = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
-				   : open("/dev/null", O_WRONLY);
-		setpgid(0, 0);
-		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
-			e = errno;
-		} else {
-			execvp(argv[0], argv);
-			e = errno;
-		}
-		if (write(pfd[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(pfd[1]);
-	/* setpgid from the parent too: no race with kill(-pid) */
-	setpgid(c, c);
-	ssize_t r;
-	int e = 0;
-	do
-		r = read(pfd[0], &e, sizeof(e));
-	while (r < 0 && errno == EINTR);
-	close(pfd[0]);
-	if (r == (ssize_t)sizeof(e)) {
-		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
-			;
-		return -(e ? e : ENOEXEC);
-	}
-	*pid = c;
-	return 0;
-}
-
 int dmab_qemu_version(const char *qemu, char *out, size_t len)
 {
 	char *argv[] = { (char *)qemu, "--version", NULL };
@@ -291,7 +235,7 @@ int dmab_kvm_probe(const char *qemu, const char *kernel, double timeout_s, char 
 			 "-smp", "1", "-display", "none", "-no-reboot", "-nodefaults",
 			 "-kernel", (char *)kernel, "-append", "console=ttyS0 panic=-1",
 			 "-serial", serial, NULL };
-	ret = dmab_spawn(argv, log, &pid);
+	ret = dmab_spawn(argv, NULL, log, &pid);
 	if (ret) {
 		snprintf(why, len, "cannot start %s: %s", qemu, strerror(-ret));
 		goto out;

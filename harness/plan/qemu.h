@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
 #include "harness/plan/topologies.h"
 
@@ -24,6 +25,8 @@ struct dmab_vm_spec {
 	 * job has "share", DMABENCH_SHARE_ARGS go BEFORE append (a later word wins).
 	 */
 	const struct dmab_topology *topology;
+	/* more QEMU arguments after all others (NULL-terminated, or NULL), e.g. the fuzz host's shared memory */
+	char *const *extra_args;
 };
 
 /* Kernel command line for the backend. Returns 0 or -ENOSPC. */
@@ -33,13 +36,6 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv);
 void dmab_argv_free(char **argv);
 /* Shell-quoted one-line rendering, malloc'd. */
 char *dmab_argv_join(char *const argv[]);
-
-/*
- * fork + execvp argv in a new process group; stdin /dev/null, stdout and
- * stderr to log_path (NULL: /dev/null). An exec failure is reported
- * through a close-on-exec pipe: returns -errno of execvp and no child.
- */
-int dmab_spawn(char *const argv[], const char *log_path, pid_t *pid);
 
 /* First line of `qemu --version`. */
 int dmab_qemu_version(const char *qemu, char *out, size_t len);

@@ -46,14 +46,14 @@ int main(void)
 	CHECK(n > 0);
 	CHECK_EQ(count_named(l, n, "virtio-iommu"), 0);
 	int before = n;
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", k, note, sizeof(note), err, sizeof(err)), 0);
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
 	CHECK_EQ(n, before);
 	CHECK_CONTAINS(note, "virtio-iommu left out of 'all'");
 	CHECK_CONTAINS(note, "CONFIG_VIRTIO_IOMMU");
 	/* named: a usage error that says what to build */
 	n = dmab_backend_parse_list_arch("direct,virtio-iommu", "x86_64", l, 32, &bad);
 	CHECK_EQ(n, 2);
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, false, "x86_64", k, note, sizeof(note), err, sizeof(err)),
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, false, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)),
 		 -EINVAL);
 	CHECK_CONTAINS(err, "virtio-iommu needs a guest kernel with CONFIG_VIRTIO_IOMMU=y");
 	CHECK_CONTAINS(err, "make kernel");
@@ -67,25 +67,25 @@ int main(void)
 	CHECK_STR(got, p);
 	n = dmab_backend_parse_list_arch("all", "x86_64", l, 32, &bad);
 	before = n;
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", k, note, sizeof(note), err, sizeof(err)), 0);
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
 	CHECK_EQ(n, before + 1);
 	CHECK_STR(l[n - 1]->name, "virtio-iommu");
 	CHECK_STR(note, "");
 	/* named and supported: kept once; "all" besides does not add it twice */
 	n = dmab_backend_parse_list_arch("virtio-iommu,all", "x86_64", l, 32, &bad);
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", k, note, sizeof(note), err, sizeof(err)), 0);
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
 	CHECK_EQ(count_named(l, n, "virtio-iommu"), 1);
 	/* arm64 only: no x86 kernel-dependent backend joins */
 	n = dmab_backend_parse_list_arch("all", "arm64", l, 32, &bad);
 	before = n;
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "arm64", k, note, sizeof(note), err, sizeof(err)), 0);
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "arm64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
 	CHECK_EQ(n, before);
 
 	/* no config anywhere near the kernel: named is an error, "all" leaves it out */
 	unlink(p);
 	CHECK_EQ(dmab_kernel_config_path(k, got, sizeof(got)), -ENOENT);
 	n = dmab_backend_parse_list_arch("virtio-iommu", "x86_64", l, 32, &bad);
-	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, false, "x86_64", k, note, sizeof(note), err, sizeof(err)),
+	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, false, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)),
 		 -EINVAL);
 	CHECK_CONTAINS(err, "no config file found");
 

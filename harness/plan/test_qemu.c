@@ -156,7 +156,7 @@ int main(void)
 	/* spawn: exec failure is reported, no child left */
 	pid_t pid;
 	char *bad[] = { "/nonexistent/qemu-system-x86_64", NULL };
-	CHECK_EQ(dmab_spawn(bad, NULL, &pid), -ENOENT);
+	CHECK_EQ(dmab_spawn(bad, NULL, NULL, &pid), -ENOENT);
 	CHECK_EQ(pid, -1);
 	CHECK_EQ(waitpid(-1, NULL, WNOHANG), -1);
 	/* spawn: own process group, output to the log */
@@ -164,7 +164,7 @@ int main(void)
 	char log[512];
 	snprintf(log, sizeof(log), "%s/log", dir);
 	char *sh[] = { "/bin/sh", "-c", "echo out; echo err >&2; cut -d' ' -f5 /proc/$$/stat", NULL };
-	CHECK_EQ(dmab_spawn(sh, log, &pid), 0);
+	CHECK_EQ(dmab_spawn(sh, NULL, log, &pid), 0);
 	int st;
 	CHECK_EQ(waitpid(pid, &st, 0), pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -174,6 +174,17 @@ int main(void)
 	snprintf(want, sizeof(want), "out\nerr\n%d", (int)pid);
 	CHECK_CONTAINS(txt, want);
 	free(txt);
+	/* spawn: extra environment for the child only (the host runner's DMABENCH_* variables) */
+	char e1[] = "DMABENCH_T_ONE=1", e2[] = "DMABENCH_T_TWO=two words";
+	char *env[] = { e1, e2, NULL };
+	char *sh2[] = { "/bin/sh", "-c", "echo \"[$DMABENCH_T_ONE][$DMABENCH_T_TWO]\"", NULL };
+	unlink(log);
+	CHECK_EQ(dmab_spawn(sh2, env, log, &pid), 0);
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK_EQ(dmab_read_file(log, &txt, NULL, 4096), 0);
+	CHECK_CONTAINS(txt, "[1][two words]");
+	free(txt);
+	CHECK(getenv("DMABENCH_T_ONE") == NULL);
 
 	/* version of a fake "qemu" */
 	char ver[128];

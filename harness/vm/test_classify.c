@@ -147,6 +147,6 @@ int main(void)
 	CHECK_STR(bad, "riscv64");
 	CHECK_EQ(dmab_arch_list_check("", &bad), -EINVAL);
 	unsetenv("DMABENCH_QEMU_ARM64");
-	CHECK_STR(dmab_arch_qemu("arm64"), "qemu-system-aarch64");
+	CHECK_STR(dmab_arch_qemu(dmab_arch_find("arm64")), "qemu-system-aarch64");
 	return t_done("test_classify");
 }

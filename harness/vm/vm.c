@@ -129,7 +129,7 @@ static int vm_start(struct dmab_runner *r, struct dmab_vm *vm)
 	if (vm->con_fd < 0 || vm->chan_fd < 0)
 		goto setup_err;
 	vm->t_start = dmab_now();
-	int ret = dmab_spawn(vm->argv, vm->log_path, &vm->pid);
+	int ret = dmab_spawn(vm->argv, vm->env, vm->log_path, &vm->pid);
 	if (ret) {
 		errno = -ret;
 		goto setup_err;
@@ -421,5 +421,6 @@ void dmab_vm_release(struct dmab_vm *vm)
 	dmab_channel_close(&vm->chan);
 	dmab_ktap_free(&vm->ktap);
 	dmab_argv_free(vm->argv);
-	vm->argv = NULL;
+	dmab_argv_free(vm->env);
+	vm->argv = vm->env = NULL;
 }

@@ -31,6 +31,7 @@ struct dmab_vm {
 	char name[64];			/* label in progress lines */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
+	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */
 	char console_path[4200], chan_path[4200], log_path[4200];
 	const char *job;		/* job list, for the expected files */
 
