@@ -190,17 +190,6 @@ const char *dmab_env_mode(const cJSON *env, char *buf, size_t len)
 	return buf;
 }
 
-static cJSON *load_json_file(const char *path)
-{
-	char *buf = NULL;
-	cJSON *j = NULL;
-
-	if (dmab_read_file(path, &buf, NULL, 1ULL << 30) == 0)
-		j = cJSON_Parse(buf);
-	free(buf);
-	return j;
-}
-
 cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 {
 	cJSON *o = cJSON_CreateObject(), *env = cJSON_CreateObject(), *bs = cJSON_CreateArray();
@@ -249,7 +238,10 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 			size_t l = strlen(fn);
 			snprintf(path, sizeof(path), "%s/%s", vm->dir, fn);
 			if (l > 5 && !strcmp(fn + l - 5, ".json")) {
-				cJSON *j = load_json_file(path);
+				/* parsed by dmab_vm_finish(): the tree moves into run.json */
+				cJSON *j = vm->json[k];
+
+				vm->json[k] = NULL;
 				cJSON_AddItemToObject(files, fn, j ? j : cJSON_CreateNull());
 			} else if (vm->chan.files[k].size <= (16u << 20)) {
 				char *buf = NULL;

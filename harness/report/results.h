@@ -39,7 +39,7 @@ void dmab_run_info_env(struct dmab_run_info *ri, const char *repo, time_t t);
 /* The vm.json object of one VM (caller deletes). */
 cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri);
 int dmab_write_json(const char *path, const cJSON *j);
-/* The run.json object: everything merged, guest files embedded. */
+/* The run.json object: everything merged, guest files embedded (the VMs' parsed JSON moves into it). */
 cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri);
 /* Write the markdown summary of a run.json object. */
 int dmab_summary_write(const cJSON *run, FILE *f);

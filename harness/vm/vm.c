@@ -189,23 +189,23 @@ void dmab_vm_finish(struct dmab_vm *vm)
 				snprintf(extra, sizeof(extra), "%s missing although DMABENCH-END 0", j->result);
 			}
 		}
-		for (int i = 0; i < vm->chan.nfiles; i++) {
-			const char *n = vm->chan.files[i].name;
-			size_t l = strlen(n);
-			char *buf = NULL;
-			if (l < 5 || strcmp(n + l - 5, ".json"))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", vm->dir, n);
-			if (dmab_read_file(path, &buf, NULL, 1ULL << 30) == 0) {
-				cJSON *j = cJSON_Parse(buf);
-				if (!j) {
-					f->channel_error = true;
-					snprintf(extra, sizeof(extra), "%s is not valid JSON", n);
-				}
-				cJSON_Delete(j);
-			}
-			free(buf);
+	}
+	/* every JSON file received, parsed once (run.json embeds them); invalid ones break a complete run */
+	for (int i = 0; i < vm->chan.nfiles; i++) {
+		const char *n = vm->chan.files[i].name;
+		size_t l = strlen(n);
+		char *buf = NULL;
+
+		if (l < 5 || strcmp(n + l - 5, ".json") || vm->json[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", vm->dir, n);
+		if (dmab_read_file(path, &buf, NULL, 1ULL << 30) == 0)
+			vm->json[i] = cJSON_Parse(buf);
+		if (!vm->json[i] && f->end_seen && !f->setup_error) {
+			f->channel_error = true;
+			snprintf(extra, sizeof(extra), "%s is not valid JSON", n);
 		}
+		free(buf);
 	}
 	if (got_file(vm, "test.ktap")) {
 		char *buf = NULL;
@@ -420,6 +420,10 @@ void dmab_vm_release(struct dmab_vm *vm)
 	vm->con_fd = vm->chan_fd = -1;
 	dmab_channel_close(&vm->chan);
 	dmab_ktap_free(&vm->ktap);
+	for (int i = 0; i < DMAB_CHAN_MAX_FILES; i++) {
+		cJSON_Delete(vm->json[i]);
+		vm->json[i] = NULL;
+	}
 	dmab_argv_free(vm->argv);
 	dmab_argv_free(vm->env);
 	vm->argv = vm->env = NULL;

@@ -9,6 +9,7 @@
 #ifndef DMAB_VM_H
 #define DMAB_VM_H
 
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +54,8 @@ struct dmab_vm {
 	char reason[512];
 	bool have_ktap;
 	struct dmab_ktap ktap;
+	/* each received .json file parsed once (dmab_vm_finish), by chan.files index; NULL otherwise */
+	cJSON *json[DMAB_CHAN_MAX_FILES];
 	FILE *log;			/* progress output (NULL: quiet) */
 };
 
@@ -74,8 +77,8 @@ struct dmab_runner {
 void dmab_vm_init(struct dmab_vm *vm, const struct dmab_backend *b, const char *dir, const char *job);
 /* Run them all. Returns the worst class. */
 int dmab_run_vms(struct dmab_runner *r);
-/* Classify a finished VM (reads received files: ktap, json validity). Also
- * used by --host. Sets vm->cls and vm->reason. */
+/* Classify a finished VM (reads received files: ktap, json validity; keeps
+ * the parsed JSON in vm->json). Also used by --host. Sets vm->cls and vm->reason. */
 void dmab_vm_finish(struct dmab_vm *vm);
 void dmab_vm_release(struct dmab_vm *vm);
 
