@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fz.h - the fuzz host's private header: its state and the functions its
+ * files share. cli.c (options, folders, shared memory, the command),
+ * corpus.c (the host's corpus and its hand-over), findings.c (classes,
+ * dedup, findings/<id>/), campaign.c (boots, progress, fuzz.json),
+ * replay.c (replay and crash minimisation).
+ */
+#ifndef DMAB_FZ_H
+#define DMAB_FZ_H
+
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fuzz/program.h"
+#include "fuzz/shm.h"
+#include "harness/cli/opts.h"
+#include "harness/fuzzhost/fuzzhost.h"
+#include "harness/vm/vm.h"
+
+#define MAX_FINDINGS	256
+#define FZ_CMDLINE	"panic_on_warn=1 oops=panic"
+
+struct finding {
+	char id[17];
+	char cls[16];
+	char title[300];
+	unsigned int count, boot;
+	double first_s;
+	size_t input_len;
+};
+
+struct fz {
+	/* options */
+	struct dmab_opts o;
+	double time_s, hang_s;
+	int max_restarts;
+	bool quiet, minimize;
+	unsigned int repeat;		/* replay --repeat */
+	bool no_klog;			/* replay --no-klog */
+	bool warn_no_panic;		/* --no-panic-on-warn: WARNs go to the kernel-log oracle */
+	const char *corpus_in, *replay_file;
+	/* state */
+	char rundir[4300], corpus[4400], shm_path[4400];
+	uint8_t *shm_base;
+	struct fz_shm *shm;
+	double t0, deadline;
+	unsigned int boot, restarts, corpus_n, corpus_new;
+	unsigned int boot_deaths;	/* kernels that died before the first program */
+	unsigned long long execs_total;
+	unsigned long long execs_after_restart;	/* programs run by boots that followed a crash */
+	struct finding f[MAX_FINDINGS];
+	unsigned int nf;
+	/* per boot (watch callback) */
+	uint64_t last_started;
+	double t_last_change, t_last_print, t_first_exec;
+	uint64_t print_started;
+	double boot_secs_est;
+	double boot_secs;		/* QEMU start to first program, all boots */
+	uint64_t sig_max, kcov_max;	/* over all boots */
+	char last_stats[256];
+	/* replay */
+	char result_text[8192];
+	uint8_t result_input[FZ_SHM_INPUT_MAX];
+	size_t result_len;
+	bool have_result;
+};
+
+
+extern volatile sig_atomic_t g_fz_stop;
+
+/* corpus.c */
+int corpus_add(struct fz *z, const uint8_t *data, size_t len);
+void corpus_drop(struct fz *z, const uint8_t *data, size_t len);
+int corpus_seed(struct fz *z, const char *dir);
+int shm_prepare(struct fz *z, uint32_t mode, const uint8_t *single, size_t single_len);
+/* findings.c */
+void harvest(struct fz *z, const char *console_path);
+const char *crash(struct fz *z, struct dmab_vm *vm);
+const char *worst_class(const struct fz *z, int *code);
+int write_bytes(const char *path, const void *b, size_t n);
+/* campaign.c */
+int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, double timeout);
+void stat_field(const char *stats, const char *key, char *out, size_t cap);
+int cmd_campaign(struct fz *z);
+/* replay.c */
+int cmd_replay(struct fz *z);
+
+#endif
