@@ -381,40 +381,9 @@ void dmab_opts_usage(FILE *f, unsigned int scope)
 
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	static const struct {
-		const char *name;
-		enum dmab_cmd cmd;
-	} lists[] = {
-		{ "backends", DMAB_CMD_BACKENDS }, { "topologies", DMAB_CMD_TOPOLOGIES }, { "arches", DMAB_CMD_ARCHES },
-	};
-
 	err[0] = 0;
-	if (argc < 2)
-		return errf(err, errlen, "no command given (try 'dmabench --help')");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		o->cmd = DMAB_CMD_HELP;
-		return 0;
-	}
-	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
-		if (strcmp(argv[1], lists[k].name))
-			continue;
-		o->cmd = lists[k].cmd;
-		if (argc > 2)
-			return errf(err, errlen, "%s: unexpected argument '%s'", lists[k].name, argv[2]);
-		return 0;
-	}
-	if (!strcmp(argv[1], "summary")) {
-		o->cmd = DMAB_CMD_SUMMARY;
-		if (argc != 3)
-			return errf(err, errlen, "usage: dmabench summary RUN_DIR (a results/<run-id> folder)");
-		return set_path(o->run_dir, argv[2], "summary", err, errlen);
-	}
-	if (strcmp(argv[1], "run"))
-		return errf(err, errlen, "unknown command '%s' (commands: run, backends, topologies, arches, summary, "
-			    "compare, baseline, plot, fuzz, replay, help)", argv[1]);
 	o->cmd = DMAB_CMD_RUN;
-
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int r;
 

@@ -20,8 +20,7 @@
 #define DMAB_MAX_BACKENDS	32
 #define DMAB_MAX_TOPOLOGIES	16
 
-enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_BACKENDS, DMAB_CMD_HELP, DMAB_CMD_SUMMARY,
-		DMAB_CMD_TOPOLOGIES, DMAB_CMD_ARCHES };
+enum dmab_cmd { DMAB_CMD_NONE = 0, DMAB_CMD_RUN, DMAB_CMD_HELP };
 enum dmab_accel { DMAB_ACCEL_AUTO = 0, DMAB_ACCEL_TCG, DMAB_ACCEL_KVM };
 
 /* Which commands an option belongs to (opts.c's table). */
@@ -54,7 +53,6 @@ struct dmab_opts {
 	char module[DMAB_PATH_MAX];	/* --host */
 	char runner[DMAB_PATH_MAX];	/* --host */
 	char repo[DMAB_PATH_MAX];
-	char run_dir[DMAB_PATH_MAX];	/* `summary RUN_DIR` */
 	double timeout;			/* per VM, seconds */
 	double boot_timeout;		/* to "dmabench-init: start"; 0: min(timeout, 300) */
 	char job[128];			/* comma list of jobs (lib/jobs.c) */
@@ -75,9 +73,9 @@ struct dmab_opts {
 /* Fill built-in defaults that need no file system access. */
 void dmab_opts_init(struct dmab_opts *o);
 /*
- * Parse argv (argv[0] is the program, argv[1] the command). Returns 0 or
- * -EINVAL with a message in err. "--opt value" and "--opt=value" are both
- * accepted.
+ * Parse the options of `dmabench run` (argv[0] is "run"); --help sets cmd
+ * DMAB_CMD_HELP. Returns 0 or -EINVAL with a message in err. "--opt value"
+ * and "--opt=value" are both accepted.
  */
 int dmab_opts_parse(struct dmab_opts *o, int argc, char **argv, char *err, size_t errlen);
 /*

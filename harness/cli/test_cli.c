@@ -44,11 +44,15 @@ int main(void)
 	dir = t_mktemp();
 
 	CHECK_EQ(run("--help"), 0);
-	CHECK_CONTAINS(out, "usage: dmabench run");
+	CHECK_CONTAINS(out, "dmabench run [options]");
 	CHECK_CONTAINS(out, "124  timeout");
 	CHECK_CONTAINS(out, "255  kernel panic");
 	CHECK_CONTAINS(out, "--dry-run");
 	CHECK_EQ(run("help"), 0);
+	CHECK_EQ(run("topologies x"), DMAB_EXIT_USAGE);
+	CHECK_CONTAINS(out, "unexpected argument 'x'");
+	CHECK_EQ(run("arches"), 0);
+	CHECK_CONTAINS(out, "qemu-system-aarch64");
 	CHECK_EQ(run("backends"), 0);
 	CHECK_CONTAINS(out, "intel-lazy");
 	CHECK_CONTAINS(out, "DMA-FQ");
