@@ -177,9 +177,9 @@ $(B)/initramfs/bin/mapbench: bench/kstat.h
 # initramfs under their own paths.
 ifneq ($(ARCH),arm64)
 FUZZ_CC ?= clang
-$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h kmod/dmabench_abi.h
+$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h lib/util.c lib/util.h kmod/dmabench_abi.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c -static-libstdc++ -o $@
+	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c -static-libstdc++ -o $@
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 # the fuzz job (lib/jobs.c: x86_64 only) runs bin/fuzz, the campaign around fuzz-dmabench
 guest: $(B)/initramfs/bin/fuzz-dmabench $(B)/initramfs/bin/fuzz

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dmab.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
@@ -30,8 +31,7 @@ int main(int argc, char **argv)
 	int nkm = 0, c, fd;
 
 	while ((c = getopt_long(argc, argv, "s:c:nd:", lo, NULL)) != -1) {
-		char *ep;
-		unsigned long long v;
+		uint64_t v;
 
 		if (c == 'n') {
 			nkm = 1;
@@ -41,12 +41,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: amt [--size S] [--count N] [--nkm] [--dev N]\n");
 			return 2;
 		}
-		v = strtoull(optarg, &ep, 0);
-		if (*ep == 'K' || *ep == 'k')
-			v <<= 10, ep++;
-		else if (*ep == 'M' || *ep == 'm')
-			v <<= 20, ep++;
-		if (*ep || !v || v > (64ULL << 20)) {
+		if (dmab_parse_size(optarg, &v) || (!v && c != 'd') || v > (64ULL << 20)) {
 			fprintf(stderr, "amt: bad value '%s'\n", optarg);
 			return 2;
 		}

@@ -46,6 +46,7 @@
 #include "json.h"
 #include "names.h"
 #include "stats.h"
+#include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -124,14 +125,9 @@ static int parse_sizes(const char *arg)
 	if (!dup)
 		return -ENOMEM;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *ep;
-		unsigned long long v = strtoull(tok, &ep, 0);
+		uint64_t v;
 
-		if (*ep == 'K' || *ep == 'k')
-			v <<= 10, ep++;
-		else if (*ep == 'M' || *ep == 'm')
-			v <<= 20, ep++;
-		if (*ep || v == 0 || v > DMABENCH_MAX_ALLOC_SIZE || n >= ARRAY_SIZE(sizes)) {
+		if (dmab_parse_size(tok, &v) || v == 0 || v > DMABENCH_MAX_ALLOC_SIZE || n >= ARRAY_SIZE(sizes)) {
 			free(dup);
 			return -EINVAL;
 		}
@@ -237,14 +233,6 @@ static void emit_half(struct dmab_json *j, const char *opname, const struct poin
 	dmab_json_obj_end(j);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -270,7 +258,7 @@ int main(int argc, char **argv)
 	char dev1name[40], dev2name[40], notes[256] = "";
 	uint32_t *sa = NULL, *sb = NULL;
 	uint64_t timer_min = 0;
-	double timer_mean = 0, t0 = now_s();
+	double timer_mean = 0, t0 = dmab_now();
 	bool have_timer = false, have_dev2;
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
@@ -443,7 +431,7 @@ int main(int argc, char **argv)
 				 p->op == DMABENCH_LAT_SYNC_SG;
 		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
 		struct dmabench_lat l;
-		double pt0 = now_s();
+		double pt0 = dmab_now();
 		char an[64];
 		int err;
 		uint32_t n, per = (o.iters + o.repeat - 1) / o.repeat;
@@ -467,7 +455,7 @@ int main(int argc, char **argv)
 		l.budget_ns = o.budget_ms * 1000000ULL / o.repeat;
 		{
 			/* this point's share of what is left of the total, at least 200 ms */
-			double left = (double)o.total_s - (now_s() - t0);
+			double left = (double)o.total_s - (dmab_now() - t0);
 			double share = left / (double)((size_t)o.repeat * npts * o.nslots - done) * 1e9;
 			double floor_ns = 200e6 / o.repeat;
 
@@ -520,7 +508,7 @@ int main(int argc, char **argv)
 		dmab_attrs_format(p->attrs, an, sizeof(an));
 		fprintf(stderr, "lat: %-10s %-4s %8llu KiB%s: n=%u%s%s (%.1f s)\n",
 			dmab_name_or(dmab_lat_op_names, p->op), an, (unsigned long long)(p->size >> 10), slot, rp->n,
-			err ? " error: " : "", err ? strerror(err) : "", now_s() - pt0);
+			err ? " error: " : "", err ? strerror(err) : "", dmab_now() - pt0);
 	}
 	if (o.nslots > 1 && (set_param("slow_pct", 0) || set_param("slow_op", 0)))
 		fprintf(stderr, "lat: warning: could not reset slow_pct/slow_op\n");
@@ -559,7 +547,7 @@ int main(int argc, char **argv)
 	}
 	dmab_json_kv_u64(jp, "timer_min_ns", timer_min);
 	dmab_json_kv_double(jp, "timer_mean_ns", timer_mean);
-	dmab_json_kv_double(jp, "wall_s", now_s() - t0);
+	dmab_json_kv_double(jp, "wall_s", dmab_now() - t0);
 	dmab_json_key(jp, "notes");
 	dmab_json_arr_begin(jp);
 	if (notes[0])
@@ -595,7 +583,7 @@ int main(int argc, char **argv)
 	if (c)
 		fprintf(stderr, "lat: writing JSON: %s\n", strerror(-c));
 	else
-		fprintf(stderr, "lat: %zu points, %d with errors, %.1f s\n", npts, nerr, now_s() - t0);
+		fprintf(stderr, "lat: %zu points, %d with errors, %.1f s\n", npts, nerr, dmab_now() - t0);
 	close(fd);
 	return c ? 1 : 0;
 }

@@ -52,6 +52,7 @@
 #include "json.h"
 #include "kmsg.h"
 #include "names.h"
+#include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_B 4
@@ -99,14 +100,6 @@ struct row {
 	uint64_t v_dma, v_sync, v_fill;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -118,16 +111,9 @@ static void usage(FILE *f)
 
 static int parse_size(const char *s, uint64_t *v)
 {
-	char *ep;
-	unsigned long long x = strtoull(s, &ep, 0);
+	uint64_t x;
 
-	if (ep == s)
-		return -EINVAL;
-	if (*ep == 'K' || *ep == 'k')
-		x <<= 10, ep++;
-	else if (*ep == 'M' || *ep == 'm')
-		x <<= 20, ep++;
-	if (*ep || !x || x > DMABENCH_MAX_ALLOC_SIZE)
+	if (dmab_parse_size(s, &x) || !x || x > DMABENCH_MAX_ALLOC_SIZE)
 		return -EINVAL;
 	*v = x;
 	return 0;
@@ -270,10 +256,10 @@ static int buf_make(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 	b->al.size = size;
 	b->al.attrs = attrs;
 	b->al.dir = api == DMABENCH_API_ATTRS ? 0 : DMABENCH_DIR_BIDIRECTIONAL;
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	ret = dmab_alloc(fd, &b->al);
 	for (i = 0; i < n; i++)
-		rows[i].ns_alloc = (int64_t)(now_ns() - t0);
+		rows[i].ns_alloc = (int64_t)(dmab_now_ns() - t0);
 	if (ret) {
 		for (i = 0; i < n; i++) {
 			rows[i].ns_alloc = -1;
@@ -290,7 +276,7 @@ static int buf_make(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 	if (b->kva)
 		return 0;	/* VERIFY FILL writes the pattern */
 	b->maplen = (size + 4095) & ~4095ULL;
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	b->map = mmap(NULL, b->maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)b->al.handle * 4096);
 	if (b->map == MAP_FAILED) {
 		ret = -errno;
@@ -302,7 +288,7 @@ static int buf_make(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 	for (uint64_t k = 0; k < size; k++)
 		b->map[k] = dmabench_pattern(o->seed, k);
 	for (i = 0; i < n; i++)
-		rows[i].ns_fill = (int64_t)(now_ns() - t0);
+		rows[i].ns_fill = (int64_t)(dmab_now_ns() - t0);
 	return 0;
 }
 
@@ -315,11 +301,11 @@ static void buf_free(int fd, struct buf *b, struct row *rows, int n)
 		munmap(b->map, b->maplen);
 	if (!b->have)
 		return;
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	ret = dmab_free(fd, b->al.handle);
 	for (i = 0; i < n; i++) {
 		if (rows[i].ns_alloc >= 0)
-			rows[i].ns_free = (int64_t)(now_ns() - t0);
+			rows[i].ns_free = (int64_t)(dmab_now_ns() - t0);
 		if (ret && rows[i].ok)
 			row_fail(&rows[i], "free", ret);
 	}
@@ -357,9 +343,9 @@ static void do_verify(int fd, const struct opts *o, struct buf *b, uint32_t hand
 	v.pages = o->pages;
 	v.len = o->len;
 	v.seed = o->seed;
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	ret = dmab_verify(fd, &v);
-	r->ns_verify = (int64_t)(now_ns() - t0);
+	r->ns_verify = (int64_t)(dmab_now_ns() - t0);
 	if (ret) {
 		row_fail(r, "verify", ret);
 		if (ret == -EOPNOTSUPP)
@@ -412,9 +398,9 @@ static void cell_sg(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 
 		memset(&st[i], 0, sizeof(st[i]));
 		st[i].alloc = b.al.handle;
-		t0 = now_ns();
+		t0 = dmab_now_ns();
 		ret = dmab_get_sgtable(fd, &st[i]);
-		r->ns_sgt = (int64_t)(now_ns() - t0);
+		r->ns_sgt = (int64_t)(dmab_now_ns() - t0);
 		if (ret) {
 			row_fail(r, "get_sgtable", ret);
 			continue;
@@ -424,9 +410,9 @@ static void cell_sg(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 		m[i].sgt = st[i].handle;
 		m[i].dev = (uint32_t)o->b[i].id;
 		m[i].dir = DMABENCH_DIR_BIDIRECTIONAL;
-		t0 = now_ns();
+		t0 = dmab_now_ns();
 		ret = dmab_map_sg(fd, &m[i]);
-		r->ns_map = (int64_t)(now_ns() - t0);
+		r->ns_map = (int64_t)(dmab_now_ns() - t0);
 		if (ret) {
 			row_fail(r, "map_sg", ret);
 			map_reason(fd, &o->b[i], ret, r);
@@ -439,9 +425,9 @@ static void cell_sg(int fd, const struct opts *o, uint32_t api, uint64_t attrs, 
 	}
 	for (i = 0; i < o->nb; i++) {
 		if (have_m[i]) {
-			t0 = now_ns();
+			t0 = dmab_now_ns();
 			ret = dmab_free(fd, m[i].handle);
-			rows[i].ns_unmap = (int64_t)(now_ns() - t0);
+			rows[i].ns_unmap = (int64_t)(dmab_now_ns() - t0);
 			if (ret && rows[i].ok)
 				row_fail(&rows[i], "unmap", ret);
 		}
@@ -479,10 +465,10 @@ static void cell_dmabuf(int fd, const struct opts *o, uint32_t api, uint64_t att
 	if (buf_make(fd, o, api, attrs, size, &b, rows, o->nb))
 		goto out;
 	ex.alloc = b.al.handle;
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	ret = dmab_dmabuf_export(fd, &ex);
 	for (i = 0; i < o->nb; i++)
-		rows[i].ns_export = (int64_t)(now_ns() - t0);
+		rows[i].ns_export = (int64_t)(dmab_now_ns() - t0);
 	if (ret) {
 		ex.fd = -1;
 		for (i = 0; i < o->nb; i++)
@@ -496,9 +482,9 @@ static void cell_dmabuf(int fd, const struct opts *o, uint32_t api, uint64_t att
 		at[i].fd = ex.fd;
 		at[i].dev = (uint32_t)o->b[i].id;
 		at[i].dir = DMABENCH_DIR_BIDIRECTIONAL;
-		t0 = now_ns();
+		t0 = dmab_now_ns();
 		ret = dmab_dmabuf_attach(fd, &at[i]);
-		r->ns_attach = (int64_t)(now_ns() - t0);
+		r->ns_attach = (int64_t)(dmab_now_ns() - t0);
 		if (ret) {
 			row_fail(r, "dmabuf_attach", ret);
 			map_reason(fd, &o->b[i], ret, r);
@@ -512,9 +498,9 @@ static void cell_dmabuf(int fd, const struct opts *o, uint32_t api, uint64_t att
 	for (i = 0; i < o->nb; i++) {
 		if (!have_at[i])
 			continue;
-		t0 = now_ns();
+		t0 = dmab_now_ns();
 		ret = dmab_free(fd, at[i].handle);
-		rows[i].ns_unmap = (int64_t)(now_ns() - t0);
+		rows[i].ns_unmap = (int64_t)(dmab_now_ns() - t0);
 		if (ret && rows[i].ok)
 			row_fail(&rows[i], "unmap", ret);
 	}

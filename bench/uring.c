@@ -31,20 +31,13 @@
 #include "dmab.h"
 #include "json.h"
 #include "stats.h"
+#include "util.h"
 
 #define NQD 7
 static const unsigned int qds[NQD] = { 1, 2, 4, 8, 16, 32, 64 };
 
 enum pair { P_MAP_SINGLE = 0, P_ALLOC = 1, NPAIR };
 static const char *const pair_names[NPAIR] = { "map_single+free", "alloc+free" };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* one pair by ioctl; 0 or -errno */
 static int ioctl_pair(int fd, int dev, enum pair p, uint64_t size)
@@ -220,7 +213,7 @@ int main(int argc, char **argv)
 
 				if (err[p][k])
 					continue;
-				t0 = now_ns();
+				t0 = dmab_now_ns();
 				for (unsigned long b = 0; b < nb && !r; b++) {
 					if (k) {
 						r = uring_batch(&ring, fd, (int)dev, p, size, qd, handles);
@@ -237,7 +230,7 @@ int main(int argc, char **argv)
 					r = 0;
 					continue;
 				}
-				samp[p][k][rd] = (uint32_t)((now_ns() - t0) / done);
+				samp[p][k][rd] = (uint32_t)((dmab_now_ns() - t0) / done);
 			}
 
 	dmab_json_init(&j, out, 2);

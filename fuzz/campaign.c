@@ -41,6 +41,7 @@
 
 #include "fuzz/shm.h"
 #include "lib/json.h"
+#include "lib/util.h"
 
 #define MAX_LIBFUZZER_RUNS	32
 #define SYNC_SLOTS		(1u << 16)
@@ -55,14 +56,6 @@ static uint8_t *shm_base;
 static uint64_t synced[SYNC_SLOTS];	/* hashes of corpus file names already sent / received */
 static unsigned long nsynced, nfindings;
 static uint8_t filebuf[FZ_SHM_INPUT_MAX];
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
 
 /* 1 if h was new (and is now remembered) */
 static int sync_mark(uint64_t h)
@@ -263,23 +256,14 @@ static int oom_killed(pid_t pid)
 	return found;
 }
 
+/* argv with stdout and stderr appended to log (and the shared memory's path in the environment) */
 static pid_t spawn(char *const argv[], const char *log, const char *shm_path)
 {
-	pid_t pid = fork();
-	int fd;
+	char env[600], *envv[] = { env, NULL };
+	pid_t pid;
 
-	if (pid)
-		return pid;
-	if (shm_path)
-		setenv("DMABENCH_FUZZ_SHM", shm_path, 1);
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	if (fd >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-		close(fd);
-	}
-	execv(argv[0], argv);
-	_exit(127);
+	snprintf(env, sizeof(env), "DMABENCH_FUZZ_SHM=%s", shm_path ? shm_path : "");
+	return dmab_spawn(argv, shm_path ? envv : NULL, log, &pid) ? -1 : pid;
 }
 
 static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, const char *corpus)
@@ -287,6 +271,8 @@ static int wait_child(pid_t pid, const char *log, long *off, struct stats *s, co
 	int status = 0;
 	int stopped = 0;
 
+	if (pid < 0)
+		return 127;	/* could not start it */
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 
@@ -484,9 +470,9 @@ int main(int argc, char **argv)
 	snprintf(dictarg, sizeof(dictarg), "-dict=%s", dict);
 	snprintf(artarg, sizeof(artarg), "-artifact_prefix=%s", arts);
 
-	t0 = now();
+	t0 = dmab_now();
 	while (lf_runs < MAX_LIBFUZZER_RUNS) {
-		double left = (double)secs - (now() - t0);
+		double left = (double)secs - (dmab_now() - t0);
 		char *cargv[12];
 		long off = 0;
 		int k = 0;
@@ -558,7 +544,7 @@ int main(int argc, char **argv)
 		if (!alen && !s.runs)
 			break;	/* it cannot even start: do not spin */
 	}
-	t1 = now();
+	t1 = dmab_now();
 	if (first.finding[0] && first.artifact[0] && !shm) {
 		read_all(first.artifact, filebuf, sizeof(filebuf), &alen);
 		hex_of(filebuf, alen, hex, sizeof(hex));

@@ -18,6 +18,7 @@
 #include "fuzz/program.h"
 #include "lib/faultinj.h"
 #include "lib/klog.h"
+#include "lib/util.h"
 
 /* ---------------------------------------------------------------- decoder */
 
@@ -691,21 +692,6 @@ static void op_raw(struct run *r, const struct fuzz_op *op)
 		r->live_bytes += page_round(sz);	/* not in a slot: held until the end */
 }
 
-/*
- * VERIFY (edu DMA engine through a mapping, ~100 ms of device time per
- * transfer): one page, a short length, at most once per program. With FILL
- * on a mapping the device may read (to-device or bidirectional), the device
- * must read the pattern the module wrote: a mismatch that the IOMMU did not
- * block is a finding.
- */
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
-}
-
 static void op_verify(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_verify v;
@@ -715,7 +701,7 @@ static void op_verify(struct run *r, const struct fuzz_op *op)
 
 	if (r->verifies++)
 		return;
-	if (r->c->verify_pct && r->c->verify_ns * 100 > (now_ns() - r->c->t0_ns) * r->c->verify_pct) {
+	if (r->c->verify_pct && r->c->verify_ns * 100 > (dmab_now_ns() - r->c->t0_ns) * r->c->verify_pct) {
 		r->c->verify_skipped++;
 		return;
 	}
@@ -725,10 +711,10 @@ static void op_verify(struct run *r, const struct fuzz_op *op)
 	v.len = op->a[2] & 0x80 ? 4095u + (op->a[2] & 1) : 1u + (op->a[2] & 0x3f);	/* 4096: -E2BIG */
 	v.flags = op->a[2] & 0x40 ? DMABENCH_VERIFY_FILL : 0;
 	v.seed = op->a[1];
-	t0 = now_ns();
+	t0 = dmab_now_ns();
 	r->res->ops_run++;
 	ret = ioctl(r->fd, DMABENCH_IOC_VERIFY, &v) < 0 ? -errno : 0;
-	r->c->verify_ns += now_ns() - t0;
+	r->c->verify_ns += dmab_now_ns() - t0;
 	sig(r, 7, (uint32_t)-ret, v.mismatches ? 1 : 0, v.blocked);
 	if (ret) {
 		if (fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT)
@@ -915,7 +901,7 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 	c->check_klog = 1;
 	c->failnth_fd = -1;
 	c->dma_api_fd = -1;
-	c->t0_ns = now_ns();
+	c->t0_ns = dmab_now_ns();
 	if (!sysinfo(&si))	/* half the RAM: the fuzzer and the kernel need the rest */
 		c->mem_budget = (uint64_t)si.totalram * si.mem_unit / 2;
 	if (ps > 0)

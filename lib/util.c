@@ -15,14 +15,61 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/util.h"
 
-double dmab_now(void)
+uint64_t dmab_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+double dmab_now(void)
+{
+	return (double)dmab_now_ns() / 1e9;
+}
+
+const char *dmab_size_str(double v, char *buf, size_t len)
+{
+	double a = v < 0 ? -v : v;
+	unsigned long long u = (unsigned long long)a;
+	const char *sign = v < 0 ? "-" : "";
+
+	if (u >= 1048576 && !(u % 1048576) && (double)u == a)
+		snprintf(buf, len, "%s%lluM", sign, u / 1048576);
+	else if (u >= 1024 && !(u % 1024) && (double)u == a)
+		snprintf(buf, len, "%s%lluK", sign, u / 1024);
+	else
+		snprintf(buf, len, "%s%.0f", sign, a);
+	return buf;
+}
+
+int dmab_parse_size(const char *s, uint64_t *v)
+{
+	char *ep;
+	unsigned long long x;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &ep, 0);
+	if (ep == s || errno)
+		return -EINVAL;
+	if (*ep == 'K' || *ep == 'k') {
+		if (x > (~0ULL >> 10))
+			return -EINVAL;
+		x <<= 10, ep++;
+	} else if (*ep == 'M' || *ep == 'm') {
+		if (x > (~0ULL >> 20))
+			return -EINVAL;
+		x <<= 20, ep++;
+	}
+	if (*ep)
+		return -EINVAL;
+	*v = x;
+	return 0;
 }
 
 void dmab_sleep_ms(unsigned int ms)
@@ -277,74 +324,22 @@ int dmab_kill_wait(pid_t pid, double grace_s)
 }
 
 /* Append what fits of buf to out (NUL-terminated, outlen bytes); the rest is dropped. */
-static void capture_append(char *out, size_t outlen, size_t *n, const char *buf, size_t len)
-{
-	if (!outlen)
-		return;
-	if (*n + len > outlen - 1)
-		len = outlen - 1 - *n;
-	memcpy(out + *n, buf, len);
-	*n += len;
-	out[*n] = 0;
-}
-
 int dmab_run_capture(char *const argv[], const char *cwd, double timeout_s,
 		     char *out, size_t outlen)
 {
-	int pfd[2], status = 0;
-	size_t n = 0;
-	pid_t pid;
-	double end;
+	struct child_res r = { .cwd = cwd };
+	int ret = dmab_run_child(argv, DMAB_CHILD_STDOUT, timeout_s, &r);
 
 	if (outlen)
-		out[0] = 0;
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return e;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-		setpgid(0, 0);
-		if (cwd && chdir(cwd))
-			_exit(127);
-		dup2(nul, 0);
-		dup2(pfd[1], 1);
-		dup2(nul, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-	end = dmab_now() + timeout_s;
-	for (;;) {
-		char buf[512];
-		ssize_t r = read(pfd[0], buf, sizeof(buf));
-		if (r > 0) {
-			capture_append(out, outlen, &n, buf, (size_t)r);
-			continue;
-		}
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid) {
-			while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
-				capture_append(out, outlen, &n, buf, (size_t)r);
-			break;
-		}
-		if (dmab_now() > end) {
-			dmab_kill_wait(pid, 2.0);
-			close(pfd[0]);
-			return -ETIMEDOUT;
-		}
-		dmab_sleep_ms(20);
-	}
-	close(pfd[0]);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		snprintf(out, outlen, "%.*s", (int)(r.out.len < outlen ? r.out.len : outlen - 1), r.out.p ? r.out.p : "");
+	sb_free(&r.out);
+	if (ret)
+		return ret;
+	if (r.timed_out)
+		return -ETIMEDOUT;
+	if (WIFEXITED(r.status))
+		return WEXITSTATUS(r.status);
+	return 128 + (WIFSIGNALED(r.status) ? WTERMSIG(r.status) : 0);
 }
 
 void dmab_chomp(char *s)

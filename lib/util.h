@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* util.h - small host-side helpers. Functions return 0 or -errno. */
+/* util.h - small helpers for the host command and the guest programs. Functions return 0 or -errno. */
 #ifndef DMAB_UTIL_H
 #define DMAB_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 double dmab_now(void);				/* CLOCK_MONOTONIC seconds */
+uint64_t dmab_now_ns(void);			/* CLOCK_MONOTONIC nanoseconds */
+/* Bytes for people: 4096 -> "4K", 1048576 -> "1M", 12345 -> "12345", -4096 -> "-4K". Returns buf. */
+const char *dmab_size_str(double v, char *buf, size_t len);
+/* "4096", "0x1000", "64K", "1M" (k, m too) -> *v. 0, or -EINVAL (nothing changed). */
+int dmab_parse_size(const char *s, uint64_t *v);
 void dmab_sleep_ms(unsigned int ms);
 bool dmab_is_file(const char *path);		/* regular file (after symlinks) */
 bool dmab_is_dir(const char *path);

@@ -50,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -645,9 +646,9 @@ static int job_prog(const struct dmab_job *j)
 		free(extra);
 		return 1;
 	}
-	ret = run_child(argv, 0, timeout, &r);
+	ret = dmab_run_child(argv, DMAB_CHILD_REAP, timeout, &r);
 	free(extra);
-	describe_status(&r, timeout, desc, sizeof(desc));
+	dmab_child_status(&r, timeout, desc, sizeof(desc));
 	ok = !ret && !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
 	con("dmabench-init: job %s: %s (%.1f s)", name, desc, r.secs);
 	if (send_path(outname, out))

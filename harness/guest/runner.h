@@ -12,10 +12,19 @@
 #define DMAB_GUEST_RUNNER_H
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "klog.h"
-#include "util.h"
+#include "lib/child.h"
+#include "lib/klog.h"
+#include "lib/util.h"
 
 #define KLOG_BAD_MAX 20
 #define DIAG_OUT_LINES 200
@@ -311,9 +320,9 @@ static inline int run_tests(const char *dir, unsigned int timeout_s, struct sbuf
 		kmsg_mark(&k, marker);
 		argv[0] = path;
 		argv[1] = NULL;
-		run_child(argv, 1, timeout_s, &r);
+		dmab_run_child(argv, DMAB_CHILD_CAPTURE | DMAB_CHILD_REAP, timeout_s, &r);
 		nbad = kmsg_collect(&k, marker, &bad);
-		describe_status(&r, timeout_s, st, sizeof(st));
+		dmab_child_status(&r, timeout_s, st, sizeof(st));
 
 		ok = !r.spawn_err && !r.timed_out && WIFEXITED(r.status) &&
 		     (WEXITSTATUS(r.status) == 0 || WEXITSTATUS(r.status) == 4) && nbad == 0;
@@ -339,7 +348,7 @@ static inline int run_tests(const char *dir, unsigned int timeout_s, struct sbuf
 				diag_lines(ktap, r.out.p, r.out.len, DIAG_OUT_LINES);
 			}
 			if (r.truncated)
-				sb_printf(ktap, "# (output truncated at %d bytes)\n", CHILD_OUT_MAX);
+				sb_printf(ktap, "# (output truncated at %d bytes)\n", DMAB_CHILD_OUT_MAX);
 			tot->fail++;
 		}
 		if (k.wfd >= 0) {

@@ -166,13 +166,6 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 	return 0;
 }
 
-static const cJSON *backend_file(const cJSON *b, const char *name)
-{
-	const cJSON *f = jget(jget(b, "files"), name);
-
-	return cJSON_IsObject(f) ? f : NULL;
-}
-
 static const cJSON *find_backend(const cJSON *run, const char *name)
 {
 	const cJSON *b;
@@ -386,12 +379,12 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 		const char *name = jstr(b, "name", "-");
 		const cJSON *nb = find_backend(new, name);
 
-		r = cmp_lat(c, name, backend_file(b, "lat.json"), backend_file(nb, "lat.json"), o->min_delta);
+		r = cmp_lat(c, name, jfile(b, "lat.json"), jfile(nb, "lat.json"), o->min_delta);
 		if (!r)	/* ioctl vs io_uring pairs: per-round ns/pair as samples; floor 0 */
-			r = cmp_lat(c, name, backend_file(b, "uring.json"), backend_file(nb, "uring.json"),
+			r = cmp_lat(c, name, jfile(b, "uring.json"), jfile(nb, "uring.json"),
 				    o->min_delta < 0 ? 0 : o->min_delta);
 		if (!r)
-			r = cmp_va(c, name, backend_file(b, "va.json"), backend_file(nb, "va.json"), o->threshold);
+			r = cmp_va(c, name, jfile(b, "va.json"), jfile(nb, "va.json"), o->threshold);
 		if (r)
 			return r;
 	}
@@ -400,11 +393,11 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 
 		if (find_backend(base, name))
 			continue;
-		r = cmp_lat(c, name, NULL, backend_file(b, "lat.json"), o->min_delta);
+		r = cmp_lat(c, name, NULL, jfile(b, "lat.json"), o->min_delta);
 		if (!r)
-			r = cmp_lat(c, name, NULL, backend_file(b, "uring.json"), 0);
+			r = cmp_lat(c, name, NULL, jfile(b, "uring.json"), 0);
 		if (!r)
-			r = cmp_va(c, name, NULL, backend_file(b, "va.json"), o->threshold);
+			r = cmp_va(c, name, NULL, jfile(b, "va.json"), o->threshold);
 		if (r)
 			return r;
 	}
@@ -460,17 +453,6 @@ void dmab_cmp_free(struct dmab_cmp *c)
 
 /* ---- output ---- */
 
-static const char *fmt_size(uint64_t v, char *buf, size_t len)
-{
-	if (v >= 1048576 && v % 1048576 == 0)
-		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
-	else if (v >= 1024 && v % 1024 == 0)
-		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	return buf;
-}
-
 /* "14.29µs ±0.2%" style: median and the half-width of its CI relative to it */
 static const char *fmt_med(const struct dmab_cmp_row *r, const struct dmab_median_ci *m, char *buf, size_t len)
 {
@@ -481,7 +463,7 @@ static const char *fmt_med(const struct dmab_cmp_row *r, const struct dmab_media
 		return buf;
 	}
 	if (!strcmp(r->kind, "va")) {
-		fmt_size(m->median, buf, len);
+		dmab_size_str(m->median, buf, len);
 		return buf;
 	}
 	double hw = (double)m->hi - (double)m->lo;
@@ -624,7 +606,7 @@ int dmab_cmp_write(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, FILE
 			snprintf(metric, sizeof(metric), "%s %s", r->op, r->api);
 		else
 			snprintf(metric, sizeof(metric), "%s", r->op);
-		fmt_size(r->size, sz, sizeof(sz));
+		dmab_size_str(r->size, sz, sizeof(sz));
 		fmt_med(r, &r->b, b, sizeof(b));
 		fmt_med(r, &r->n, n, sizeof(n));
 		fmt_change(r, ch, sizeof(ch));
@@ -692,8 +674,8 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 	bs = cJSON_AddArrayToObject(j, "backends");
 	cJSON_ArrayForEach(b, jget(run, "backends")) {
 		cJSON *nb = cJSON_CreateObject(), *files;
-		const cJSON *va = backend_file(b, "va.json"), *lat = backend_file(b, "lat.json");
-		const cJSON *ur = backend_file(b, "uring.json");
+		const cJSON *va = jfile(b, "va.json"), *lat = jfile(b, "lat.json");
+		const cJSON *ur = jfile(b, "uring.json");
 
 		for (size_t i = 0; i < sizeof(bkeys) / sizeof(bkeys[0]); i++)
 			if (jget(b, bkeys[i]))

@@ -31,4 +31,12 @@ static inline double jnum(const cJSON *o, const char *k, double def)
 	return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
+/* A guest file embedded in a run.json backend entry (b.files[name]) when it is an object, or NULL */
+static inline const cJSON *jfile(const cJSON *b, const char *name)
+{
+	const cJSON *f = jget(jget(b, "files"), name);
+
+	return cJSON_IsObject(f) ? f : NULL;
+}
+
 #endif

@@ -12,16 +12,6 @@
 #include "harness/report/results.h"
 #include "lib/util.h"
 
-static void size_label(double s, char *buf, size_t len)
-{
-	if (s >= 1048576 && (long long)s % 1048576 == 0)
-		snprintf(buf, len, "%lldM", (long long)s / 1048576);
-	else if (s >= 1024 && (long long)s % 1024 == 0)
-		snprintf(buf, len, "%lldK", (long long)s / 1024);
-	else
-		snprintf(buf, len, "%lld", (long long)s);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -79,7 +69,7 @@ static int finish_file(FILE *f, const char *tmp, const char *path)
 /* latency CDFs of every op/attrs at the smallest size with samples */
 static int lat_data(const cJSON *b, const char *name, const char *dir, struct dmab_plots *p)
 {
-	const cJSON *rows = jget(jget(jget(b, "files"), "lat.json"), "rows"), *r;
+	const cJSON *rows = jget(jfile(b, "lat.json"), "rows"), *r;
 	double minsize = -1;
 	char tmp[4500];
 	int nseries = 0, ret;
@@ -98,7 +88,7 @@ static int lat_data(const cJSON *b, const char *name, const char *dir, struct dm
 	if (!pl)
 		return -ENOMEM;
 	plot_files(pl, "lat-cdf.gp", dir, "lat", name);
-	size_label(minsize, pl->size, sizeof(pl->size));
+	dmab_size_str(minsize, pl->size, sizeof(pl->size));
 	snprintf(pl->what, sizeof(pl->what), "latency CDFs, %s", pl->size);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
 	FILE *f = fopen(tmp, "we");
@@ -149,7 +139,7 @@ static const char *const va_title[] = {
 
 static int va_data(const cJSON *b, const char *name, const char *dir, struct dmab_plots *p)
 {
-	const cJSON *rows = jget(jget(jget(b, "files"), "va.json"), "rows"), *r;
+	const cJSON *rows = jget(jfile(b, "va.json"), "rows"), *r;
 	const char *dev = NULL;
 	char tmp[4500];
 	int nseries = 0;

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "harness/report/jget.h"
 #include "harness/report/results.h"
 #include "lib/util.h"
 
@@ -151,17 +152,10 @@ int dmab_write_json(const char *path, const cJSON *j)
 	return r;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 const char *dmab_env_mode(const cJSON *env, char *buf, size_t len)
 {
 	const cJSON *mode = cJSON_GetObjectItemCaseSensitive(env, "mode");
-	const char *ops = jstr(mode, "ops"), *dom = jstr(mode, "domain");
+	const char *ops = jstr(mode, "ops", NULL), *dom = jstr(mode, "domain", NULL);
 
 	if (ops || dom) {
 		snprintf(buf, len, "%s/%s", ops ? ops : "-", dom ? dom : "-");
@@ -174,7 +168,7 @@ const char *dmab_env_mode(const cJSON *env, char *buf, size_t len)
 	buf[0] = 0;
 	const cJSON *g;
 	cJSON_ArrayForEach(g, groups) {
-		const char *t = jstr(g, "type");
+		const char *t = jstr(g, "type", NULL);
 		if (t && !strstr(buf, t) && strlen(buf) + strlen(t) + 2 < len) {
 			if (buf[0])
 				strcat(buf, ",");
@@ -254,7 +248,7 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		}
 		const cJSON *genv = cJSON_GetObjectItemCaseSensitive(files, "env.json");
 		const cJSON *un = cJSON_GetObjectItemCaseSensitive(genv, "uname");
-		const char *rel = jstr(un, "release"), *cmd = jstr(genv, "cmdline");
+		const char *rel = jstr(un, "release", NULL), *cmd = jstr(genv, "cmdline", NULL);
 		if (rel)
 			cJSON_AddStringToObject(b, "guest_kernel", rel);
 		else

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "harness/report/jget.h"
+#include "lib/util.h"
 #include "harness/report/share_summary.h"
 
 static const char *const stages[] = { "alloc", "get_sgtable", "map_sg", "verify", "unmap", "free" };
@@ -51,19 +52,6 @@ void dmab_md_escape(FILE *f, const char *s)
 		else
 			fputc(*s, f);
 	}
-}
-
-static const char *size_str(double v, char *buf, size_t len)
-{
-	unsigned long long s = v > 0 ? (unsigned long long)v : 0;
-
-	if (s >= (1ULL << 20) && !(s & ((1ULL << 20) - 1)))
-		snprintf(buf, len, "%lluM", s >> 20);
-	else if (s >= 1024 && !(s & 1023))
-		snprintf(buf, len, "%lluK", s >> 10);
-	else
-		snprintf(buf, len, "%llu", s);
-	return buf;
 }
 
 /* "ENOMEM" for 12 or -12; "E<n>" when unknown */
@@ -122,7 +110,7 @@ static const cJSON *arr(const cJSON *a)
 
 static const cJSON *share_of(const cJSON *vm)
 {
-	const cJSON *s = jget(jget(vm, "files"), "share.json");
+	const cJSON *s = jfile(vm, "share.json");
 
 	return cJSON_IsObject(s) ? s : NULL;
 }
@@ -273,7 +261,7 @@ static void col_head(const struct share_tab *t, const struct col *c, FILE *f)
 	} else {
 		dmab_md_escape(f, c->attrs);
 	}
-	fprintf(f, " %s |", size_str(c->size, sb, sizeof(sb)));
+	fprintf(f, " %s |", dmab_size_str(c->size, sb, sizeof(sb)));
 }
 
 static void row_head(const struct rowkey *k, FILE *f)
@@ -391,7 +379,7 @@ static void overview(const struct share_tab *t, FILE *f)
 						sizes[nk++][0] = 0;
 					}
 					if (i < nk) {
-						size_str(t->cols[c].size, sb, sizeof(sb));
+						dmab_size_str(t->cols[c].size, sb, sizeof(sb));
 						if (!strstr(sizes[i], sb) && strlen(sizes[i]) + strlen(sb) + 2 < sizeof(sizes[0]))
 							snprintf(sizes[i] + strlen(sizes[i]), sizeof(sizes[0]) - strlen(sizes[i]), "%s%s",
 								 sizes[i][0] ? "," : "", sb);
@@ -427,7 +415,7 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 		return 0;
 	/* VMs that ran the share job (guest env.json "jobs") or sent share.json */
 	cJSON_ArrayForEach(vm, bs) {
-		const char *jobs = jstr(jget(jget(vm, "files"), "env.json"), "jobs", "");
+		const char *jobs = jstr(jfile(vm, "env.json"), "jobs", "");
 		if (share_of(vm) || strstr(jobs, "share"))
 			nvm++;
 	}
@@ -440,7 +428,7 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 	}
 	fputs("\n## Buffer sharing (allocate on A, get_sgtable, map_sg on B, B's DMA engine checks the bytes)\n\n", f);
 	cJSON_ArrayForEach(vm, bs) {
-		const char *jobs = jstr(jget(jget(vm, "files"), "env.json"), "jobs", "");
+		const char *jobs = jstr(jfile(vm, "env.json"), "jobs", "");
 		if (!share_of(vm) && strstr(jobs, "share")) {
 			fputs("- ", f);
 			dmab_md_escape(f, jstr(vm, "name", "-"));
@@ -502,7 +490,7 @@ int dmab_share_summary_write(const cJSON *bs, FILE *f)
 				dmab_md_escape(f, t.cols[c].api);
 				fputs(" | ", f);
 				dmab_md_escape(f, t.cols[c].attrs);
-				fprintf(f, " | %s | ", size_str(t.cols[c].size, sb, sizeof(sb)));
+				fprintf(f, " | %s | ", dmab_size_str(t.cols[c].size, sb, sizeof(sb)));
 				dmab_md_escape(f, buf);
 				fputs(" |", f);
 				for (size_t s = 0; s < NSTAGES; s++) {

@@ -12,6 +12,7 @@
 
 #include "harness/report/results.h"
 #include "harness/report/jget.h"
+#include "lib/util.h"
 #include "harness/report/share_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
@@ -42,21 +43,6 @@ static const char *fmt_u(const cJSON *o, const char *k, char *buf, size_t len)
 	if (!num(o, k, &v))
 		return "-";
 	snprintf(buf, len, "%.0f", v);
-	return buf;
-}
-
-/* bytes, shortened: 4096 -> 4K, 1048576 -> 1M, 12345 -> 12345 */
-static const char *fmt_bytes(double v, char *buf, size_t len)
-{
-	double a = fabs(v);
-	const char *sign = v < 0 ? "-" : "";
-
-	if (a >= 1048576 && fmod(a, 1048576) == 0)
-		snprintf(buf, len, "%s%.0fM", sign, a / 1048576);
-	else if (a >= 1024 && fmod(a, 1024) == 0)
-		snprintf(buf, len, "%s%.0fK", sign, a / 1024);
-	else
-		snprintf(buf, len, "%s%.0f", sign, a);
 	return buf;
 }
 
@@ -115,14 +101,9 @@ static void va_key_of(const cJSON *rows, const cJSON *row, struct va_key *k)
 		k->size = -1;
 }
 
-static const cJSON *backend_file(const cJSON *b, const char *name)
-{
-	return jget(jget(b, "files"), name);
-}
-
 static const cJSON *va_find(const cJSON *b, const struct va_key *k)
 {
-	const cJSON *rows = jget(backend_file(b, "va.json"), "rows"), *r;
+	const cJSON *rows = jget(jfile(b, "va.json"), "rows"), *r;
 
 	if (!cJSON_IsArray(rows))
 		return NULL;
@@ -146,7 +127,7 @@ static void va_table(const cJSON *bs, FILE *f)
 	bool multi_dev = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = jget(backend_file(b, "va.json"), "rows");
+		const cJSON *rows = jget(jfile(b, "va.json"), "rows");
 		if (!cJSON_IsArray(rows))
 			continue;
 		cJSON_ArrayForEach(r, rows) {
@@ -196,7 +177,7 @@ static void va_table(const cJSON *bs, FILE *f)
 		fputc('|', f);
 		if (multi_dev)
 			fprintf(f, " %s |", keys[i].dev);	/* position: device names differ per backend */
-		fprintf(f, " %s | %s | %s |", keys[i].size < 0 ? "-" : fmt_bytes(keys[i].size, sb, sizeof(sb)),
+		fprintf(f, " %s | %s | %s |", keys[i].size < 0 ? "-" : dmab_size_str(keys[i].size, sb, sizeof(sb)),
 			keys[i].api, keys[i].attrs);
 		cJSON_ArrayForEach(b, bs) {
 			const cJSON *row = va_find(b, &keys[i]);
@@ -214,8 +195,8 @@ static void va_table(const cJSON *bs, FILE *f)
 			bool hk = num(row, "kva_module", &km), hv = num(row, "kva_vmallocinfo", &kv);
 			const cJSON *agree = jget(row, "agree");
 			bool bad = cJSON_IsFalse(agree) || (hk && hv && km != kv);
-			fprintf(f, " %s / %s%s |", hk ? fmt_bytes(km, x, sizeof(x)) : "-",
-				hv ? fmt_bytes(kv, y, sizeof(y)) : "-", bad ? " **!**" : "");
+			fprintf(f, " %s / %s%s |", hk ? dmab_size_str(km, x, sizeof(x)) : "-",
+				hv ? dmab_size_str(kv, y, sizeof(y)) : "-", bad ? " **!**" : "");
 		}
 		fputc('\n', f);
 	}
@@ -258,7 +239,7 @@ static void va_headline(const cJSON *bs, FILE *f)
 				have_nkm = true, nkm = v;
 		}
 		if (have_none && have_nkm)
-			fmt_bytes(none - nkm, saved, sizeof(saved));
+			dmab_size_str(none - nkm, saved, sizeof(saved));
 		if (!any)
 			fprintf(f, "\n### 1 MiB `dma_alloc_attrs`: kernel VA bytes held, without and with NO_KERNEL_MAPPING\n\n"
 				   "| backend | none | NKM | FORCE_CONTIGUOUS | NKM+FC | saved by NKM |\n"
@@ -278,7 +259,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 
 	fprintf(f, "\n## Latency (ns, timed inside the kernel: no syscall in the numbers)\n\n");
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = jget(backend_file(b, "lat.json"), "rows");
+		const cJSON *rows = jget(jfile(b, "lat.json"), "rows");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -298,7 +279,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 			dmab_md_escape(f, jstr(r, "op", "-"));
 			fputs(" | ", f);
 			dmab_md_escape(f, jstr(r, "attrs", "-"));
-			fprintf(f, " | %s |", num(r, "size", &s) ? fmt_bytes(s, buf, sizeof(buf)) : "-");
+			fprintf(f, " | %s |", num(r, "size", &s) ? dmab_size_str(s, buf, sizeof(buf)) : "-");
 			if (num(r, "errno", &e) && e != 0) {
 				fprintf(f, " 0 | err %.0f | | | | | | | |\n", e);
 				continue;
@@ -315,7 +296,7 @@ static void lat_table(const cJSON *bs, FILE *f)
 	fprintf(f, "\nTimer overhead (back-to-back `ktime_get_ns()` pairs, measured in each call; not subtracted):\n\n"
 		   "| backend | min ns | mean ns |\n|---|---:|---:|\n");
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *lat = backend_file(b, "lat.json");
+		const cJSON *lat = jfile(b, "lat.json");
 		char t1[32], t2[32];
 
 		if (!lat)
@@ -334,7 +315,7 @@ static void uring_table(const cJSON *bs, FILE *f)
 	bool any = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = jget(backend_file(b, "uring.json"), "rows");
+		const cJSON *rows = jget(jfile(b, "uring.json"), "rows");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -371,7 +352,7 @@ static void hyperfine_table(const cJSON *bs, FILE *f)
 	bool any = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *rows = jget(backend_file(b, "hyperfine.json"), "results");
+		const cJSON *rows = jget(jfile(b, "hyperfine.json"), "results");
 
 		if (!cJSON_IsArray(rows) || !cJSON_GetArraySize(rows))
 			continue;
@@ -408,7 +389,7 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 	bool any = false;
 
 	cJSON_ArrayForEach(b, bs) {
-		const cJSON *m = backend_file(b, "mapbench.json");
+		const cJSON *m = jfile(b, "mapbench.json");
 
 		if (!cJSON_IsObject(jget(m, "map")))
 			continue;

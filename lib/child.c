@@ -1,11 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * util.h - helpers for the guest init (included by init.c only): a growable
- * byte buffer, whole-file reads, and running a child with a timeout.
+ * child.c - a growable byte buffer, whole-file reads and writes, and running
+ * a child with a timeout (child.h). Used by the guest's init and test
+ * runner, and by the host command (dmab_run_capture).
  */
-#ifndef DMAB_GUEST_UTIL_H
-#define DMAB_GUEST_UTIL_H
-
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,13 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
+#include "child.h"
+#include "util.h"
 
-static inline void sb_reserve(struct sbuf *b, size_t extra)
+void sb_reserve(struct sbuf *b, size_t extra)
 {
 	size_t ncap;
 	char *np;
@@ -43,7 +39,7 @@ static inline void sb_reserve(struct sbuf *b, size_t extra)
 	b->cap = ncap;
 }
 
-static inline void sb_add(struct sbuf *b, const void *s, size_t n)
+void sb_add(struct sbuf *b, const void *s, size_t n)
 {
 	sb_reserve(b, n);
 	if (b->err)
@@ -53,13 +49,13 @@ static inline void sb_add(struct sbuf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-static inline void sb_puts(struct sbuf *b, const char *s)
+void sb_puts(struct sbuf *b, const char *s)
 {
 	sb_add(b, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3)))
-static inline void sb_printf(struct sbuf *b, const char *fmt, ...)
+void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -78,14 +74,13 @@ static inline void sb_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static inline void sb_free(struct sbuf *b)
+void sb_free(struct sbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
 
-/* Read a whole file (raw bytes) into b. 0 or -errno. */
-static inline int read_file_sb(const char *path, struct sbuf *b)
+int read_file_sb(const char *path, struct sbuf *b)
 {
 	char tmp[65536];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -111,7 +106,7 @@ static inline int read_file_sb(const char *path, struct sbuf *b)
 	return b->err;
 }
 
-static inline int write_all(int fd, const void *buf, size_t n)
+int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
 
@@ -128,40 +123,18 @@ static inline int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static inline double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-#define CHILD_OUT_MAX (256 * 1024)
-
-struct child_res {
-	int status;		/* waitpid status (valid unless timed_out / spawn_err) */
-	int timed_out;
-	int spawn_err;		/* -errno of fork/pipe */
-	int truncated;		/* output beyond CHILD_OUT_MAX dropped */
-	double secs;
-	struct sbuf out;	/* stdout+stderr when captured */
-};
-
-/*
- * Run argv[0] (a path) with the inherited environment in its own process
- * group; stdin is /dev/null. capture: stdout+stderr go into r->out,
- * otherwise they are inherited. After timeout_s seconds the whole group is
- * killed (SIGKILL). Returns 0 when the child was started (see r), -errno
- * otherwise.
- */
-static inline int run_child(char *const argv[], int capture, unsigned int timeout_s, struct child_res *r)
+int dmab_run_child(char *const argv[], unsigned int flags, double timeout_s, struct child_res *r)
 {
 	int pfd[2] = { -1, -1 };
-	double t0 = now_s(), deadline = t0 + timeout_s;
+	double t0 = dmab_now(), deadline = t0 + timeout_s;
 	pid_t pid;
+	int capture = !!(flags & (DMAB_CHILD_CAPTURE | DMAB_CHILD_STDOUT));
 	int eof = !capture;
 
+	const char *cwd = r->cwd;
+
 	memset(r, 0, sizeof(*r));
+	r->cwd = cwd;
 	if (capture && pipe2(pfd, O_CLOEXEC) < 0)
 		return r->spawn_err = -errno;
 	fflush(NULL);
@@ -175,23 +148,24 @@ static inline int run_child(char *const argv[], int capture, unsigned int timeou
 		return r->spawn_err;
 	}
 	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
+		int nul = open("/dev/null", O_RDWR);
 		sigset_t none;
 
 		setpgid(0, 0);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		if (nul >= 0) {
+		if (nul >= 0)
 			dup2(nul, 0);
-			if (nul > 2)
-				close(nul);
-		}
 		if (capture) {
 			dup2(pfd[1], 1);
-			dup2(pfd[1], 2);
+			dup2((flags & DMAB_CHILD_STDOUT) && nul >= 0 ? nul : pfd[1], 2);
 		}
-		execv(argv[0], argv);
+		if (nul > 2)
+			close(nul);
+		if (r->cwd && chdir(r->cwd))
+			_exit(127);
+		execvp(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -212,7 +186,7 @@ static inline int run_child(char *const argv[], int capture, unsigned int timeou
 				ssize_t n = read(pfd[0], tmp, sizeof(tmp));
 
 				if (n > 0) {
-					if (r->out.len + (size_t)n <= CHILD_OUT_MAX)
+					if (r->out.len + (size_t)n <= DMAB_CHILD_OUT_MAX)
 						sb_add(&r->out, tmp, (size_t)n);
 					else
 						r->truncated = 1;
@@ -228,7 +202,7 @@ static inline int run_child(char *const argv[], int capture, unsigned int timeou
 			r->status = st;
 			break;
 		}
-		if (now_s() > deadline) {
+		if (dmab_now() > deadline) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			r->status = st;
@@ -243,7 +217,7 @@ static inline int run_child(char *const argv[], int capture, unsigned int timeou
 		ssize_t n;
 
 		while ((n = read(pfd[0], tmp, sizeof(tmp))) > 0) {
-			if (r->out.len + (size_t)n <= CHILD_OUT_MAX)
+			if (r->out.len + (size_t)n <= DMAB_CHILD_OUT_MAX)
 				sb_add(&r->out, tmp, (size_t)n);
 			else
 				r->truncated = 1;
@@ -251,19 +225,18 @@ static inline int run_child(char *const argv[], int capture, unsigned int timeou
 		close(pfd[0]);
 	}
 	/* reap any orphans that were reparented to us (PID 1) */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
+	while ((flags & DMAB_CHILD_REAP) && waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	r->secs = now_s() - t0;
+	r->secs = dmab_now() - t0;
 	return 0;
 }
 
-/* "exit 0" / "exit 3" / "signal 11 (Segmentation fault)" / "timeout after N s" */
-static inline void describe_status(const struct child_res *r, unsigned int timeout_s, char *buf, size_t len)
+void dmab_child_status(const struct child_res *r, double timeout_s, char *buf, size_t len)
 {
 	if (r->spawn_err)
 		snprintf(buf, len, "could not start: %s", strerror(-r->spawn_err));
 	else if (r->timed_out)
-		snprintf(buf, len, "timeout after %u s (killed)", timeout_s);
+		snprintf(buf, len, "timeout after %.0f s (killed)", timeout_s);
 	else if (WIFEXITED(r->status))
 		snprintf(buf, len, "exit %d", WEXITSTATUS(r->status));
 	else if (WIFSIGNALED(r->status))
@@ -271,5 +244,3 @@ static inline void describe_status(const struct child_res *r, unsigned int timeo
 	else
 		snprintf(buf, len, "status 0x%x", r->status);
 }
-
-#endif
