@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "dmab.h"
+#include "util.h"
 #include "json.h"
 #include "names.h"
 #include "procinfo.h"
@@ -200,8 +201,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			max_size = strtoull(optarg, &ep, 0);
-			if (*ep || !max_size) {
+			if (dmab_parse_size(optarg, &max_size) || !max_size) {
 				fprintf(stderr, "va: bad --max-size '%s'\n", optarg);
 				return 2;
 			}
