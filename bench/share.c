@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * share - the buffer-sharing matrix (issue 3): allocate on device A, let the
+ * share - the buffer-sharing matrix: allocate on device A, let the
  * CPU write a seeded pattern, dma_get_sgtable(), dma_map_sg() of that table
  * on device B (and C), have B's (C's) edu DMA engine read sampled pages
  * through its mapping (VERIFY) and check the bytes; then the same through a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# kernel-build.sh - the dmabench debug kernel (issue 7; README "Debug kernel").
+# kernel-build.sh - the dmabench debug kernel (README "Debug kernel").
 #
 #   kernel-build.sh src    TARBALL SRC          unpack a kernel source tarball into SRC (once)
 #   kernel-build.sh config SRC OBJ FRAGMENT     x86_64_defconfig + kvm_guest.config + FRAGMENT,

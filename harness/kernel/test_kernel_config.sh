@@ -1,5 +1,5 @@
 #!/bin/bash
-# The debug kernel's configuration logic (issue 7), without building a kernel: the project
+# The debug kernel's configuration logic, without building a kernel: the project
 # fragment through x86_64_defconfig + kvm_guest.config + olddefconfig in a temporary O= dir
 # (seconds) must keep every option; a fragment whose option Kconfig drops must fail naming it;
 # the checker itself on synthetic configs. Prints "ok NAME" / "not ok NAME # why" /

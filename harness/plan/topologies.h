@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * topologies.h - device topologies as data (issue 3, buffer sharing): which
+ * topologies.h - device topologies as data (buffer sharing): which
  * test devices a VM gets, where they sit on the PCI hierarchy, and which
  * roles (allocating device A, mapping devices B, C) the guest's /bin/share
  * gives them. A VM = one backend x one topology.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * share_summary.c - the buffer-sharing matrix of summary.md (issue 3) from
+ * share_summary.c - the buffer-sharing matrix of summary.md from
  * the share.json of every VM in a run.json: one compact table (rows backend
  * x topology x path x A->B, columns allocation API/attribute set x size,
  * cells "ok" or "FAIL <stage> <errno>"), the devices each VM saw, and a

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* share_summary.h - the buffer-sharing matrix of summary.md (issue 3). */
+/* share_summary.h - the buffer-sharing matrix of summary.md. */
 #ifndef DMAB_SHARE_SUMMARY_H
 #define DMAB_SHARE_SUMMARY_H
 

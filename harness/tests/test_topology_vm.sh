@@ -1,5 +1,5 @@
 #!/bin/bash
-# Topologies and the sharing matrix (issue 3) against real QEMU: ONE dmabench
+# Topologies and the sharing matrix against real QEMU: ONE dmabench
 # run, intel-strict x {same-group, bypass} (two boots, $JOBS (default 2) at once):
 #   topology-<t>:    the guest got the topology: its edu count and IOMMU groups
 #                    match the table (summary.md "## Topologies" says "yes";

@@ -2,7 +2,8 @@
 /*
  * tcommon.h - helpers for the in-guest dmabench.ko integration tests.
  * Exit codes: 0 pass, 1 fail, 4 skip (kselftest); diagnostics on stdout.
- * Raw ioctl() on the ABI header only (no dependency on lib/).
+ * Raw ioctl() on the ABI header (the tests check the ABI, not lib/dmab.c's
+ * wrappers); names of ABI values from lib/names.c.
  */
 #ifndef DMABENCH_TCOMMON_H
 #define DMABENCH_TCOMMON_H
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "kmod/dmabench_abi.h"
+#include "lib/names.h"
 
 #define T_PASS 0
 #define T_FAIL 1
@@ -123,51 +125,11 @@ static inline int t_find_devs(int fd, uint32_t kind, uint32_t *ids, int max)
 	return cnt;
 }
 
-static inline const char *t_ops_name(uint32_t ops)
-{
-	switch (ops) {
-	case DMABENCH_OPS_DIRECT: return "direct";
-	case DMABENCH_OPS_SWIOTLB: return "swiotlb";
-	case DMABENCH_OPS_IOMMU: return "iommu";
-	case DMABENCH_OPS_OTHER: return "other";
-	default: return "?";
-	}
-}
-
-static inline const char *t_domain_name(uint32_t d)
-{
-	switch (d) {
-	case DMABENCH_DOMAIN_NONE: return "none";
-	case DMABENCH_DOMAIN_IDENTITY: return "identity";
-	case DMABENCH_DOMAIN_DMA: return "DMA";
-	case DMABENCH_DOMAIN_DMA_FQ: return "DMA-FQ";
-	case DMABENCH_DOMAIN_BLOCKED: return "blocked";
-	case DMABENCH_DOMAIN_UNMANAGED: return "unmanaged";
-	default: return "other";
-	}
-}
-
-static inline const char *t_api_name(uint32_t api)
-{
-	switch (api) {
-	case DMABENCH_API_ATTRS: return "attrs";
-	case DMABENCH_API_PAGES: return "pages";
-	case DMABENCH_API_NONCONTIG: return "noncontig";
-	case DMABENCH_API_NONCONTIG_VMAP: return "noncontig_vmap";
-	default: return "?";
-	}
-}
-
-static inline const char *t_kva_name(uint32_t k)
-{
-	switch (k) {
-	case DMABENCH_KVA_LINEAR: return "linear";
-	case DMABENCH_KVA_VMALLOC: return "vmalloc";
-	case DMABENCH_KVA_COOKIE: return "cookie";
-	case DMABENCH_KVA_NONE: return "none";
-	default: return "?";
-	}
-}
+/* ABI enum names: lib/names.c's tables, the same spelling as JSON and the host */
+#define t_ops_name(v)		dmab_name_or(dmab_ops_names, (v))
+#define t_domain_name(v)	dmab_name_or(dmab_domain_names, (v))
+#define t_api_name(v)		dmab_name_or(dmab_api_names, (v))
+#define t_kva_name(v)		dmab_name_or(dmab_kva_kind_names, (v))
 
 /*
  * Sum of the area sizes in /proc/vmallocinfo (guard pages included), not
