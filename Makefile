@@ -72,6 +72,8 @@ HARNESS_OBJS := $(patsubst %.c,$(H)/%.o,$(HARNESS_SRCS) $(LIB_SRCS)) $(H)/fuzz/s
 UNIT_SRCS := $(wildcard lib/test_*.c bench/test_*.c fuzz/test_*.c) $(HARNESS_TESTS)
 UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
+# a recipe that fails leaves no half-written target behind
+.DELETE_ON_ERROR:
 .PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
 all: host initramfs
 
@@ -177,9 +179,9 @@ $(B)/initramfs/bin/mapbench: bench/kstat.h
 # initramfs under their own paths.
 ifneq ($(ARCH),arm64)
 FUZZ_CC ?= clang
-$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h lib/util.c lib/util.h kmod/dmabench_abi.h
+$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h lib/util.c lib/util.h lib/child.c lib/child.h kmod/dmabench_abi.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c -static-libstdc++ -o $@
+	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c -static-libstdc++ -o $@
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 # the fuzz job (lib/jobs.c: x86_64 only) runs bin/fuzz, the campaign around fuzz-dmabench
 guest: $(B)/initramfs/bin/fuzz-dmabench $(B)/initramfs/bin/fuzz

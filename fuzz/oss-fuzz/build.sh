@@ -15,11 +15,11 @@ SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${OUT:?set OUT to the output folder}"
 WORK=${WORK:-$(mktemp -d)}
 mkdir -p "$OUT" "$WORK"
-for f in fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c; do
+for f in fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c; do
 	o=$WORK/$(basename "$f" .c).o
 	$CC $CFLAGS -std=gnu11 -DDMABENCH_FUZZ_NO_MODULE_OK -I"$SRC_DIR" -I"$SRC_DIR/lib" -c "$SRC_DIR/$f" -o "$o"
 done
-$CXX $CXXFLAGS "$WORK"/fuzz_target.o "$WORK"/program.o "$WORK"/shm.o "$WORK"/klog.o "$WORK"/faultinj.o "$WORK"/util.o $LIB_FUZZING_ENGINE \
+$CXX $CXXFLAGS "$WORK"/fuzz_target.o "$WORK"/program.o "$WORK"/shm.o "$WORK"/klog.o "$WORK"/faultinj.o "$WORK"/util.o "$WORK"/child.o $LIB_FUZZING_ENGINE \
 	-o "$OUT/dmabench_fuzzer"
 rm -f "$OUT/dmabench_fuzzer_seed_corpus.zip"
 zip -q -j "$OUT/dmabench_fuzzer_seed_corpus.zip" "$SRC_DIR"/fuzz/corpus/*
