@@ -301,20 +301,18 @@ long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab
 	return 0;
 }
 
-long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_alloc in;
+	struct dmabench_alloc *in = arg;
 	struct dmab_obj *obj;
 	long ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	WARN_ONCE(dmab_crash_drill_size && in.size == dmab_crash_drill_size,
-		  "dmabench: crash drill: ALLOC of the magic size %llu\n", in.size);
-	ret = dmab_alloc_core(f, &in, &obj);
+	WARN_ONCE(dmab_crash_drill_size && in->size == dmab_crash_drill_size,
+		  "dmabench: crash drill: ALLOC of the magic size %llu\n", in->size);
+	ret = dmab_alloc_core(f, in, &obj);
 	if (ret)
 		return ret;
-	if (copy_to_user(uarg, &in, sizeof(in))) {
+	if (copy_to_user(uarg, in, sizeof(*in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
 	}

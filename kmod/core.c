@@ -19,6 +19,7 @@
  */
 #include "dmabench.h"
 
+#include <linux/build_bug.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -69,78 +70,87 @@ MODULE_PARM_DESC(edu_timeout_ms, "edu DMA transfer timeout in ms (default " __st
 /* ------------------------------------------------------------------ */
 /* file operations                                                     */
 
+/* Room for the struct of any command in dmab_ioctls[] (DMAB_IOCTL() checks). */
+union dmab_ioctl_arg {
+	struct dmabench_info info;
+	struct dmabench_dev_info dev_info;
+	struct dmabench_set_mask set_mask;
+	struct dmabench_alloc alloc;
+	struct dmabench_handle handle;
+	struct dmabench_sgtable sgtable;
+	struct dmabench_map_sg map_sg;
+	struct dmabench_map_single map_single;
+	struct dmabench_sync sync;
+	struct dmabench_stats stats;
+	struct dmabench_lat lat;
+	struct dmabench_verify verify;
+	struct dmabench_dmabuf_export dmabuf_export;
+	struct dmabench_dmabuf_attach dmabuf_attach;
+};
+
+/*
+ * The ioctl table: one row per command, used both to reject an unknown
+ * command (-ENOTTY) and to dispatch a known one. .size is the bytes of the
+ * command's struct, copied in before the handler runs; DMAB_IOCTL() checks
+ * at build time that it is the size encoded in the command number and
+ * that union dmab_ioctl_arg has room for it.
+ */
+struct dmab_ioctl {
+	unsigned int cmd;
+	long (*handler)(struct dmab_file *f, void *arg, void __user *uarg);
+	unsigned int size;
+};
+
+#define DMAB_IOCTL(_cmd, _handler, _type)						\
+	{ .cmd = (_cmd), .handler = (_handler),						\
+	  .size = sizeof(struct _type) +						\
+		  BUILD_BUG_ON_ZERO(_IOC_SIZE(_cmd) != sizeof(struct _type)) +		\
+		  BUILD_BUG_ON_ZERO(sizeof(struct _type) > sizeof(union dmab_ioctl_arg)) }
+
+static const struct dmab_ioctl dmab_ioctls[] = {
+	DMAB_IOCTL(DMABENCH_IOC_INFO, dmab_ioc_info, dmabench_info),
+	DMAB_IOCTL(DMABENCH_IOC_DEV_INFO, dmab_ioc_dev_info, dmabench_dev_info),
+	DMAB_IOCTL(DMABENCH_IOC_SET_MASK, dmab_ioc_set_mask, dmabench_set_mask),
+	DMAB_IOCTL(DMABENCH_IOC_ALLOC, dmab_ioc_alloc, dmabench_alloc),
+	DMAB_IOCTL(DMABENCH_IOC_FREE, dmab_ioc_free, dmabench_handle),
+	DMAB_IOCTL(DMABENCH_IOC_GET_SGTABLE, dmab_ioc_get_sgtable, dmabench_sgtable),
+	DMAB_IOCTL(DMABENCH_IOC_MAP_SG, dmab_ioc_map_sg, dmabench_map_sg),
+	DMAB_IOCTL(DMABENCH_IOC_MAP_SINGLE, dmab_ioc_map_single, dmabench_map_single),
+	DMAB_IOCTL(DMABENCH_IOC_SYNC, dmab_ioc_sync, dmabench_sync),
+	DMAB_IOCTL(DMABENCH_IOC_STATS, dmab_ioc_stats, dmabench_stats),
+	DMAB_IOCTL(DMABENCH_IOC_LAT, dmab_ioc_lat, dmabench_lat),
+	DMAB_IOCTL(DMABENCH_IOC_VERIFY, dmab_ioc_verify, dmabench_verify),
+	DMAB_IOCTL(DMABENCH_IOC_DMABUF_EXPORT, dmab_ioc_dmabuf_export, dmabench_dmabuf_export),
+	DMAB_IOCTL(DMABENCH_IOC_DMABUF_ATTACH, dmab_ioc_dmabuf_attach, dmabench_dmabuf_attach),
+};
+
+static const struct dmab_ioctl *dmab_ioctl_find(unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dmab_ioctls); i++)
+		if (dmab_ioctls[i].cmd == cmd)
+			return &dmab_ioctls[i];
+	return NULL;
+}
+
+/* ABI order: unknown command -ENOTTY, killed waiting for the file -EINTR, copy-in -EFAULT, handler. */
 static long dmab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	const struct dmab_ioctl *ioc = dmab_ioctl_find(cmd);
 	struct dmab_file *f = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	union dmab_ioctl_arg karg;
 	long ret;
 
-	switch (cmd) {
-	case DMABENCH_IOC_INFO:
-	case DMABENCH_IOC_DEV_INFO:
-	case DMABENCH_IOC_SET_MASK:
-	case DMABENCH_IOC_ALLOC:
-	case DMABENCH_IOC_FREE:
-	case DMABENCH_IOC_GET_SGTABLE:
-	case DMABENCH_IOC_MAP_SG:
-	case DMABENCH_IOC_MAP_SINGLE:
-	case DMABENCH_IOC_SYNC:
-	case DMABENCH_IOC_STATS:
-	case DMABENCH_IOC_LAT:
-	case DMABENCH_IOC_VERIFY:
-	case DMABENCH_IOC_DMABUF_EXPORT:
-	case DMABENCH_IOC_DMABUF_ATTACH:
-		break;
-	default:
+	if (!ioc)
 		return -ENOTTY;
-	}
-
 	if (mutex_lock_killable(&f->lock))
 		return -EINTR;
-	switch (cmd) {
-	case DMABENCH_IOC_INFO:
-		ret = dmab_ioc_info(uarg);
-		break;
-	case DMABENCH_IOC_DEV_INFO:
-		ret = dmab_ioc_dev_info(uarg);
-		break;
-	case DMABENCH_IOC_SET_MASK:
-		ret = dmab_ioc_set_mask(uarg);
-		break;
-	case DMABENCH_IOC_ALLOC:
-		ret = dmab_ioc_alloc(f, uarg);
-		break;
-	case DMABENCH_IOC_FREE:
-		ret = dmab_ioc_free(f, uarg);
-		break;
-	case DMABENCH_IOC_GET_SGTABLE:
-		ret = dmab_ioc_get_sgtable(f, uarg);
-		break;
-	case DMABENCH_IOC_MAP_SG:
-		ret = dmab_ioc_map_sg(f, uarg);
-		break;
-	case DMABENCH_IOC_MAP_SINGLE:
-		ret = dmab_ioc_map_single(f, uarg);
-		break;
-	case DMABENCH_IOC_SYNC:
-		ret = dmab_ioc_sync(f, uarg);
-		break;
-	case DMABENCH_IOC_STATS:
-		ret = dmab_ioc_stats(uarg);
-		break;
-	case DMABENCH_IOC_VERIFY:
-		ret = dmab_ioc_verify(f, uarg);
-		break;
-	case DMABENCH_IOC_DMABUF_EXPORT:
-		ret = dmab_ioc_dmabuf_export(f, uarg);
-		break;
-	case DMABENCH_IOC_DMABUF_ATTACH:
-		ret = dmab_ioc_dmabuf_attach(f, uarg);
-		break;
-	default:
-		ret = dmab_ioc_lat(uarg);
-		break;
-	}
+	if (copy_from_user(&karg, uarg, ioc->size))
+		ret = -EFAULT;
+	else
+		ret = ioc->handler(f, &karg, uarg);
 	mutex_unlock(&f->lock);
 	return ret;
 }

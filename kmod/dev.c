@@ -130,61 +130,57 @@ bool dmab_iommu_dma_domain(struct device *dev)
 /* ------------------------------------------------------------------ */
 /* ioctls                                                              */
 
-long dmab_ioc_dev_info(void __user *uarg)
+long dmab_ioc_dev_info(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_dev_info in;
+	struct dmabench_dev_info *in = arg;
 	struct iommu_group *grp;
 	struct dmab_dev *d;
 	struct device *dev;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	d = dmab_dev_get(in.dev);
+	d = dmab_dev_get(in->dev);
 	if (!d)
 		return -ENODEV;
 	dev = d->dev;
-	in.kind = d->kind;
-	in.ops = dmab_ops_kind(dev);
-	in.domain_type = dmab_domain_type(dev);
-	in.iommu_group = -1;
+	in->kind = d->kind;
+	in->ops = dmab_ops_kind(dev);
+	in->domain_type = dmab_domain_type(dev);
+	in->iommu_group = -1;
 	grp = iommu_group_get(dev);
 	if (grp) {
-		in.iommu_group = iommu_group_id(grp);
+		in->iommu_group = iommu_group_id(grp);
 		iommu_group_put(grp);
 	}
-	in.coherent = dev_is_dma_coherent(dev);
-	in.dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
-	in.coherent_dma_mask = dev->coherent_dma_mask;
-	in.max_mapping_size = dma_max_mapping_size(dev);
-	in.seg_boundary = dma_get_seg_boundary(dev);
-	in.max_seg_size = dma_get_max_seg_size(dev);
-	in.live_objects = atomic_read(&d->objects);
-	memset(in.name, 0, sizeof(in.name));
-	strscpy(in.name, dev_name(dev), sizeof(in.name));
+	in->coherent = dev_is_dma_coherent(dev);
+	in->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
+	in->coherent_dma_mask = dev->coherent_dma_mask;
+	in->max_mapping_size = dma_max_mapping_size(dev);
+	in->seg_boundary = dma_get_seg_boundary(dev);
+	in->max_seg_size = dma_get_max_seg_size(dev);
+	in->live_objects = atomic_read(&d->objects);
+	memset(in->name, 0, sizeof(in->name));
+	strscpy(in->name, dev_name(dev), sizeof(in->name));
 	dmab_dev_put(d);
-	return copy_to_user(uarg, &in, sizeof(in)) ? -EFAULT : 0;
+	return copy_to_user(uarg, in, sizeof(*in)) ? -EFAULT : 0;
 }
 
-long dmab_ioc_set_mask(void __user *uarg)
+long dmab_ioc_set_mask(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_set_mask in;
+	struct dmabench_set_mask *in = arg;
 	struct dmab_dev *d;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	if (in.bits < 12 || in.bits > 64)
+	if (in->bits < 12 || in->bits > 64)
 		return -EINVAL;
 	spin_lock(&dmab_devs_lock);
-	if (in.dev >= dmab_ndevs) {
+	if (in->dev >= dmab_ndevs) {
 		ret = -ENODEV;
 		goto out;
 	}
-	d = &dmab_devs[array_index_nospec(in.dev, DMABENCH_MAX_DEVICES)];
+	d = &dmab_devs[array_index_nospec(in->dev, DMABENCH_MAX_DEVICES)];
 	if (!d->dev || d->gone) {
 		ret = -ENODEV;
 		goto out;
@@ -202,7 +198,7 @@ long dmab_ioc_set_mask(void __user *uarg)
 	 * does not sleep: dma-direct dma_supported(), or dma_map_ops without
 	 * .dma_supported (iommu-dma); edu: its check page is mapped again
 	 */
-	ret = dma_set_mask_and_coherent(d->dev, DMA_BIT_MASK(in.bits));
+	ret = dma_set_mask_and_coherent(d->dev, DMA_BIT_MASK(in->bits));
 	if (!ret)
 		d->check_remap = true;
 out:

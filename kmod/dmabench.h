@@ -46,6 +46,14 @@
 /* Never warn, never OOM-kill for a fuzzed size: fail the allocation instead. */
 #define DMAB_GFP		(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 
+/*
+ * ioctl handlers (dmab_ioc_*()): core.c has looked the command up, taken
+ * f->lock and copied the command's struct into @arg (-EFAULT before any
+ * handler runs); the handler checks it, works, and copies results out to
+ * @uarg itself, undoing what it published when that copy fails.
+ */
+struct dmab_file;
+
 /* ---- module parameters (core.c) ---- */
 extern unsigned int dmab_slow_op;		/* slow_op */
 extern unsigned int dmab_slow_pct;		/* slow_pct */
@@ -81,8 +89,8 @@ u32 dmab_domain_type(struct device *dev);
 bool dmab_iommu_dma_domain(struct device *dev);
 int dmab_devs_init(unsigned int nplatform);
 void dmab_devs_exit(void);
-long dmab_ioc_dev_info(void __user *uarg);
-long dmab_ioc_set_mask(void __user *uarg);
+long dmab_ioc_dev_info(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_set_mask(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- allocations (alloc.c) ---- */
 
@@ -170,26 +178,26 @@ int dmab_unpublish(struct dmab_file *f, struct dmab_obj *obj);
 void dmab_destroy(struct dmab_obj *obj);
 void dmab_unwind(struct dmab_file *f, struct dmab_obj *obj);
 long dmab_free_core(struct dmab_file *f, u32 handle);
-long dmab_ioc_info(void __user *uarg);
-long dmab_ioc_free(struct dmab_file *f, void __user *uarg);
-long dmab_ioc_stats(void __user *uarg);
+long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_free(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_stats(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- ALLOC (alloc.c) ---- */
 long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab_obj **objp);
-long dmab_ioc_alloc(struct dmab_file *f, void __user *uarg);
+long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- mappings (map.c) ---- */
 bool dmab_direct_ok(struct device *dev, phys_addr_t phys, size_t size);
 int dmab_sgt_check(struct device *dev, struct sg_table *sgt);
 int dmab_copy_segs(u64 uptr, u32 max, struct scatterlist *sgl, unsigned int nents, bool mapped);
 long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in, struct dmab_obj **objp);
-long dmab_ioc_get_sgtable(struct dmab_file *f, void __user *uarg);
-long dmab_ioc_map_sg(struct dmab_file *f, void __user *uarg);
-long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg);
-long dmab_ioc_sync(struct dmab_file *f, void __user *uarg);
+long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_map_sg(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_map_single(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_sync(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- LAT (lat.c) ---- */
-long dmab_ioc_lat(void __user *uarg);
+long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- the edu DMA engine (edu.c) ---- */
 #define EDU_BUF_ADDR		0x40000	/* edu's 4 KiB buffer in its DMA address space */
@@ -204,14 +212,14 @@ void dmab_edu_release(struct dmab_dev *d, struct device *dev);
 void dmab_check_poison(struct dmab_dev *d);
 
 /* ---- VERIFY (verify.c) ---- */
-long dmab_ioc_verify(struct dmab_file *f, void __user *uarg);
+long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- dma-buf (dmabuf.c) ---- */
 bool dmab_exported(struct dmab_obj *obj);
 struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf);
 bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj);
-long dmab_ioc_dmabuf_export(struct dmab_file *f, void __user *uarg);
-long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg);
+long dmab_ioc_dmabuf_export(struct dmab_file *f, void *arg, void __user *uarg);
+long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- io_uring (uring.c) ---- */
 int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);

@@ -123,21 +123,19 @@ bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
 	return true;
 }
 
-long dmab_ioc_dmabuf_export(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_dmabuf_export(struct dmab_file *f, void *arg, void __user *uarg)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
-	struct dmabench_dmabuf_export in;
+	struct dmabench_dmabuf_export *in = arg;
 	struct dma_buf *dmabuf;
 	struct dmab_obj *alloc;
 	int fd;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	in.fd = -1;
-	in.size = 0;
-	alloc = dmab_lookup(f, in.alloc, DMAB_OBJ_ALLOC);
+	in->fd = -1;
+	in->size = 0;
+	alloc = dmab_lookup(f, in->alloc, DMAB_OBJ_ALLOC);
 	if (!alloc)
 		return -EBADF;
 	if (dmab_exported(alloc))
@@ -157,9 +155,9 @@ long dmab_ioc_dmabuf_export(struct dmab_file *f, void __user *uarg)
 	spin_lock(&dmab_export_lock);
 	alloc->dmabuf = dmabuf;
 	spin_unlock(&dmab_export_lock);
-	in.fd = fd;
-	in.size = dmabuf->size;
-	if (copy_to_user(uarg, &in, sizeof(in))) {
+	in->fd = fd;
+	in->size = dmabuf->size;
+	if (copy_to_user(uarg, in, sizeof(*in))) {
 		put_unused_fd(fd);
 		dma_buf_put(dmabuf);	/* release clears alloc->dmabuf */
 		return -EFAULT;
@@ -168,9 +166,9 @@ long dmab_ioc_dmabuf_export(struct dmab_file *f, void __user *uarg)
 	return 0;
 }
 
-long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_dmabuf_attach in;
+	struct dmabench_dmabuf_attach *in = arg;
 	struct dma_buf_attachment *att;
 	struct dma_buf *dmabuf;
 	struct scatterlist *sg;
@@ -180,17 +178,15 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
 	unsigned int i;
 	long ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in) || !dmab_dir_valid(in.dir))
+	if (!DMAB_RESERVED_OK(*in) || !dmab_dir_valid(in->dir))
 		return -EINVAL;
-	if (in.segs_max > DMAB_SEGS_MAX)
+	if (in->segs_max > DMAB_SEGS_MAX)
 		return -E2BIG;
-	in.handle = 0;
-	in.nents_mapped = 0;
-	in.dma_len = 0;
-	in.size = 0;
-	d = dmab_dev_get(in.dev);
+	in->handle = 0;
+	in->nents_mapped = 0;
+	in->dma_len = 0;
+	in->size = 0;
+	d = dmab_dev_get(in->dev);
 	if (!d)
 		return -ENODEV;
 	obj = dmab_obj_new(f, DMAB_OBJ_DMABUF, d);
@@ -198,7 +194,7 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
 		dmab_dev_put(d);
 		return PTR_ERR(obj);
 	}
-	dmabuf = dma_buf_get(in.fd);
+	dmabuf = dma_buf_get(in->fd);
 	if (IS_ERR(dmabuf)) {
 		ret = PTR_ERR(dmabuf);
 		goto err_obj;
@@ -208,7 +204,7 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
 		ret = PTR_ERR(att);
 		goto err_put;
 	}
-	obj->imp.dir = dmab_dir(in.dir);
+	obj->imp.dir = dmab_dir(in->dir);
 	sgt = dmab_compat_dma_buf_map(att, obj->imp.dir);
 	if (IS_ERR_OR_NULL(sgt)) {
 		ret = sgt ? PTR_ERR(sgt) : -ENOMEM;
@@ -222,13 +218,13 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void __user *uarg)
 		dmab_destroy(obj);
 		return ret;
 	}
-	in.handle = obj->handle;
-	in.nents_mapped = sgt->nents;
-	in.size = dmabuf->size;
+	in->handle = obj->handle;
+	in->nents_mapped = sgt->nents;
+	in->size = dmabuf->size;
 	for_each_sgtable_dma_sg(sgt, sg, i)
-		in.dma_len += sg_dma_len(sg);
-	if (dmab_copy_segs(in.segs, in.segs_max, sgt->sgl, sgt->nents, true) ||
-	    copy_to_user(uarg, &in, sizeof(in))) {
+		in->dma_len += sg_dma_len(sg);
+	if (dmab_copy_segs(in->segs, in->segs_max, sgt->sgl, sgt->nents, true) ||
+	    copy_to_user(uarg, in, sizeof(*in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
 	}

@@ -141,7 +141,7 @@ static int dmab_lat_check(struct dmabench_lat *l)
 	return 0;
 }
 
-long dmab_ioc_lat(void __user *uarg)
+long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg)
 {
 	struct dmab_lat_side a = {}, b = {};
 	struct dmab_dev *d = NULL, *d2 = NULL;
@@ -150,51 +150,49 @@ long dmab_ioc_lat(void __user *uarg)
 	bool have_buf = false, have_sgt = false, mapped = false;
 	enum dma_data_direction dir;
 	struct sg_table sgt = {}, tsgt;
-	struct dmabench_lat l;
+	struct dmabench_lat *l = arg;
 	u64 t0, t1, t2, t3, start;
 	void *va = NULL;
 	dma_addr_t dma;
 	int ret, err;
 	u32 i;
 
-	if (copy_from_user(&l, uarg, sizeof(l)))
-		return -EFAULT;
-	ret = dmab_lat_check(&l);
+	ret = dmab_lat_check(l);
 	if (ret)
 		return ret;
-	l.n = 0;
-	l.error = 0;
-	l.timer_min_ns = 0;
-	l.timer_mean_ps = 0;
-	memset(&l.a, 0, sizeof(l.a));
-	memset(&l.b, 0, sizeof(l.b));
-	dir = dmab_dir(l.dir);
+	l->n = 0;
+	l->error = 0;
+	l->timer_min_ns = 0;
+	l->timer_mean_ps = 0;
+	memset(&l->a, 0, sizeof(l->a));
+	memset(&l->b, 0, sizeof(l->b));
+	dir = dmab_dir(l->dir);
 
-	d = dmab_dev_get(l.dev);
+	d = dmab_dev_get(l->dev);
 	if (!d)
 		return -ENODEV;
 	dev = d->dev;
-	if (l.op == DMABENCH_LAT_MAP_SG || l.op == DMABENCH_LAT_SYNC_SG) {
-		d2 = dmab_dev_get(l.dev2);
+	if (l->op == DMABENCH_LAT_MAP_SG || l->op == DMABENCH_LAT_SYNC_SG) {
+		d2 = dmab_dev_get(l->dev2);
 		if (!d2) {
 			ret = -ENODEV;
 			goto out;
 		}
 		dev2 = d2->dev;
 	}
-	ret = dmab_lat_side_init(&a, l.samples_a, l.hist_a, l.iters);
+	ret = dmab_lat_side_init(&a, l->samples_a, l->hist_a, l->iters);
 	if (!ret)
-		ret = dmab_lat_side_init(&b, l.samples_b, l.hist_b, l.iters);
+		ret = dmab_lat_side_init(&b, l->samples_b, l->hist_b, l->iters);
 	if (ret)
 		goto out;
 
 	/* setup, untimed */
 	buf.dev = dev;
-	buf.api = l.api;
-	buf.size = l.size;
-	buf.attrs = dmab_attrs(l.attrs);
+	buf.api = l->api;
+	buf.size = l->size;
+	buf.attrs = dmab_attrs(l->attrs);
 	buf.dir = dir;
-	switch (l.op) {
+	switch (l->op) {
 	case DMABENCH_LAT_SGTABLE:
 		ret = dmab_buf_alloc(&buf);
 		have_buf = !ret;
@@ -209,37 +207,37 @@ long dmab_ioc_lat(void __user *uarg)
 		}
 		if (!ret)
 			ret = dmab_sgt_check(dev2, &sgt);
-		if (!ret && l.op == DMABENCH_LAT_SYNC_SG) {
+		if (!ret && l->op == DMABENCH_LAT_SYNC_SG) {
 			ret = dma_map_sgtable(dev2, &sgt, dir, 0);
 			mapped = !ret;
 		}
 		break;
 	case DMABENCH_LAT_MAP_SINGLE:
 		ret = -E2BIG;
-		if (l.size > dma_max_mapping_size(dev))
+		if (l->size > dma_max_mapping_size(dev))
 			break;
 		ret = -ENOMEM;
-		va = alloc_pages_exact(l.size, DMAB_GFP);
+		va = alloc_pages_exact(l->size, DMAB_GFP);
 		if (!va)
 			break;
 		ret = 0;
-		if (dmab_compat_dma_direct(dev) && !dmab_direct_ok(dev, virt_to_phys(va), l.size))
+		if (dmab_compat_dma_direct(dev) && !dmab_direct_ok(dev, virt_to_phys(va), l->size))
 			ret = -EIO;
 		break;
 	}
 	if (ret)
 		goto out;
 
-	dmab_timer_overhead(&l);
+	dmab_timer_overhead(l);
 	start = ktime_get_ns();
-	for (i = 0; i < l.iters; i++) {
+	for (i = 0; i < l->iters; i++) {
 		err = 0;
-		switch (l.op) {
+		switch (l->op) {
 		case DMABENCH_LAT_ALLOC_FREE:
 			lbuf = buf;
 			t0 = ktime_get_ns();
 			err = dmab_buf_alloc(&lbuf);
-			t1 = dmab_slow(l.op, t0, ktime_get_ns());
+			t1 = dmab_slow(l->op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -250,7 +248,7 @@ long dmab_ioc_lat(void __user *uarg)
 			t0 = ktime_get_ns();
 			err = dma_get_sgtable_attrs(dev, &tsgt, buf.cpu, buf.dma, buf.size,
 						    buf.attrs);
-			t1 = dmab_slow(l.op, t0, ktime_get_ns());
+			t1 = dmab_slow(l->op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -260,7 +258,7 @@ long dmab_ioc_lat(void __user *uarg)
 		case DMABENCH_LAT_MAP_SG:
 			t0 = ktime_get_ns();
 			err = dma_map_sgtable(dev2, &sgt, dir, 0);
-			t1 = dmab_slow(l.op, t0, ktime_get_ns());
+			t1 = dmab_slow(l->op, t0, ktime_get_ns());
 			if (err)
 				break;
 			t2 = ktime_get_ns();
@@ -269,48 +267,48 @@ long dmab_ioc_lat(void __user *uarg)
 			break;
 		case DMABENCH_LAT_MAP_SINGLE:
 			t0 = ktime_get_ns();
-			dma = dma_map_single_attrs(dev, va, l.size, dir, buf.attrs);
-			t1 = dmab_slow(l.op, t0, ktime_get_ns());
+			dma = dma_map_single_attrs(dev, va, l->size, dir, buf.attrs);
+			t1 = dmab_slow(l->op, t0, ktime_get_ns());
 			if (dma_mapping_error(dev, dma)) {
 				err = -ENOMEM;
 				break;
 			}
 			t2 = ktime_get_ns();
-			dma_unmap_single_attrs(dev, dma, l.size, dir, buf.attrs);
+			dma_unmap_single_attrs(dev, dma, l->size, dir, buf.attrs);
 			t3 = ktime_get_ns();
 			break;
 		case DMABENCH_LAT_SYNC_SG:
 			t0 = ktime_get_ns();
 			dma_sync_sgtable_for_cpu(dev2, &sgt, dir);
-			t1 = dmab_slow(l.op, t0, ktime_get_ns());
+			t1 = dmab_slow(l->op, t0, ktime_get_ns());
 			t2 = ktime_get_ns();
 			dma_sync_sgtable_for_device(dev2, &sgt, dir);
 			t3 = ktime_get_ns();
 			break;
 		}
 		if (err) {
-			l.error = err;
+			l->error = err;
 			break;
 		}
 		dmab_lat_record(&a, i, t1 - t0);
 		dmab_lat_record(&b, i, t3 - t2);
-		l.n = i + 1;
+		l->n = i + 1;
 		cond_resched();
 		if (fatal_signal_pending(current)) {
-			l.error = -EINTR;
+			l->error = -EINTR;
 			break;
 		}
-		if (l.budget_ns && ktime_get_ns() - start > l.budget_ns)
+		if (l->budget_ns && ktime_get_ns() - start > l->budget_ns)
 			break;
 	}
-	if (l.n) {
-		l.a = a.sum;
-		l.b = b.sum;
+	if (l->n) {
+		l->a = a.sum;
+		l->b = b.sum;
 	}
-	ret = dmab_lat_side_out(&a, l.samples_a, l.hist_a, l.n);
+	ret = dmab_lat_side_out(&a, l->samples_a, l->hist_a, l->n);
 	if (!ret)
-		ret = dmab_lat_side_out(&b, l.samples_b, l.hist_b, l.n);
-	if (!ret && copy_to_user(uarg, &l, sizeof(l)))
+		ret = dmab_lat_side_out(&b, l->samples_b, l->hist_b, l->n);
+	if (!ret && copy_to_user(uarg, l, sizeof(*l)))
 		ret = -EFAULT;
 out:
 	if (mapped)
@@ -320,7 +318,7 @@ out:
 	if (have_buf)
 		dmab_buf_free(&buf);
 	if (va)
-		free_pages_exact(va, l.size);
+		free_pages_exact(va, l->size);
 	kvfree(a.samples);
 	kvfree(a.hist);
 	kvfree(b.samples);

@@ -73,24 +73,22 @@ int dmab_copy_segs(u64 uptr, u32 max, struct scatterlist *sgl, unsigned int nent
 /* ------------------------------------------------------------------ */
 /* ioctls                                                              */
 
-long dmab_ioc_get_sgtable(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_sgtable in;
+	struct dmabench_sgtable *in = arg;
 	struct dmab_obj *alloc, *obj;
 	struct scatterlist *sg;
 	unsigned int i;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	if (in.segs_max > DMAB_SEGS_MAX)
+	if (in->segs_max > DMAB_SEGS_MAX)
 		return -E2BIG;
-	in.handle = 0;
-	in.nents = 0;
-	in.total_len = 0;
-	alloc = dmab_lookup(f, in.alloc, DMAB_OBJ_ALLOC);
+	in->handle = 0;
+	in->nents = 0;
+	in->total_len = 0;
+	alloc = dmab_lookup(f, in->alloc, DMAB_OBJ_ALLOC);
 	if (!alloc)
 		return -EBADF;
 	atomic_inc(&alloc->d->refs);	/* the sg table pins the device too */
@@ -111,21 +109,21 @@ long dmab_ioc_get_sgtable(struct dmab_file *f, void __user *uarg)
 		dmab_destroy(obj);
 		return ret;
 	}
-	in.handle = obj->handle;
-	in.nents = obj->sgt.orig_nents;
+	in->handle = obj->handle;
+	in->nents = obj->sgt.orig_nents;
 	for_each_sgtable_sg(&obj->sgt, sg, i)
-		in.total_len += sg->length;
-	if (dmab_copy_segs(in.segs, in.segs_max, obj->sgt.sgl, obj->sgt.orig_nents, false) ||
-	    copy_to_user(uarg, &in, sizeof(in))) {
+		in->total_len += sg->length;
+	if (dmab_copy_segs(in->segs, in->segs_max, obj->sgt.sgl, obj->sgt.orig_nents, false) ||
+	    copy_to_user(uarg, in, sizeof(*in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
 	}
 	return 0;
 }
 
-long dmab_ioc_map_sg(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_map_sg(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_map_sg in;
+	struct dmabench_map_sg *in = arg;
 	struct dmab_obj *sgo, *obj;
 	struct scatterlist *sg;
 	struct sg_table *sgt;
@@ -133,22 +131,20 @@ long dmab_ioc_map_sg(struct dmab_file *f, void __user *uarg)
 	unsigned int i;
 	int ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved0 || !DMAB_RESERVED_OK(in))
+	if (in->reserved0 || !DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	if (!dmab_dir_valid(in.dir) || (in.attrs & ~DMABENCH_MAP_ATTRS_MASK))
+	if (!dmab_dir_valid(in->dir) || (in->attrs & ~DMABENCH_MAP_ATTRS_MASK))
 		return -EINVAL;
-	if (in.segs_max > DMAB_SEGS_MAX)
+	if (in->segs_max > DMAB_SEGS_MAX)
 		return -E2BIG;
-	in.handle = 0;
-	in.nents_mapped = 0;
-	in.nents_in = 0;
-	in.dma_len = 0;
-	sgo = dmab_lookup(f, in.sgt, DMAB_OBJ_SGT);
+	in->handle = 0;
+	in->nents_mapped = 0;
+	in->nents_in = 0;
+	in->dma_len = 0;
+	sgo = dmab_lookup(f, in->sgt, DMAB_OBJ_SGT);
 	if (!sgo)
 		return -EBADF;
-	d = dmab_dev_get(in.dev);
+	d = dmab_dev_get(in->dev);
 	if (!d)
 		return -ENODEV;
 	if (sgo->children) {	/* the table holds the DMA state of one mapping */
@@ -161,8 +157,8 @@ long dmab_ioc_map_sg(struct dmab_file *f, void __user *uarg)
 		goto err_put;
 	}
 	obj->parent = sgo;
-	obj->map.dir = dmab_dir(in.dir);
-	obj->map.attrs = dmab_attrs(in.attrs);
+	obj->map.dir = dmab_dir(in->dir);
+	obj->map.attrs = dmab_attrs(in->attrs);
 	sgt = &sgo->sgt;
 	ret = dmab_sgt_check(d->dev, sgt);
 	if (!ret)
@@ -176,13 +172,13 @@ long dmab_ioc_map_sg(struct dmab_file *f, void __user *uarg)
 		dmab_destroy(obj);
 		return ret;
 	}
-	in.handle = obj->handle;
-	in.nents_mapped = sgt->nents;
-	in.nents_in = sgt->orig_nents;
+	in->handle = obj->handle;
+	in->nents_mapped = sgt->nents;
+	in->nents_in = sgt->orig_nents;
 	for_each_sgtable_dma_sg(sgt, sg, i)
-		in.dma_len += sg_dma_len(sg);
-	if (dmab_copy_segs(in.segs, in.segs_max, sgt->sgl, sgt->nents, true) ||
-	    copy_to_user(uarg, &in, sizeof(in))) {
+		in->dma_len += sg_dma_len(sg);
+	if (dmab_copy_segs(in->segs, in->segs_max, sgt->sgl, sgt->nents, true) ||
+	    copy_to_user(uarg, in, sizeof(*in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
 	}
@@ -261,45 +257,41 @@ err_put:
 	return ret;
 }
 
-long dmab_ioc_map_single(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_map_single(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_map_single in;
+	struct dmabench_map_single *in = arg;
 	struct dmab_obj *obj;
 	long ret;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	ret = dmab_map_single_core(f, &in, &obj);
+	ret = dmab_map_single_core(f, in, &obj);
 	if (ret)
 		return ret;
-	if (copy_to_user(uarg, &in, sizeof(in))) {
+	if (copy_to_user(uarg, in, sizeof(*in))) {
 		dmab_unwind(f, obj);
 		return -EFAULT;
 	}
 	return 0;
 }
 
-long dmab_ioc_sync(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_sync(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_sync in;
+	struct dmabench_sync *in = arg;
 	enum dma_data_direction dir;
 	struct dmab_obj *obj;
 	struct device *dev;
 	bool cpu;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved0 || !DMAB_RESERVED_OK(in))
+	if (in->reserved0 || !DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	if (in.sync != DMABENCH_SYNC_FOR_CPU && in.sync != DMABENCH_SYNC_FOR_DEVICE)
+	if (in->sync != DMABENCH_SYNC_FOR_CPU && in->sync != DMABENCH_SYNC_FOR_DEVICE)
 		return -EINVAL;
-	if (!dmab_dir_valid(in.dir))
+	if (!dmab_dir_valid(in->dir))
 		return -EINVAL;
-	obj = dmab_lookup(f, in.handle, 0);
+	obj = dmab_lookup(f, in->handle, 0);
 	if (!obj || obj->type == DMAB_OBJ_SGT)
 		return -EBADF;
-	dir = dmab_dir(in.dir);
-	cpu = in.sync == DMABENCH_SYNC_FOR_CPU;
+	dir = dmab_dir(in->dir);
+	cpu = in->sync == DMABENCH_SYNC_FOR_CPU;
 	dev = obj->d->dev;
 
 	switch (obj->type) {

@@ -135,24 +135,22 @@ void dmab_unwind(struct dmab_file *f, struct dmab_obj *obj)
 /* ------------------------------------------------------------------ */
 /* ioctls                                                              */
 
-long dmab_ioc_info(void __user *uarg)
+long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_info in;
+	struct dmabench_info *in = arg;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	in.abi_version = DMABENCH_ABI_VERSION;
+	in->abi_version = DMABENCH_ABI_VERSION;
 	spin_lock(&dmab_devs_lock);
-	in.ndevs = dmab_ndevs;
+	in->ndevs = dmab_ndevs;
 	spin_unlock(&dmab_devs_lock);
-	in.max_alloc_size = DMABENCH_MAX_ALLOC_SIZE;
-	in.max_objects = DMABENCH_MAX_OBJECTS;
-	in.max_lat_iters = DMABENCH_MAX_LAT_ITERS;
-	in.page_size = PAGE_SIZE;
-	in.hist_buckets = DMABENCH_HIST_BUCKETS;
-	return copy_to_user(uarg, &in, sizeof(in)) ? -EFAULT : 0;
+	in->max_alloc_size = DMABENCH_MAX_ALLOC_SIZE;
+	in->max_objects = DMABENCH_MAX_OBJECTS;
+	in->max_lat_iters = DMABENCH_MAX_LAT_ITERS;
+	in->page_size = PAGE_SIZE;
+	in->hist_buckets = DMABENCH_HIST_BUCKETS;
+	return copy_to_user(uarg, in, sizeof(*in)) ? -EFAULT : 0;
 }
 
 /* FREE of any object by handle (ioctl and io_uring). */
@@ -173,32 +171,28 @@ long dmab_free_core(struct dmab_file *f, u32 handle)
 	return 0;
 }
 
-long dmab_ioc_free(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_free(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_handle in;
+	struct dmabench_handle *in = arg;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved0 || !DMAB_RESERVED_OK(in))
+	if (in->reserved0 || !DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	return dmab_free_core(f, in.handle);
+	return dmab_free_core(f, in->handle);
 }
 
-long dmab_ioc_stats(void __user *uarg)
+long dmab_ioc_stats(struct dmab_file *f, void *arg, void __user *uarg)
 {
-	struct dmabench_stats in;
+	struct dmabench_stats *in = arg;
 
-	if (copy_from_user(&in, uarg, sizeof(in)))
-		return -EFAULT;
-	if (!DMAB_RESERVED_OK(in))
+	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
-	in.live_allocs = atomic64_read(&dmab_stats.live_allocs);
-	in.live_sgtables = atomic64_read(&dmab_stats.live_sgtables);
-	in.live_mappings = atomic64_read(&dmab_stats.live_mappings);
-	in.live_mmaps = atomic64_read(&dmab_stats.live_mmaps);
-	in.alloc_bytes = atomic64_read(&dmab_stats.alloc_bytes);
-	in.kva_bytes = atomic64_read(&dmab_stats.kva_bytes);
-	in.open_files = atomic64_read(&dmab_stats.open_files);
-	in.total_objects = atomic64_read(&dmab_stats.total_objects);
-	return copy_to_user(uarg, &in, sizeof(in)) ? -EFAULT : 0;
+	in->live_allocs = atomic64_read(&dmab_stats.live_allocs);
+	in->live_sgtables = atomic64_read(&dmab_stats.live_sgtables);
+	in->live_mappings = atomic64_read(&dmab_stats.live_mappings);
+	in->live_mmaps = atomic64_read(&dmab_stats.live_mmaps);
+	in->alloc_bytes = atomic64_read(&dmab_stats.alloc_bytes);
+	in->kva_bytes = atomic64_read(&dmab_stats.kva_bytes);
+	in->open_files = atomic64_read(&dmab_stats.open_files);
+	in->total_objects = atomic64_read(&dmab_stats.total_objects);
+	return copy_to_user(uarg, in, sizeof(*in)) ? -EFAULT : 0;
 }

@@ -210,10 +210,10 @@ static int dmab_verify_stale(struct dmabench_verify *v, struct dmab_dev *d)
 	return 0;
 }
 
-long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
+long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg)
 {
 	struct dmab_vsample *s = NULL;
-	struct dmabench_verify v;
+	struct dmabench_verify *v = arg;
 	struct dmab_vtarget t;
 	struct dmab_dev *d, *sd = NULL;
 	struct dmab_obj *obj;
@@ -223,38 +223,36 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 	bool stale;
 	long ret;
 
-	if (copy_from_user(&v, uarg, sizeof(v)))
-		return -EFAULT;
-	if (v.reserved0 || !DMAB_RESERVED_OK(v) || (v.flags & ~DMABENCH_VERIFY_FLAGS_MASK))
+	if (v->reserved0 || !DMAB_RESERVED_OK(*v) || (v->flags & ~DMABENCH_VERIFY_FLAGS_MASK))
 		return -EINVAL;
-	stale = v.flags & DMABENCH_VERIFY_STALE;
-	if (stale && (v.handle || (v.flags & DMABENCH_VERIFY_FILL) || v.offsets || v.data || v.pages != 1))
+	stale = v->flags & DMABENCH_VERIFY_STALE;
+	if (stale && (v->handle || (v->flags & DMABENCH_VERIFY_FILL) || v->offsets || v->data || v->pages != 1))
 		return -EINVAL;
-	if (!stale && v.dev)
+	if (!stale && v->dev)
 		return -EINVAL;
-	if (!v.pages || !v.len)
+	if (!v->pages || !v->len)
 		return -EINVAL;
-	if (v.pages > DMABENCH_VERIFY_MAX_PAGES || v.len > DMABENCH_VERIFY_MAX_LEN)
+	if (v->pages > DMABENCH_VERIFY_MAX_PAGES || v->len > DMABENCH_VERIFY_MAX_LEN)
 		return -E2BIG;
-	v.checked = 0;
-	v.mismatches = 0;
-	v.first_mismatch = ~0ULL;
-	v.bytes = 0;
-	v.dma_first = 0;
-	v.blocked = 0;
-	v.transfers = 0;
-	v.fill_ns = 0;
-	v.sync_ns = 0;
-	v.dma_ns = 0;
-	v.compare_ns = 0;
+	v->checked = 0;
+	v->mismatches = 0;
+	v->first_mismatch = ~0ULL;
+	v->bytes = 0;
+	v->dma_first = 0;
+	v->blocked = 0;
+	v->transfers = 0;
+	v->fill_ns = 0;
+	v->sync_ns = 0;
+	v->dma_ns = 0;
+	v->compare_ns = 0;
 
 	if (stale) {
-		sd = dmab_dev_get(v.dev);
+		sd = dmab_dev_get(v->dev);
 		if (!sd)
 			return -ENODEV;
 		d = sd;
 	} else {
-		obj = dmab_lookup(f, v.handle, 0);
+		obj = dmab_lookup(f, v->handle, 0);
 		if (!obj || dmab_vtarget(obj, &t))
 			return -EBADF;
 		d = t.d;
@@ -268,7 +266,7 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 			ret = -EOPNOTSUPP;
 			goto out_put;
 		}
-	} else if ((v.flags & DMABENCH_VERIFY_FILL) && !t.kva) {
+	} else if ((v->flags & DMABENCH_VERIFY_FILL) && !t.kva) {
 		ret = -EOPNOTSUPP;
 		goto out_put;
 	}
@@ -289,22 +287,22 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 		goto out_unlock;
 	dmab_check_poison(d);
 	if (stale) {
-		ret = dmab_verify_stale(&v, d);
+		ret = dmab_verify_stale(v, d);
 		goto out_unlock;
 	}
 
 	/* samples: page 0, the last page, then seeded random distinct pages */
-	s = kcalloc(v.pages, sizeof(*s), GFP_KERNEL);
-	offs = kcalloc(v.pages, sizeof(*offs), GFP_KERNEL);
-	data = v.data ? kvzalloc((size_t)v.pages * v.len, GFP_KERNEL) : NULL;
-	if (!s || !offs || (v.data && !data)) {
+	s = kcalloc(v->pages, sizeof(*s), GFP_KERNEL);
+	offs = kcalloc(v->pages, sizeof(*offs), GFP_KERNEL);
+	data = v->data ? kvzalloc((size_t)v->pages * v->len, GFP_KERNEL) : NULL;
+	if (!s || !offs || (v->data && !data)) {
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
 	npages = DIV_ROUND_UP(t.size, PAGE_SIZE);
-	seed = v.seed;
+	seed = v->seed;
 	n = 0;
-	for (k = 0; n < v.pages && n < npages && k < 4 * v.pages + 2; k++) {
+	for (k = 0; n < v->pages && n < npages && k < 4 * v->pages + 2; k++) {
 		u64 p = k == 0 ? 0 : k == 1 ? npages - 1 : dmab_splitmix(&seed) % npages;
 
 		for (i = 0; i < n; i++)
@@ -315,10 +313,10 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 		offs[n++] = p * PAGE_SIZE;
 	}
 
-	if (v.flags & DMABENCH_VERIFY_FILL) {
+	if (v->flags & DMABENCH_VERIFY_FILL) {
 		t0 = ktime_get_ns();
 		for (off = 0; off < t.size; off++) {
-			((u8 *)t.kva)[off] = dmabench_pattern(v.seed, off);
+			((u8 *)t.kva)[off] = dmabench_pattern(v->seed, off);
 			/* up to 256 MiB under TCG: stay preemptible and killable */
 			if (!((off + 1) & (SZ_1M - 1))) {
 				cond_resched();
@@ -328,17 +326,17 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 				}
 			}
 		}
-		v.fill_ns = ktime_get_ns() - t0;
+		v->fill_ns = ktime_get_ns() - t0;
 	}
 	t0 = ktime_get_ns();
 	dmab_vt_sync_for_device(&t);
-	v.sync_ns = ktime_get_ns() - t0;
+	v->sync_ns = ktime_get_ns() - t0;
 
 	pos = 0;
 	first = 0;
 	for (i = 0; i < n; i++) {
 		u64 dma = dmab_vt_dma(&t, offs[i], &avail);
-		u32 len = min_t(u64, v.len, t.size - offs[i]);
+		u32 len = min_t(u64, v->len, t.size - offs[i]);
 
 		if (!avail) {	/* the mapping is shorter than the buffer */
 			ret = -EIO;
@@ -346,34 +344,34 @@ long dmab_ioc_verify(struct dmab_file *f, void __user *uarg)
 		}
 		len = min_t(u64, len, avail);
 		if (pos + len > DMABENCH_VERIFY_MAX_LEN) {
-			ret = dmab_verify_flush(&v, d, s, first, i - first, pos, data);
+			ret = dmab_verify_flush(v, d, s, first, i - first, pos, data);
 			if (ret)
 				goto out_unlock;
 			pos = 0;
 			first = i;
 		}
 		if (!i)
-			v.dma_first = dma;
+			v->dma_first = dma;
 		s[i].off = offs[i];
 		s[i].len = len;
 		s[i].pos = pos;
 		t0 = ktime_get_ns();
 		ret = dmab_edu_xfer(d, dma, EDU_BUF_ADDR + pos, len, false);
-		v.dma_ns += ktime_get_ns() - t0;
+		v->dma_ns += ktime_get_ns() - t0;
 		if (ret)
 			goto out_unlock;
-		v.transfers++;
+		v->transfers++;
 		pos += len;
 	}
-	ret = dmab_verify_flush(&v, d, s, first, n - first, pos, data);
+	ret = dmab_verify_flush(v, d, s, first, n - first, pos, data);
 out_unlock:
 	mutex_unlock(&d->engine);
-	if (!ret && v.offsets && offs &&
-	    copy_to_user(u64_to_user_ptr(v.offsets), offs, (size_t)v.checked * sizeof(u64)))
+	if (!ret && v->offsets && offs &&
+	    copy_to_user(u64_to_user_ptr(v->offsets), offs, (size_t)v->checked * sizeof(u64)))
 		ret = -EFAULT;
-	if (!ret && data && copy_to_user(u64_to_user_ptr(v.data), data, (size_t)v.pages * v.len))
+	if (!ret && data && copy_to_user(u64_to_user_ptr(v->data), data, (size_t)v->pages * v->len))
 		ret = -EFAULT;
-	if (!ret && copy_to_user(uarg, &v, sizeof(v)))
+	if (!ret && copy_to_user(uarg, v, sizeof(*v)))
 		ret = -EFAULT;
 out_put:
 	if (sd)
