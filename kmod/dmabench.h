@@ -205,11 +205,11 @@ long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg);
 
 void __iomem *dmab_edu_map(struct pci_dev *pdev);
 void dmab_edu_unmap(struct pci_dev *pdev, void __iomem *bar);
+int dmab_edu_claim(struct dmab_dev *d);
+void dmab_edu_unclaim(struct dmab_dev *d);
 int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram);
-bool dmab_edu_busy(struct dmab_dev *d);
-int dmab_edu_check_page(struct dmab_dev *d);
-void dmab_edu_release(struct dmab_dev *d, struct device *dev);
 void dmab_check_poison(struct dmab_dev *d);
+void dmab_edu_release(struct dmab_dev *d, struct device *dev);
 
 /* ---- VERIFY (verify.c) ---- */
 long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg);

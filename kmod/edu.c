@@ -49,12 +49,6 @@ void dmab_edu_unmap(struct pci_dev *pdev, void __iomem *bar)
 	pci_release_region(pdev, 0);
 }
 
-/* Is a transfer running (the command register's RUN bit)? */
-bool dmab_edu_busy(struct dmab_dev *d)
-{
-	return readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN;
-}
-
 /*
  * One transfer; the caller holds d->engine. QEMU checks the buffer side as
  * [addr, addr + cnt) inside [0x40000, 0x40fff): pos + cnt <= 4095. A
@@ -98,7 +92,7 @@ int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram)
 }
 
 /* Map the device's check page once (engine lock held). */
-int dmab_edu_check_page(struct dmab_dev *d)
+static int dmab_edu_check_page(struct dmab_dev *d)
 {
 	void *p;
 	dma_addr_t dma;
@@ -140,4 +134,39 @@ void dmab_check_poison(struct dmab_dev *d)
 {
 	memset(d->check, DMAB_CHECK_POISON, PAGE_SIZE);
 	dma_sync_single_for_device(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+}
+
+/*
+ * Take the engine for one VERIFY: wait for it (-EINTR when killed), take it
+ * back into use when a timed-out transfer has finished since (-EIO while it
+ * still runs), map the check page (-ENOMEM) and poison it. On success the
+ * caller holds d->engine until dmab_edu_unclaim().
+ */
+int dmab_edu_claim(struct dmab_dev *d)
+{
+	int ret;
+
+	if (mutex_lock_killable(&d->engine))
+		return -EINTR;
+	if (d->engine_dead) {
+		if (readl(d->bar + EDU_REG_CMD) & EDU_CMD_RUN) {
+			ret = -EIO;
+			goto err;
+		}
+		d->engine_dead = false;	/* the late transfer is over */
+		dev_info(d->dev, "edu DMA engine idle again: back in use\n");
+	}
+	ret = dmab_edu_check_page(d);
+	if (ret)
+		goto err;
+	dmab_check_poison(d);
+	return 0;
+err:
+	mutex_unlock(&d->engine);
+	return ret;
+}
+
+void dmab_edu_unclaim(struct dmab_dev *d)
+{
+	mutex_unlock(&d->engine);
 }

@@ -141,157 +141,218 @@ static int dmab_lat_check(struct dmabench_lat *l)
 	return 0;
 }
 
-long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg)
-{
-	struct dmab_lat_side a = {}, b = {};
-	struct dmab_dev *d = NULL, *d2 = NULL;
-	struct device *dev, *dev2 = NULL;
-	struct dmab_buf buf = {}, lbuf;
-	bool have_buf = false, have_sgt = false, mapped = false;
+/* One LAT call: its arguments, devices, untimed setup and both sides' results. */
+struct dmab_lat_run {
+	struct dmabench_lat *l;
+	struct dmab_dev *d, *d2;	/* d2: MAP_SG, SYNC_SG only */
+	struct device *dev, *dev2;
 	enum dma_data_direction dir;
-	struct sg_table sgt = {}, tsgt;
-	struct dmabench_lat *l = arg;
-	u64 t0, t1, t2, t3, start;
-	void *va = NULL;
-	dma_addr_t dma;
-	int ret, err;
-	u32 i;
+	struct dmab_buf buf;		/* ALLOC_FREE: the template; else the buffer */
+	bool have_buf, have_sgt, mapped;
+	struct sg_table sgt;		/* MAP_SG, SYNC_SG: buf's table (SYNC_SG: mapped on dev2) */
+	void *va;			/* MAP_SINGLE: page buffer */
+	struct dmab_lat_side a, b;
+};
 
-	ret = dmab_lat_check(l);
-	if (ret)
-		return ret;
-	l->n = 0;
-	l->error = 0;
-	l->timer_min_ns = 0;
-	l->timer_mean_ps = 0;
-	memset(&l->a, 0, sizeof(l->a));
-	memset(&l->b, 0, sizeof(l->b));
-	dir = dmab_dir(l->dir);
+/* The devices of the op: dev allocates / maps single, dev2 maps the table. */
+static int dmab_lat_get_devs(struct dmab_lat_run *r)
+{
+	u32 op = r->l->op;
 
-	d = dmab_dev_get(l->dev);
-	if (!d)
+	r->d = dmab_dev_get(r->l->dev);
+	if (!r->d)
 		return -ENODEV;
-	dev = d->dev;
-	if (l->op == DMABENCH_LAT_MAP_SG || l->op == DMABENCH_LAT_SYNC_SG) {
-		d2 = dmab_dev_get(l->dev2);
-		if (!d2) {
-			ret = -ENODEV;
-			goto out;
-		}
-		dev2 = d2->dev;
+	r->dev = r->d->dev;
+	if (op == DMABENCH_LAT_MAP_SG || op == DMABENCH_LAT_SYNC_SG) {
+		r->d2 = dmab_dev_get(r->l->dev2);
+		if (!r->d2)
+			return -ENODEV;
+		r->dev2 = r->d2->dev;
 	}
-	ret = dmab_lat_side_init(&a, l->samples_a, l->hist_a, l->iters);
-	if (!ret)
-		ret = dmab_lat_side_init(&b, l->samples_b, l->hist_b, l->iters);
-	if (ret)
-		goto out;
+	return 0;
+}
 
-	/* setup, untimed */
-	buf.dev = dev;
-	buf.api = l->api;
-	buf.size = l->size;
-	buf.attrs = dmab_attrs(l->attrs);
-	buf.dir = dir;
+/* MAP_SG, SYNC_SG: buffer on dev, its table, checked for dev2 (SYNC_SG: mapped there). */
+static int dmab_lat_setup_sg(struct dmab_lat_run *r)
+{
+	int ret;
+
+	ret = dmab_buf_alloc(&r->buf);
+	r->have_buf = !ret;
+	if (!ret) {
+		ret = dmab_buf_sgtable(&r->buf, &r->sgt);
+		r->have_sgt = !ret;
+	}
+	if (!ret)
+		ret = dmab_sgt_check(r->dev2, &r->sgt);
+	if (!ret && r->l->op == DMABENCH_LAT_SYNC_SG) {
+		ret = dma_map_sgtable(r->dev2, &r->sgt, r->dir, 0);
+		r->mapped = !ret;
+	}
+	return ret;
+}
+
+/* MAP_SINGLE: linear-map pages dev can be handed (-E2BIG, -ENOMEM, -EIO). */
+static int dmab_lat_setup_single(struct dmab_lat_run *r)
+{
+	size_t size = r->l->size;
+
+	if (size > dma_max_mapping_size(r->dev))
+		return -E2BIG;
+	r->va = alloc_pages_exact(size, DMAB_GFP);
+	if (!r->va)
+		return -ENOMEM;
+	if (dmab_compat_dma_direct(r->dev) && !dmab_direct_ok(r->dev, virt_to_phys(r->va), size))
+		return -EIO;
+	return 0;
+}
+
+/* Everything the loop needs, untimed; undone by dmab_lat_teardown(). */
+static int dmab_lat_setup(struct dmab_lat_run *r)
+{
+	struct dmabench_lat *l = r->l;
+	int ret = 0;
+
+	r->buf.dev = r->dev;
+	r->buf.api = l->api;
+	r->buf.size = l->size;
+	r->buf.attrs = dmab_attrs(l->attrs);
+	r->buf.dir = r->dir;
 	switch (l->op) {
 	case DMABENCH_LAT_SGTABLE:
-		ret = dmab_buf_alloc(&buf);
-		have_buf = !ret;
+		ret = dmab_buf_alloc(&r->buf);
+		r->have_buf = !ret;
 		break;
 	case DMABENCH_LAT_MAP_SG:
 	case DMABENCH_LAT_SYNC_SG:
-		ret = dmab_buf_alloc(&buf);
-		have_buf = !ret;
-		if (!ret) {
-			ret = dmab_buf_sgtable(&buf, &sgt);
-			have_sgt = !ret;
-		}
-		if (!ret)
-			ret = dmab_sgt_check(dev2, &sgt);
-		if (!ret && l->op == DMABENCH_LAT_SYNC_SG) {
-			ret = dma_map_sgtable(dev2, &sgt, dir, 0);
-			mapped = !ret;
-		}
+		ret = dmab_lat_setup_sg(r);
 		break;
 	case DMABENCH_LAT_MAP_SINGLE:
-		ret = -E2BIG;
-		if (l->size > dma_max_mapping_size(dev))
-			break;
-		ret = -ENOMEM;
-		va = alloc_pages_exact(l->size, DMAB_GFP);
-		if (!va)
-			break;
-		ret = 0;
-		if (dmab_compat_dma_direct(dev) && !dmab_direct_ok(dev, virt_to_phys(va), l->size))
-			ret = -EIO;
+		ret = dmab_lat_setup_single(r);
 		break;
 	}
-	if (ret)
-		goto out;
+	return ret;
+}
+
+/*
+ * One iteration of each op: op a runs from t[0] to t[1] (dmab_slow() may
+ * stretch it), op b from t[2] to t[3]. A failing op a returns its error
+ * and leaves t[2], t[3] unset.
+ */
+static int dmab_lat_alloc_free(struct dmab_lat_run *r, u64 *t)
+{
+	struct dmab_buf lbuf = r->buf;
+	int err;
+
+	t[0] = ktime_get_ns();
+	err = dmab_buf_alloc(&lbuf);
+	t[1] = dmab_slow(r->l->op, t[0], ktime_get_ns());
+	if (err)
+		return err;
+	t[2] = ktime_get_ns();
+	dmab_buf_free(&lbuf);
+	t[3] = ktime_get_ns();
+	return 0;
+}
+
+static int dmab_lat_sgtable(struct dmab_lat_run *r, u64 *t)
+{
+	struct dmab_buf *b = &r->buf;
+	struct sg_table tsgt;
+	int err;
+
+	t[0] = ktime_get_ns();
+	err = dma_get_sgtable_attrs(r->dev, &tsgt, b->cpu, b->dma, b->size, b->attrs);
+	t[1] = dmab_slow(r->l->op, t[0], ktime_get_ns());
+	if (err)
+		return err;
+	t[2] = ktime_get_ns();
+	sg_free_table(&tsgt);
+	t[3] = ktime_get_ns();
+	return 0;
+}
+
+static int dmab_lat_map_sg(struct dmab_lat_run *r, u64 *t)
+{
+	int err;
+
+	t[0] = ktime_get_ns();
+	err = dma_map_sgtable(r->dev2, &r->sgt, r->dir, 0);
+	t[1] = dmab_slow(r->l->op, t[0], ktime_get_ns());
+	if (err)
+		return err;
+	t[2] = ktime_get_ns();
+	dma_unmap_sgtable(r->dev2, &r->sgt, r->dir, 0);
+	t[3] = ktime_get_ns();
+	return 0;
+}
+
+static int dmab_lat_map_single(struct dmab_lat_run *r, u64 *t)
+{
+	size_t size = r->l->size;
+	dma_addr_t dma;
+
+	t[0] = ktime_get_ns();
+	dma = dma_map_single_attrs(r->dev, r->va, size, r->dir, r->buf.attrs);
+	t[1] = dmab_slow(r->l->op, t[0], ktime_get_ns());
+	if (dma_mapping_error(r->dev, dma))
+		return -ENOMEM;
+	t[2] = ktime_get_ns();
+	dma_unmap_single_attrs(r->dev, dma, size, r->dir, r->buf.attrs);
+	t[3] = ktime_get_ns();
+	return 0;
+}
+
+static int dmab_lat_sync_sg(struct dmab_lat_run *r, u64 *t)
+{
+	t[0] = ktime_get_ns();
+	dma_sync_sgtable_for_cpu(r->dev2, &r->sgt, r->dir);
+	t[1] = dmab_slow(r->l->op, t[0], ktime_get_ns());
+	t[2] = ktime_get_ns();
+	dma_sync_sgtable_for_device(r->dev2, &r->sgt, r->dir);
+	t[3] = ktime_get_ns();
+	return 0;
+}
+
+static int dmab_lat_iter(struct dmab_lat_run *r, u64 *t)
+{
+	switch (r->l->op) {
+	case DMABENCH_LAT_ALLOC_FREE:
+		return dmab_lat_alloc_free(r, t);
+	case DMABENCH_LAT_SGTABLE:
+		return dmab_lat_sgtable(r, t);
+	case DMABENCH_LAT_MAP_SG:
+		return dmab_lat_map_sg(r, t);
+	case DMABENCH_LAT_MAP_SINGLE:
+		return dmab_lat_map_single(r, t);
+	case DMABENCH_LAT_SYNC_SG:
+		return dmab_lat_sync_sg(r, t);
+	}
+	return 0;
+}
+
+/*
+ * The timed loop: l->iters iterations or fewer (a failing op sets
+ * l->error, a fatal signal -EINTR, budget_ns ends it early); l->n = the
+ * iterations recorded.
+ */
+static void dmab_lat_loop(struct dmab_lat_run *r)
+{
+	struct dmabench_lat *l = r->l;
+	u64 t[4], start;
+	int err;
+	u32 i;
 
 	dmab_timer_overhead(l);
 	start = ktime_get_ns();
 	for (i = 0; i < l->iters; i++) {
-		err = 0;
-		switch (l->op) {
-		case DMABENCH_LAT_ALLOC_FREE:
-			lbuf = buf;
-			t0 = ktime_get_ns();
-			err = dmab_buf_alloc(&lbuf);
-			t1 = dmab_slow(l->op, t0, ktime_get_ns());
-			if (err)
-				break;
-			t2 = ktime_get_ns();
-			dmab_buf_free(&lbuf);
-			t3 = ktime_get_ns();
-			break;
-		case DMABENCH_LAT_SGTABLE:
-			t0 = ktime_get_ns();
-			err = dma_get_sgtable_attrs(dev, &tsgt, buf.cpu, buf.dma, buf.size,
-						    buf.attrs);
-			t1 = dmab_slow(l->op, t0, ktime_get_ns());
-			if (err)
-				break;
-			t2 = ktime_get_ns();
-			sg_free_table(&tsgt);
-			t3 = ktime_get_ns();
-			break;
-		case DMABENCH_LAT_MAP_SG:
-			t0 = ktime_get_ns();
-			err = dma_map_sgtable(dev2, &sgt, dir, 0);
-			t1 = dmab_slow(l->op, t0, ktime_get_ns());
-			if (err)
-				break;
-			t2 = ktime_get_ns();
-			dma_unmap_sgtable(dev2, &sgt, dir, 0);
-			t3 = ktime_get_ns();
-			break;
-		case DMABENCH_LAT_MAP_SINGLE:
-			t0 = ktime_get_ns();
-			dma = dma_map_single_attrs(dev, va, l->size, dir, buf.attrs);
-			t1 = dmab_slow(l->op, t0, ktime_get_ns());
-			if (dma_mapping_error(dev, dma)) {
-				err = -ENOMEM;
-				break;
-			}
-			t2 = ktime_get_ns();
-			dma_unmap_single_attrs(dev, dma, l->size, dir, buf.attrs);
-			t3 = ktime_get_ns();
-			break;
-		case DMABENCH_LAT_SYNC_SG:
-			t0 = ktime_get_ns();
-			dma_sync_sgtable_for_cpu(dev2, &sgt, dir);
-			t1 = dmab_slow(l->op, t0, ktime_get_ns());
-			t2 = ktime_get_ns();
-			dma_sync_sgtable_for_device(dev2, &sgt, dir);
-			t3 = ktime_get_ns();
-			break;
-		}
+		err = dmab_lat_iter(r, t);
 		if (err) {
 			l->error = err;
 			break;
 		}
-		dmab_lat_record(&a, i, t1 - t0);
-		dmab_lat_record(&b, i, t3 - t2);
+		dmab_lat_record(&r->a, i, t[1] - t[0]);
+		dmab_lat_record(&r->b, i, t[3] - t[2]);
 		l->n = i + 1;
 		cond_resched();
 		if (fatal_signal_pending(current)) {
@@ -302,29 +363,73 @@ long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg)
 			break;
 	}
 	if (l->n) {
-		l->a = a.sum;
-		l->b = b.sum;
+		l->a = r->a.sum;
+		l->b = r->b.sum;
 	}
-	ret = dmab_lat_side_out(&a, l->samples_a, l->hist_a, l->n);
+}
+
+static int dmab_lat_copy_out(struct dmab_lat_run *r, void __user *uarg)
+{
+	struct dmabench_lat *l = r->l;
+	int ret;
+
+	ret = dmab_lat_side_out(&r->a, l->samples_a, l->hist_a, l->n);
 	if (!ret)
-		ret = dmab_lat_side_out(&b, l->samples_b, l->hist_b, l->n);
+		ret = dmab_lat_side_out(&r->b, l->samples_b, l->hist_b, l->n);
 	if (!ret && copy_to_user(uarg, l, sizeof(*l)))
 		ret = -EFAULT;
-out:
-	if (mapped)
-		dma_unmap_sgtable(dev2, &sgt, dir, 0);
-	if (have_sgt)
-		sg_free_table(&sgt);
-	if (have_buf)
-		dmab_buf_free(&buf);
-	if (va)
-		free_pages_exact(va, l->size);
-	kvfree(a.samples);
-	kvfree(a.hist);
-	kvfree(b.samples);
-	kvfree(b.hist);
-	if (d2)
-		dmab_dev_put(d2);
-	dmab_dev_put(d);
+	return ret;
+}
+
+/* Undo dmab_lat_setup(), free the sides, drop the device references. */
+static void dmab_lat_teardown(struct dmab_lat_run *r)
+{
+	if (r->mapped)
+		dma_unmap_sgtable(r->dev2, &r->sgt, r->dir, 0);
+	if (r->have_sgt)
+		sg_free_table(&r->sgt);
+	if (r->have_buf)
+		dmab_buf_free(&r->buf);
+	if (r->va)
+		free_pages_exact(r->va, r->l->size);
+	kvfree(r->a.samples);
+	kvfree(r->a.hist);
+	kvfree(r->b.samples);
+	kvfree(r->b.hist);
+	if (r->d2)
+		dmab_dev_put(r->d2);
+	if (r->d)
+		dmab_dev_put(r->d);
+}
+
+long dmab_ioc_lat(struct dmab_file *f, void *arg, void __user *uarg)
+{
+	struct dmab_lat_run r = { .l = arg };
+	struct dmabench_lat *l = arg;
+	int ret;
+
+	ret = dmab_lat_check(l);
+	if (ret)
+		return ret;
+	l->n = 0;
+	l->error = 0;
+	l->timer_min_ns = 0;
+	l->timer_mean_ps = 0;
+	memset(&l->a, 0, sizeof(l->a));
+	memset(&l->b, 0, sizeof(l->b));
+	r.dir = dmab_dir(l->dir);
+
+	ret = dmab_lat_get_devs(&r);
+	if (!ret)
+		ret = dmab_lat_side_init(&r.a, l->samples_a, l->hist_a, l->iters);
+	if (!ret)
+		ret = dmab_lat_side_init(&r.b, l->samples_b, l->hist_b, l->iters);
+	if (!ret)
+		ret = dmab_lat_setup(&r);
+	if (!ret) {
+		dmab_lat_loop(&r);
+		ret = dmab_lat_copy_out(&r, uarg);
+	}
+	dmab_lat_teardown(&r);
 	return ret;
 }

@@ -210,23 +210,28 @@ static int dmab_verify_stale(struct dmabench_verify *v, struct dmab_dev *d)
 	return 0;
 }
 
-long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg)
+/* One VERIFY call: the engine's device, the mapping it reads, the samples. */
+struct dmab_verify_run {
+	struct dmabench_verify *v;
+	struct dmab_vtarget t;		/* not STALE: the mapping */
+	struct dmab_dev *d;		/* the device whose engine works */
+	struct dmab_dev *sd;		/* STALE: d, looked up by id (holds a ref) */
+	struct dmab_vsample *s;		/* kcalloc'd: one per sample */
+	u64 *offs;			/* kcalloc'd: buffer offsets, in sampling order */
+	u32 n;				/* samples picked */
+	u8 *data;			/* kvzalloc'd when v->data: what the device read */
+};
+
+/* Flags, limits (-EINVAL, -E2BIG); zero the outputs. */
+static int dmab_verify_args(struct dmabench_verify *v)
 {
-	struct dmab_vsample *s = NULL;
-	struct dmabench_verify *v = arg;
-	struct dmab_vtarget t;
-	struct dmab_dev *d, *sd = NULL;
-	struct dmab_obj *obj;
-	u64 npages, off, avail, seed, t0, *offs = NULL;
-	u32 i, k, n, pos, first;
-	u8 *data = NULL;
 	bool stale;
-	long ret;
 
 	if (v->reserved0 || !DMAB_RESERVED_OK(*v) || (v->flags & ~DMABENCH_VERIFY_FLAGS_MASK))
 		return -EINVAL;
 	stale = v->flags & DMABENCH_VERIFY_STALE;
-	if (stale && (v->handle || (v->flags & DMABENCH_VERIFY_FILL) || v->offsets || v->data || v->pages != 1))
+	if (stale && (v->handle || (v->flags & DMABENCH_VERIFY_FILL) || v->offsets || v->data ||
+		      v->pages != 1))
 		return -EINVAL;
 	if (!stale && v->dev)
 		return -EINVAL;
@@ -245,63 +250,46 @@ long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg)
 	v->sync_ns = 0;
 	v->dma_ns = 0;
 	v->compare_ns = 0;
+	return 0;
+}
+
+/*
+ * STALE: the edu device by id on an IOMMU DMA domain (-ENODEV); else the
+ * mapping by handle (-EBADF) on an edu device, with a kernel VA for FILL
+ * (-EOPNOTSUPP).
+ */
+static int dmab_verify_target(struct dmab_file *f, struct dmab_verify_run *r)
+{
+	struct dmabench_verify *v = r->v;
+	bool stale = v->flags & DMABENCH_VERIFY_STALE;
+	struct dmab_obj *obj;
 
 	if (stale) {
-		sd = dmab_dev_get(v->dev);
-		if (!sd)
+		r->sd = dmab_dev_get(v->dev);
+		if (!r->sd)
 			return -ENODEV;
-		d = sd;
+		r->d = r->sd;
 	} else {
 		obj = dmab_lookup(f, v->handle, 0);
-		if (!obj || dmab_vtarget(obj, &t))
+		if (!obj || dmab_vtarget(obj, &r->t))
 			return -EBADF;
-		d = t.d;
+		r->d = r->t.d;
 	}
-	if (d->kind != DMABENCH_DEV_EDU || !d->bar) {
-		ret = -EOPNOTSUPP;
-		goto out_put;
-	}
-	if (stale) {
-		if (!dmab_iommu_dma_domain(d->dev)) {
-			ret = -EOPNOTSUPP;
-			goto out_put;
-		}
-	} else if ((v->flags & DMABENCH_VERIFY_FILL) && !t.kva) {
-		ret = -EOPNOTSUPP;
-		goto out_put;
-	}
-	if (mutex_lock_killable(&d->engine)) {
-		ret = -EINTR;
-		goto out_put;
-	}
-	if (d->engine_dead) {
-		if (dmab_edu_busy(d)) {
-			ret = -EIO;
-			goto out_unlock;
-		}
-		d->engine_dead = false;	/* the late transfer is over */
-		dev_info(d->dev, "edu DMA engine idle again: back in use\n");
-	}
-	ret = dmab_edu_check_page(d);
-	if (ret)
-		goto out_unlock;
-	dmab_check_poison(d);
-	if (stale) {
-		ret = dmab_verify_stale(v, d);
-		goto out_unlock;
-	}
+	if (r->d->kind != DMABENCH_DEV_EDU || !r->d->bar)
+		return -EOPNOTSUPP;
+	if (stale)
+		return dmab_iommu_dma_domain(r->d->dev) ? 0 : -EOPNOTSUPP;
+	if ((v->flags & DMABENCH_VERIFY_FILL) && !r->t.kva)
+		return -EOPNOTSUPP;
+	return 0;
+}
 
-	/* samples: page 0, the last page, then seeded random distinct pages */
-	s = kcalloc(v->pages, sizeof(*s), GFP_KERNEL);
-	offs = kcalloc(v->pages, sizeof(*offs), GFP_KERNEL);
-	data = v->data ? kvzalloc((size_t)v->pages * v->len, GFP_KERNEL) : NULL;
-	if (!s || !offs || (v->data && !data)) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	npages = DIV_ROUND_UP(t.size, PAGE_SIZE);
-	seed = v->seed;
-	n = 0;
+/* Buffer offsets to check: page 0, the last page, then seeded random distinct pages. */
+static u32 dmab_verify_pick(const struct dmabench_verify *v, u64 size, u64 *offs)
+{
+	u64 npages = DIV_ROUND_UP(size, PAGE_SIZE), seed = v->seed;
+	u32 i, k, n = 0;
+
 	for (k = 0; n < v->pages && n < npages && k < 4 * v->pages + 2; k++) {
 		u64 p = k == 0 ? 0 : k == 1 ? npages - 1 : dmab_splitmix(&seed) % npages;
 
@@ -312,72 +300,133 @@ long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg)
 			continue;
 		offs[n++] = p * PAGE_SIZE;
 	}
+	return n;
+}
 
-	if (v->flags & DMABENCH_VERIFY_FILL) {
-		t0 = ktime_get_ns();
-		for (off = 0; off < t.size; off++) {
-			((u8 *)t.kva)[off] = dmabench_pattern(v->seed, off);
-			/* up to 256 MiB under TCG: stay preemptible and killable */
-			if (!((off + 1) & (SZ_1M - 1))) {
-				cond_resched();
-				if (fatal_signal_pending(current)) {
-					ret = -EINTR;
-					goto out_unlock;
-				}
-			}
+/* FILL: the pattern through the kernel VA (up to 256 MiB under TCG: preemptible, killable). */
+static int dmab_verify_fill(struct dmabench_verify *v, const struct dmab_vtarget *t)
+{
+	u64 off, t0 = ktime_get_ns();
+
+	for (off = 0; off < t->size; off++) {
+		((u8 *)t->kva)[off] = dmabench_pattern(v->seed, off);
+		if (!((off + 1) & (SZ_1M - 1))) {
+			cond_resched();
+			if (fatal_signal_pending(current))
+				return -EINTR;
 		}
-		v->fill_ns = ktime_get_ns() - t0;
 	}
+	v->fill_ns = ktime_get_ns() - t0;
+	return 0;
+}
+
+/*
+ * Sync the mapping for the device, let the engine read each sample into
+ * its buffer (packed, one write-back per 4095 bytes) and compare.
+ */
+static int dmab_verify_read(struct dmab_verify_run *r)
+{
+	const struct dmab_vtarget *t = &r->t;
+	struct dmabench_verify *v = r->v;
+	u32 i, pos = 0, first = 0;
+	u64 avail, t0;
+	int ret;
+
 	t0 = ktime_get_ns();
-	dmab_vt_sync_for_device(&t);
+	dmab_vt_sync_for_device(t);
 	v->sync_ns = ktime_get_ns() - t0;
 
-	pos = 0;
-	first = 0;
-	for (i = 0; i < n; i++) {
-		u64 dma = dmab_vt_dma(&t, offs[i], &avail);
-		u32 len = min_t(u64, v->len, t.size - offs[i]);
+	for (i = 0; i < r->n; i++) {
+		u64 dma = dmab_vt_dma(t, r->offs[i], &avail);
+		u32 len = min_t(u64, v->len, t->size - r->offs[i]);
 
-		if (!avail) {	/* the mapping is shorter than the buffer */
-			ret = -EIO;
-			goto out_unlock;
-		}
+		if (!avail)	/* the mapping is shorter than the buffer */
+			return -EIO;
 		len = min_t(u64, len, avail);
 		if (pos + len > DMABENCH_VERIFY_MAX_LEN) {
-			ret = dmab_verify_flush(v, d, s, first, i - first, pos, data);
+			ret = dmab_verify_flush(v, r->d, r->s, first, i - first, pos, r->data);
 			if (ret)
-				goto out_unlock;
+				return ret;
 			pos = 0;
 			first = i;
 		}
 		if (!i)
 			v->dma_first = dma;
-		s[i].off = offs[i];
-		s[i].len = len;
-		s[i].pos = pos;
+		r->s[i].off = r->offs[i];
+		r->s[i].len = len;
+		r->s[i].pos = pos;
 		t0 = ktime_get_ns();
-		ret = dmab_edu_xfer(d, dma, EDU_BUF_ADDR + pos, len, false);
+		ret = dmab_edu_xfer(r->d, dma, EDU_BUF_ADDR + pos, len, false);
 		v->dma_ns += ktime_get_ns() - t0;
 		if (ret)
-			goto out_unlock;
+			return ret;
 		v->transfers++;
 		pos += len;
 	}
-	ret = dmab_verify_flush(v, d, s, first, n - first, pos, data);
-out_unlock:
-	mutex_unlock(&d->engine);
-	if (!ret && v->offsets && offs &&
-	    copy_to_user(u64_to_user_ptr(v->offsets), offs, (size_t)v->checked * sizeof(u64)))
-		ret = -EFAULT;
-	if (!ret && data && copy_to_user(u64_to_user_ptr(v->data), data, (size_t)v->pages * v->len))
-		ret = -EFAULT;
-	if (!ret && copy_to_user(uarg, v, sizeof(*v)))
-		ret = -EFAULT;
-out_put:
-	if (sd)
-		dmab_dev_put(sd);
-	kfree(s);
-	kfree(offs);
-	kvfree(data);
+	return dmab_verify_flush(v, r->d, r->s, first, r->n - first, pos, r->data);
+}
+
+/* A VERIFY of a mapping (not STALE), engine held. */
+static int dmab_verify_sampled(struct dmab_verify_run *r)
+{
+	struct dmabench_verify *v = r->v;
+	int ret;
+
+	r->s = kcalloc(v->pages, sizeof(*r->s), GFP_KERNEL);
+	r->offs = kcalloc(v->pages, sizeof(*r->offs), GFP_KERNEL);
+	r->data = v->data ? kvzalloc((size_t)v->pages * v->len, GFP_KERNEL) : NULL;
+	if (!r->s || !r->offs || (v->data && !r->data))
+		return -ENOMEM;
+	r->n = dmab_verify_pick(v, r->t.size, r->offs);
+	if (v->flags & DMABENCH_VERIFY_FILL) {
+		ret = dmab_verify_fill(v, &r->t);
+		if (ret)
+			return ret;
+	}
+	return dmab_verify_read(r);
+}
+
+static int dmab_verify_copy_out(const struct dmab_verify_run *r, void __user *uarg)
+{
+	const struct dmabench_verify *v = r->v;
+
+	if (v->offsets && r->offs &&
+	    copy_to_user(u64_to_user_ptr(v->offsets), r->offs, (size_t)v->checked * sizeof(u64)))
+		return -EFAULT;
+	if (r->data && copy_to_user(u64_to_user_ptr(v->data), r->data, (size_t)v->pages * v->len))
+		return -EFAULT;
+	if (copy_to_user(uarg, v, sizeof(*v)))
+		return -EFAULT;
+	return 0;
+}
+
+long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg)
+{
+	struct dmab_verify_run r = { .v = arg };
+	struct dmabench_verify *v = arg;
+	long ret;
+
+	ret = dmab_verify_args(v);
+	if (ret)
+		return ret;
+	ret = dmab_verify_target(f, &r);
+	if (ret)
+		goto out;
+	ret = dmab_edu_claim(r.d);
+	if (ret)
+		goto out;
+	if (v->flags & DMABENCH_VERIFY_STALE)
+		ret = dmab_verify_stale(v, r.d);
+	else
+		ret = dmab_verify_sampled(&r);
+	dmab_edu_unclaim(r.d);
+	if (!ret)
+		ret = dmab_verify_copy_out(&r, uarg);
+out:
+	if (r.sd)
+		dmab_dev_put(r.sd);
+	kfree(r.s);
+	kfree(r.offs);
+	kvfree(r.data);
 	return ret;
 }
