@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * compat.h - the one place where dmabench.ko meets kernel-version
- * differences.
+ * The one place where dmabench.ko meets kernel-version differences.
  *
  * The module is built against Debian's 6.1 kernels (x86_64, arm64) and
  * the 6.1-based debug kernel (`make kernel`). Everything it uses that is

@@ -134,7 +134,7 @@ static const struct dmab_ioctl *dmab_ioctl_find(unsigned int cmd)
 	return NULL;
 }
 
-/* ABI order: unknown command -ENOTTY, killed waiting for the file -EINTR, copy-in -EFAULT, handler. */
+/* Unknown command -ENOTTY, killed waiting for the file -EINTR, copy-in -EFAULT, handler. */
 static long dmab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	const struct dmab_ioctl *ioc = dmab_ioctl_find(cmd);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmabench.h - private header of dmabench.ko: the structures the module's
- * files share, their functions, the module parameters.
+ * Private header of dmabench.ko: the structures the module's files share,
+ * their functions, the module parameters, the locking and lifetime rules.
  *
  * Files (kmod/Kbuild lists them):
  *   core.c    module parameters, init/exit, the ctl file (open, release,
@@ -19,6 +19,78 @@
  *   dmabuf.c  dma-buf exporter and importer; DMABUF_EXPORT, DMABUF_ATTACH
  *   uring.c   IORING_OP_URING_CMD
  *   compat.h  kernel-version differences (dmab_compat_*())
+ *
+ * Locking and lifetime (as the code stands; new code follows these rules)
+ *
+ * Locks. Nesting: mmap_lock -> xa_lock(&f->objs) (mmap); f->lock ->
+ * mmap_lock (an ioctl faulting on user memory), and under f->lock any of
+ * d->engine, dmab_devs_lock, dmab_export_lock, xa_lock(&f->objs), each
+ * taken alone; the three spinlocks are leaves.
+ *  - f->lock (mutex, per open ctl file, struct dmab_file): serialises the
+ *    file's ioctls (core.c dmab_ioctl()) and io_uring commands (uring.c;
+ *    trylock, else -EAGAIN, when issued with IO_URING_F_NONBLOCK). It
+ *    protects f->list, f->next_handle, f->nobjs, every change to f->objs,
+ *    and the fields of the file's objects (children, map / imp state).
+ *    mmap() does not take it (it runs under mmap_lock, which ioctls take
+ *    under f->lock when they fault); release() does not need it (last
+ *    reference: no ioctl or mmap of the file can run).
+ *  - xa_lock(&f->objs) (the xarray's spinlock): mmap() looks the handle up
+ *    and raises the object's mapcount under it; dmab_unpublish() checks
+ *    mapcount and erases the handle under it, so FREE and mmap() of one
+ *    object exclude each other.
+ *  - d->engine (mutex, per edu device, dmab_edu_claim()/_unclaim(), taken
+ *    only by VERIFY, under f->lock): one engine user at a time; protects the
+ *    engine registers, engine_dead and the check page (check, check_dma)
+ *    and the clearing of check_remap.
+ *  - dmab_devs_lock (spinlock, dev.c): dmab_ndevs and each slot's dev, gone
+ *    and pdev; kind, bar and the engine fields are set under it when the
+ *    slot is filled (PCI remove clears bar without it, after the wait
+ *    below). dmab_dev_get() checks dev && !gone and takes a ref under it.
+ *    SET_MASK holds it across its refs == 0 check and
+ *    dma_set_mask_and_coherent() (assumed not to sleep), so no
+ *    dmab_dev_get() slips in between, and sets check_remap under it.
+ *  - dmab_export_lock (spinlock, dmabuf.c): an allocation's dmabuf and
+ *    orphan fields, shared between its ctl file and the dma-buf release.
+ *  - No lock: the atomics d->refs, d->objects, obj->mapcount, dmab_stats.
+ *
+ * Devices. A registry slot is filled once (probe, module init) and never
+ * reused; its id is the index. d->refs counts one reference per object on
+ * the device (taken by dmab_dev_get() in ALLOC, MAP_SG, MAP_SINGLE,
+ * DMABUF_ATTACH and their io_uring forms; GET_SGTABLE raises its
+ * allocation's device's refs directly) plus the ioctls that use a device
+ * without creating an object (DEV_INFO, LAT, VERIFY STALE), for their
+ * duration; dmab_destroy() drops an object's. dmab_dev_remove() (PCI
+ * remove, module exit) sets gone, sleeps until refs is 0 (every file with
+ * an object on the device closed, every dma-buf holding an orphaned
+ * allocation on it released), then clears dev; PCI remove then releases
+ * the check page and the BAR. d->objects counts the device's published
+ * objects and orphans, for DEV_INFO and the removal message only.
+ *
+ * Objects. dmab_obj_new() makes an object only the running ioctl sees;
+ * dmab_publish() (f->lock) gives it the file's next handle (never reused
+ * in that file), inserts it into f->objs and at the head of f->list
+ * (newest first), and counts it in its parent's children, its device's
+ * objects and dmab_stats. An ioctl whose copy-out fails takes it back
+ * (dmab_unwind()). It leaves the file through FREE (-EBUSY while it has
+ * children, is exported or is mmapped) or at release(), newest first, so
+ * children (the sg table of an allocation, the mapping of a table) go
+ * before their parents: dmab_unpublish() reverses dmab_publish(),
+ * dmab_destroy() undoes the DMA work, drops the device ref and frees it.
+ *
+ * mmap. A VMA over an allocation holds one mapcount (mmap(), vm_open on
+ * fork or split; vm_close drops it) and pins the ctl file through
+ * vma->vm_file, so release() never meets a mapped object and FREE of a
+ * mapped allocation is -EBUSY.
+ *
+ * dma-buf. DMABUF_EXPORT links allocation and dma-buf (obj->dmabuf,
+ * dmabuf->priv); while linked FREE is -EBUSY. If the ctl file is closed
+ * first, dmab_orphan() marks the allocation orphan and takes it out of the
+ * file, still counted and holding its device ref; the dma-buf release then
+ * destroys it (dmab_orphan_destroy()), else it only unlinks. An attachment
+ * (DMABUF object) holds a dma-buf reference until it is destroyed.
+ *
+ * Module. The ctl file (fops.owner) and every exported dma-buf (exp_info
+ * owner) pin the module, so module exit meets no object.
  */
 #ifndef DMABENCH_H
 #define DMABENCH_H
@@ -190,7 +262,8 @@ long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg);
 bool dmab_direct_ok(struct device *dev, phys_addr_t phys, size_t size);
 int dmab_sgt_check(struct device *dev, struct sg_table *sgt);
 int dmab_copy_segs(u64 uptr, u32 max, struct scatterlist *sgl, unsigned int nents, bool mapped);
-long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in, struct dmab_obj **objp);
+long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in,
+			  struct dmab_obj **objp);
 long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_map_sg(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_map_single(struct dmab_file *f, void *arg, void __user *uarg);
