@@ -189,8 +189,9 @@ $(B)/hyperfine.stamp: $(HYPERFINE_BIN)
 
 # ---- kernel module ----
 # every source of dmabench.ko: what the module depends on and what is copied where it is
-# built out of kmod/ (KMOD_M, host-kmod); stale sources there are removed first
-KMOD_SRCS := kmod/Kbuild $(wildcard kmod/*.c kmod/*.h)
+# built out of kmod/ (KMOD_M, host-kmod); stale sources there are removed first.
+# dmabench.mod.c is kbuild's output, not a source.
+KMOD_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
 kmod: $(B)/initramfs/lib/dmabench.ko
 $(B)/initramfs/lib/dmabench.ko: $(KMOD_SRCS)
 	@test -d $(KDIR) || { echo "kmod: kernel build directory $(KDIR) not found (run 'make deps' or set KDIR=)"; exit 1; }
