@@ -6,7 +6,8 @@
  * (allocation, sg table, mapping) belongs to the open file that created it
  * and is released when that file is closed, newest first.
  *
- * Rules (see DESIGN.md "ABI principles"):
+ * Rules (the project's ABI principles; README.md "How it works" sums
+ * them up):
  *  - fixed-width types only, pointers travel as __u64, explicit reserved
  *    tails that must be zero (else -EINVAL);
  *  - every field is marked (in) or (out); (out) fields are zeroed by the
@@ -335,34 +336,6 @@ struct dmabench_lat {
 	__u64 reserved[4];		/* in: must be 0 */
 };
 
-#define DMABENCH_IOC_MAGIC		0xDB
-#define DMABENCH_IOC_INFO		_IOWR(DMABENCH_IOC_MAGIC, 1, struct dmabench_info)
-#define DMABENCH_IOC_DEV_INFO		_IOWR(DMABENCH_IOC_MAGIC, 2, struct dmabench_dev_info)
-#define DMABENCH_IOC_SET_MASK		_IOW(DMABENCH_IOC_MAGIC, 3, struct dmabench_set_mask)
-#define DMABENCH_IOC_ALLOC		_IOWR(DMABENCH_IOC_MAGIC, 4, struct dmabench_alloc)
-#define DMABENCH_IOC_FREE		_IOW(DMABENCH_IOC_MAGIC, 5, struct dmabench_handle)
-#define DMABENCH_IOC_GET_SGTABLE	_IOWR(DMABENCH_IOC_MAGIC, 6, struct dmabench_sgtable)
-#define DMABENCH_IOC_MAP_SG		_IOWR(DMABENCH_IOC_MAGIC, 7, struct dmabench_map_sg)
-#define DMABENCH_IOC_MAP_SINGLE		_IOWR(DMABENCH_IOC_MAGIC, 8, struct dmabench_map_single)
-#define DMABENCH_IOC_SYNC		_IOW(DMABENCH_IOC_MAGIC, 9, struct dmabench_sync)
-#define DMABENCH_IOC_STATS		_IOWR(DMABENCH_IOC_MAGIC, 10, struct dmabench_stats)
-#define DMABENCH_IOC_LAT		_IOWR(DMABENCH_IOC_MAGIC, 11, struct dmabench_lat)
-/* 12 .. 14: VERIFY, DMABUF_EXPORT, DMABUF_ATTACH (below, "sharing") */
-
-/* Sizes are part of the ABI: identical on 32- and 64-bit */
-#define DMABENCH_ASSERT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), #t " size is ABI")
-DMABENCH_ASSERT_SIZE(dmabench_info, 64);
-DMABENCH_ASSERT_SIZE(dmabench_dev_info, 128);
-DMABENCH_ASSERT_SIZE(dmabench_set_mask, 24);
-DMABENCH_ASSERT_SIZE(dmabench_alloc, 88);
-DMABENCH_ASSERT_SIZE(dmabench_handle, 24);
-DMABENCH_ASSERT_SIZE(dmabench_seg, 16);
-DMABENCH_ASSERT_SIZE(dmabench_sgtable, 64);
-DMABENCH_ASSERT_SIZE(dmabench_map_sg, 88);
-DMABENCH_ASSERT_SIZE(dmabench_map_single, 72);
-DMABENCH_ASSERT_SIZE(dmabench_sync, 32);
-DMABENCH_ASSERT_SIZE(dmabench_stats, 96);
-DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
 
 /*
  * ---- sharing: device DMA verify (edu engine), dma-buf export / attach ----
@@ -486,9 +459,40 @@ struct dmabench_dmabuf_attach {
 	__u64 reserved[4];		/* in: must be 0 */
 };
 
+/*
+ * ---- ioctl commands: all of them, numbers 1 .. 14 ----
+ * A number is never reused or changed; a new command takes the next one.
+ */
+#define DMABENCH_IOC_MAGIC		0xDB
+#define DMABENCH_IOC_INFO		_IOWR(DMABENCH_IOC_MAGIC, 1, struct dmabench_info)
+#define DMABENCH_IOC_DEV_INFO		_IOWR(DMABENCH_IOC_MAGIC, 2, struct dmabench_dev_info)
+#define DMABENCH_IOC_SET_MASK		_IOW(DMABENCH_IOC_MAGIC, 3, struct dmabench_set_mask)
+#define DMABENCH_IOC_ALLOC		_IOWR(DMABENCH_IOC_MAGIC, 4, struct dmabench_alloc)
+#define DMABENCH_IOC_FREE		_IOW(DMABENCH_IOC_MAGIC, 5, struct dmabench_handle)
+#define DMABENCH_IOC_GET_SGTABLE	_IOWR(DMABENCH_IOC_MAGIC, 6, struct dmabench_sgtable)
+#define DMABENCH_IOC_MAP_SG		_IOWR(DMABENCH_IOC_MAGIC, 7, struct dmabench_map_sg)
+#define DMABENCH_IOC_MAP_SINGLE		_IOWR(DMABENCH_IOC_MAGIC, 8, struct dmabench_map_single)
+#define DMABENCH_IOC_SYNC		_IOW(DMABENCH_IOC_MAGIC, 9, struct dmabench_sync)
+#define DMABENCH_IOC_STATS		_IOWR(DMABENCH_IOC_MAGIC, 10, struct dmabench_stats)
+#define DMABENCH_IOC_LAT		_IOWR(DMABENCH_IOC_MAGIC, 11, struct dmabench_lat)
 #define DMABENCH_IOC_VERIFY		_IOWR(DMABENCH_IOC_MAGIC, 12, struct dmabench_verify)
 #define DMABENCH_IOC_DMABUF_EXPORT	_IOWR(DMABENCH_IOC_MAGIC, 13, struct dmabench_dmabuf_export)
 #define DMABENCH_IOC_DMABUF_ATTACH	_IOWR(DMABENCH_IOC_MAGIC, 14, struct dmabench_dmabuf_attach)
+
+/* Sizes are part of the ABI: identical on 32- and 64-bit */
+#define DMABENCH_ASSERT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), #t " size is ABI")
+DMABENCH_ASSERT_SIZE(dmabench_info, 64);
+DMABENCH_ASSERT_SIZE(dmabench_dev_info, 128);
+DMABENCH_ASSERT_SIZE(dmabench_set_mask, 24);
+DMABENCH_ASSERT_SIZE(dmabench_alloc, 88);
+DMABENCH_ASSERT_SIZE(dmabench_handle, 24);
+DMABENCH_ASSERT_SIZE(dmabench_seg, 16);
+DMABENCH_ASSERT_SIZE(dmabench_sgtable, 64);
+DMABENCH_ASSERT_SIZE(dmabench_map_sg, 88);
+DMABENCH_ASSERT_SIZE(dmabench_map_single, 72);
+DMABENCH_ASSERT_SIZE(dmabench_sync, 32);
+DMABENCH_ASSERT_SIZE(dmabench_stats, 96);
+DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
 DMABENCH_ASSERT_SIZE(dmabench_verify, 152);
 DMABENCH_ASSERT_SIZE(dmabench_dmabuf_export, 48);
 DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
