@@ -1,5 +1,13 @@
 # dmabench top-level build. `make help` lists the targets.
 SHELL := /bin/bash
+# A Debian kernel fetched by `dmabench kernels fetch` (harness/kernel/kernels.sh), e.g.
+#   make KENV=build/kernels/debian-6.12-x86_64/kernel.env initramfs
+# Its kernel.env sets KNAME, ARCH, KVER, KDIR, KERNEL, MODDIR, ... (see the script);
+# everything built for it goes to build/<KNAME>/<ARCH>/ (below), never mixed with
+# another kernel's: before the module is packed, its vermagic must be the image's release.
+ifdef KENV
+include $(KENV)
+endif
 ARCH ?= x86_64
 # Kernel under test: newest Debian amd64 kernel installed by `make deps`.
 KVER ?= $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
@@ -33,6 +41,19 @@ KMOD_M := $(CURDIR)/build/kernel/kmod
 B := build/kernel/x86_64
 endif
 
+ifdef KENV
+B := build/$(KNAME)/$(ARCH)
+KMOD_M := $(CURDIR)/build/$(KNAME)/$(ARCH)/kmod
+KMOD_ARGS := $(if $(KCROSS_COMPILE),ARCH=$(KARCH) CROSS_COMPILE=$(KCROSS_COMPILE))
+# the compiler the kernel was built with if installed, else the host's (5.10: gcc-10, not in bookworm)
+KMOD_ARGS += $(if $(shell command -v $(KCROSS_COMPILE)$(KCC_BUILT)),,CC=$(KCROSS_COMPILE)gcc)
+# arm64: the virtio console modules this kernel has as modules (6.12: built in, none)
+ARM64_MODDIR := $(MODDIR)/kernel/drivers
+ARM64_MODS := $(strip $(foreach m,$(ARM64_MODS),$(if $(wildcard $(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX)),$(m))))
+GUEST_MODS = $(if $(ARM64_MODS),$(B)/mods.stamp)
+endif
+MODULE_SUFFIX ?= .ko
+
 CC ?= gcc
 WARN := -std=gnu11 -Wall -Wextra -Werror
 CFLAGS_COMMON := $(WARN) -O2 -g -I. -Ilib -MMD -MP
@@ -50,6 +71,9 @@ DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 # fuzzing: the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
 DEBS += zip unzip
+# kernels of other series (dmabench kernels fetch): the archive keyring, xz for 6.12's .ko.xz,
+# file(1) for modcheck; 6.12's headers ship vmlinux, so modpost adds BTF to the module with pahole
+DEBS += debian-archive-keyring xz-utils file dwarves
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
@@ -138,9 +162,12 @@ $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
 # arm64: the kernel's virtio console modules, numbered in dependency order
-$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)
+# (decompressed: init loads them with finit_module() without flags)
+$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX))
 	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods
-	i=1; for m in $^; do cp $$m $(B)/initramfs/lib/mods/$$i-$$(basename $$m); i=$$((i + 1)); done
+	i=1; for m in $^; do n=$$(basename $$m .xz); \
+	  case $$m in *.xz) xz -dc $$m >$(B)/initramfs/lib/mods/$$i-$$n ;; *) cp $$m $(B)/initramfs/lib/mods/$$i-$$n ;; esac || exit 1; \
+	  i=$$((i + 1)); done
 	touch $@
 
 # ---- fuzzer (fuzz/README.md): decoder + executor, the replay driver, the seed corpus ----
@@ -204,6 +231,7 @@ $(B)/initramfs/lib/dmabench.ko: $(KMOD_SRCS)
 	@test -d $(KDIR) || { echo "kmod: kernel build directory $(KDIR) not found (run 'make deps' or set KDIR=)"; exit 1; }
 	@if [ "$(KMOD_M)" != "$(CURDIR)/kmod" ]; then mkdir -p $(KMOD_M) && rm -f $(KMOD_M)/*.[ch] && cp $(KMOD_SRCS) $(KMOD_M)/; fi
 	$(MAKE) -C $(KDIR) M=$(KMOD_M) $(KMOD_ARGS) modules
+	./harness/kernel/kernels.sh modcheck $(KMOD_M)/dmabench.ko $(KERNEL)
 	@mkdir -p $(@D)
 	cp $(KMOD_M)/dmabench.ko $@
 

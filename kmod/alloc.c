@@ -70,6 +70,8 @@ int dmab_check_api(u32 api, u64 attrs, u32 dir, bool dir_required)
 {
 	if (api < DMABENCH_API_ATTRS || api > DMABENCH_API_MAX)
 		return -EINVAL;
+	if (!dmab_compat_api_supported(api))
+		return -EOPNOTSUPP;
 	if (attrs & ~DMABENCH_ALLOC_ATTRS_MASK)
 		return -EINVAL;
 	switch (api) {

@@ -262,7 +262,7 @@ static const struct file_operations dmab_fops = {
 	.unlocked_ioctl = dmab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = dmab_mmap,
-	.uring_cmd = dmab_uring_cmd,
+	DMAB_COMPAT_FOPS_URING_CMD(dmab_uring_cmd)
 	.llseek = dmab_compat_no_llseek,
 };
 

@@ -22,7 +22,16 @@
  * mapping must cover exactly the page-rounded allocation size. An
  * allocation that is mmapped cannot be freed (-EBUSY) until unmapped.
  * mmap errors: offset not a live allocation handle -EBADF, length not the
- * page-rounded allocation size -EINVAL.
+ * page-rounded allocation size -EINVAL, an API_PAGES allocation on a kernel
+ * without dma_mmap_pages() -EOPNOTSUPP (DMABENCH_FEAT_MMAP_PAGES). The page
+ * size is the running kernel's (INFO page_size: 16 KiB on arm64-16k kernels).
+ *
+ * Kernel features: the module builds on every kernel series the project
+ * supports (Debian 5.10, 6.1, 6.12); what the running kernel lacks is never
+ * emulated. INFO's features field says what it has (enum
+ * dmabench_feature); a request that needs a missing feature fails with
+ * -EOPNOTSUPP, so that a test can tell "not on this kernel" (a skip) from a
+ * failure.
  *
  * Device-dependent limits, checked after the device lookup: a mapping
  * (MAP_SINGLE size, any MAP_SG CPU segment) above dma_max_mapping_size()
@@ -81,8 +90,8 @@ enum dmabench_domain_type {
 enum dmabench_api {
 	DMABENCH_API_ATTRS = 1,		/* dma_alloc_attrs() */
 	DMABENCH_API_PAGES = 2,		/* dma_alloc_pages() */
-	DMABENCH_API_NONCONTIG = 3,	/* dma_alloc_noncontiguous() */
-	DMABENCH_API_NONCONTIG_VMAP = 4,/* dma_alloc_noncontiguous() + dma_vmap_noncontiguous() */
+	DMABENCH_API_NONCONTIG = 3,	/* dma_alloc_noncontiguous() (DMABENCH_FEAT_NONCONTIG) */
+	DMABENCH_API_NONCONTIG_VMAP = 4,/* dma_alloc_noncontiguous() + dma_vmap_noncontiguous() (same) */
 };
 #define DMABENCH_API_MAX		4
 
@@ -114,6 +123,31 @@ enum dmabench_lat_op {
 #define DMABENCH_LAT_OP_MAX		5
 
 /*
+ * Kernel features (INFO features: bit 1ULL << DMABENCH_FEAT_*; bit numbers,
+ * so unlike the enums above they start at 0). Without the feature, what
+ * needs it fails with -EOPNOTSUPP:
+ *  NONCONTIG   dma_alloc_noncontiguous() family (Linux 5.13): ALLOC and LAT
+ *              with API_NONCONTIG / API_NONCONTIG_VMAP
+ *  MMAP_PAGES  dma_mmap_pages() (5.13): mmap() of an API_PAGES allocation
+ *  URING_CMD   IORING_OP_URING_CMD on the ctl file (5.19). Without it the
+ *              module never sees the request: io_uring itself completes it
+ *              with -EINVAL (unknown opcode), so check this bit first
+ *  DOMAIN_FQ   the IOMMU layer names lazy (flush-queue) DMA domains (domain
+ *              type DMA_FQ, 5.15; before, a domain attribute where the
+ *              driver uses the common dma-iommu layer): DEV_INFO
+ *              domain_type DMA_FQ vs DMA is then the effective mode. Without
+ *              it DMA may also be a lazy domain: the kernel log says which
+ */
+enum dmabench_feature {
+	DMABENCH_FEAT_NONCONTIG = 0,
+	DMABENCH_FEAT_MMAP_PAGES = 1,
+	DMABENCH_FEAT_URING_CMD = 2,
+	DMABENCH_FEAT_DOMAIN_FQ = 3,
+};
+#define DMABENCH_FEAT_COUNT		4
+#define DMABENCH_FEAT(f)		(1ULL << (f))
+
+/*
  * Attribute bits accepted by DMABENCH_IOC_ALLOC (values are the ABI's own;
  * the module translates them to DMA_ATTR_*). Any other bit: -EINVAL.
  */
@@ -140,7 +174,8 @@ struct dmabench_info {
 	__u32 max_lat_iters;		/* out */
 	__u32 page_size;		/* out */
 	__u32 hist_buckets;		/* out: DMABENCH_HIST_BUCKETS */
-	__u64 reserved[4];		/* in: must be 0 */
+	__u64 features;			/* out: DMABENCH_FEAT() bits the running kernel has */
+	__u64 reserved[3];		/* in: must be 0 */
 };
 
 /* DMABENCH_IOC_DEV_INFO */
@@ -503,6 +538,8 @@ DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
  *   sqe->opcode = IORING_OP_URING_CMD, sqe->fd = the ctl file,
  *   sqe->cmd_op = enum dmabench_uring_op,
  *   sqe->cmd    = struct dmabench_uring_cmd (16 bytes: fits a normal SQE).
+ * Only where INFO features has DMABENCH_FEAT_URING_CMD (5.19 on): older
+ * kernels complete the request with -EINVAL in io_uring itself.
  * With IORING_SETUP_SQE128 the 64 bytes after it are a reserved tail that
  * must be zero (-EINVAL). Completion is synchronous; cqe->res is the new
  * object handle (MAP_SINGLE, ALLOC: >= 1), 0 (FREE) or -errno:

@@ -150,6 +150,7 @@ long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg)
 	in->max_lat_iters = DMABENCH_MAX_LAT_ITERS;
 	in->page_size = PAGE_SIZE;
 	in->hist_buckets = DMABENCH_HIST_BUCKETS;
+	in->features = dmab_compat_features();
 	return copy_to_user(uarg, in, sizeof(*in)) ? -EFAULT : 0;
 }
 

@@ -6,8 +6,9 @@
  */
 #include "dmabench.h"
 
-#include <linux/io_uring.h>
 #include <linux/string.h>
+
+#if DMAB_COMPAT_HAVE_URING_CMD	/* else io_uring rejects the opcode itself */
 
 int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
@@ -63,3 +64,4 @@ int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	mutex_unlock(&f->lock);
 	return ret;
 }
+#endif /* DMAB_COMPAT_HAVE_URING_CMD */

@@ -92,7 +92,7 @@ int main(void)
 	}
 
 	/* nonzero reserved, field by field */
-	memset(&in, 0, sizeof(in)); in.reserved[3] = 1;
+	memset(&in, 0, sizeof(in)); in.reserved[2] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_INFO, &in, "INFO reserved");
 	memset(&di, 0, sizeof(di)); di.dev = P; di.reserved[0] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_DEV_INFO, &di, "DEV_INFO reserved");
