@@ -272,6 +272,17 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
 }
 
+/*
+ * EOPNOTSUPP is documented where the kernel lacks a feature that an ioctl or
+ * mmap can need (INFO features): the noncontiguous API, dma_mmap_pages().
+ */
+static int unsupported_ok(const struct run *r, int err)
+{
+	const uint64_t need = DMABENCH_FEAT(DMABENCH_FEAT_NONCONTIG) | DMABENCH_FEAT(DMABENCH_FEAT_MMAP_PAGES);
+
+	return err == EOPNOTSUPP && (r->c->features & need) != need;
+}
+
 /* Count the outcome of one ioctl; flags undocumented errors. */
 static int outcome(struct run *r, const char *what, int ret)
 {
@@ -281,6 +292,9 @@ static int outcome(struct run *r, const char *what, int ret)
 		r->res->ops_ok++;
 	} else if (fuzz_errno_ok(-ret)) {
 		r->res->ops_err++;
+	} else if (unsupported_ok(r, -ret)) {
+		r->res->ops_err++;
+		r->res->ops_unsupported++;
 	} else {
 		finding(r, FUZZ_BAD_ERRNO, "op %u %s: undocumented error %d (%s)", r->opi, what,
 			-ret, strerror(-ret));
@@ -572,6 +586,8 @@ static void op_mmap(struct run *r, const struct fuzz_op *op)
 		sig(r, 6, (uint32_t)e, s->kind, 0);
 		if (fuzz_mmap_errno_ok(e))
 			r->res->ops_err++;
+		else if (unsupported_ok(r, e))
+			r->res->ops_err++, r->res->ops_unsupported++;
 		else
 			finding(r, FUZZ_BAD_ERRNO, "op %u mmap: undocumented error %d (%s)", r->opi, e,
 				strerror(e));
@@ -918,6 +934,7 @@ int fuzz_ctx_init(struct fuzz_ctx *c, const char *path)
 		return e ? e : -EIO;
 	}
 	c->ndevs = info.ndevs;
+	c->features = info.features;
 	for (d = 0; d < info.ndevs && d < DMABENCH_MAX_DEVICES; d++) {
 		struct dmabench_dev_info di;
 

@@ -145,6 +145,7 @@ struct fuzz_result {
 	unsigned int ops_run;		/* operations issued to the kernel */
 	unsigned int ops_ok;		/* ... that succeeded */
 	unsigned int ops_err;		/* ... that failed with a documented error */
+	unsigned int ops_unsupported;	/* ... of those, EOPNOTSUPP: a feature this kernel lacks */
 	enum fuzz_finding finding;
 	char msg[FUZZ_MSG_LEN];		/* finding: what, which op */
 };
@@ -158,6 +159,7 @@ struct fuzz_ctx {
 	int obs_fd;			/* observer ctl file, open for the ctx's lifetime */
 	int kmsg_fd;			/* /dev/kmsg, -1: no kernel-log oracle */
 	uint32_t ndevs;			/* from DMABENCH_IOC_INFO */
+	uint64_t features;		/* INFO features: what the kernel lacks is refused with EOPNOTSUPP */
 	uint32_t npresent;
 	uint32_t present[DMABENCH_MAX_DEVICES];
 	uint64_t dma_mask[DMABENCH_MAX_DEVICES];	/* by device id */

@@ -70,8 +70,6 @@ int dmab_check_api(u32 api, u64 attrs, u32 dir, bool dir_required)
 {
 	if (api < DMABENCH_API_ATTRS || api > DMABENCH_API_MAX)
 		return -EINVAL;
-	if (!dmab_compat_api_supported(api))
-		return -EOPNOTSUPP;
 	if (attrs & ~DMABENCH_ALLOC_ATTRS_MASK)
 		return -EINVAL;
 	switch (api) {
@@ -93,6 +91,9 @@ int dmab_check_api(u32 api, u64 attrs, u32 dir, bool dir_required)
 			return -EINVAL;
 		break;
 	}
+	/* a valid request for an API this kernel lacks */
+	if (!dmab_compat_api_supported(api))
+		return -EOPNOTSUPP;
 	return 0;
 }
 

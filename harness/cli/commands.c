@@ -25,6 +25,9 @@ static const struct command {
 	{ "backends", dmab_cmd_backends, "", "list the backend descriptors" },
 	{ "topologies", dmab_cmd_topologies, "", "list the device topologies (--topology, --share)" },
 	{ "arches", dmab_cmd_arches, "", "list the guest architectures (--arch)" },
+	{ "kernels", dmab_cmd_kernels, "[fetch [--arch A] [--build] K,...]",
+	  "list the guest kernels (--kernel): Debian series, what is fetched and built;\n"
+	  "fetch: download and unpack (apt-get download, never installed) without a run" },
 	{ "summary", dmab_cmd_summary, "RUN_DIR", "print summary.md again from RUN_DIR/run.json" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] BASE NEW",

@@ -135,9 +135,22 @@ static int set_arch(struct dmab_opts *o, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+/* --kernel LIST: table names (dmabench kernels) and at most one path; split in dmab_opts_finish() */
 static int set_kernel(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
-	return set_path(o->given.kernel, v, "--kernel", err, errlen);
+	if (!*v || strlen(v) >= sizeof(o->kernel_list))
+		return errf(err, errlen, "--kernel: empty or too long");
+	snprintf(o->kernel_list, sizeof(o->kernel_list), "%s", v);
+	return 0;
+}
+
+static int set_no_build(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->no_build = true;
+	return 0;
 }
 
 static int set_initrd(struct dmab_opts *o, const char *v, char *err, size_t errlen)
@@ -290,7 +303,13 @@ static const struct opt opts[] = {
 	{ "--arch", NULL, "LIST", R, set_arch,
 	  "arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
 	  "--kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST" },
-	{ "--kernel", NULL, "PATH", R | F, set_kernel, "guest kernel (default: newest /boot/vmlinuz-*-amd64)" },
+	{ "--kernel", NULL, "K,...", R | F, set_kernel,
+	  "guest kernels: debian:5.10, debian:6.1, debian:6.12, debian:6.12-16k (arm64;\n"
+	  "see 'dmabench kernels': fetched and built when missing) and/or one PATH (a\n"
+	  "kernel image, with --initrd); every backend runs on each kernel of its arch\n"
+	  "(default: newest /boot/vmlinuz-*-amd64, build/arm64/kernel for arm64)" },
+	{ "--no-build", NULL, NULL, R | F, set_no_build,
+	  "do not fetch or build a --kernel debian:* kernel: fail with the command instead" },
 	{ "--initrd", NULL, "PATH", R | F, set_initrd, "initramfs (default: <repo>/build/x86_64/initramfs.cpio)" },
 	{ "--out", NULL, "DIR", R | F, set_out,
 	  "results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest" },
@@ -440,7 +459,37 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 			    *bad ? "unknown topology '" : "empty or malformed list", bad, *bad ? "'" : "",
 			    dmab_topology_names());
 	o->ntopologies = n;
-	/* --kernel/--initrd/--qemu: the first arch of --arch in table order */
+	/* --kernel: table names, and one path (the first arch's kernel, as --initrd is) */
+	o->nkernel_descs = 0;
+	o->given.kernel[0] = 0;
+	if (o->kernel_list[0]) {
+		char buf[sizeof(o->kernel_list)];
+
+		snprintf(buf, sizeof(buf), "%s", o->kernel_list);
+		for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			const struct dmab_kernel_desc *d = dmab_kernel_desc_find(t);
+
+			if (d) {
+				for (int k = 0; k < o->nkernel_descs; k++)
+					if (o->kernel_descs[k] == d)
+						return errf(err, errlen, "--kernel: %s given twice", t);
+				if (o->nkernel_descs >= DMAB_MAX_KERNELS)
+					return errf(err, errlen, "--kernel: too many kernels");
+				o->kernel_descs[o->nkernel_descs++] = d;
+			} else if (!strchr(t, '/') && !strncmp(t, "debian", 6)) {
+				return errf(err, errlen, "--kernel: unknown kernel '%s' (known: %s; or a path)", t,
+					    dmab_kernel_desc_names());
+			} else if (o->given.kernel[0]) {
+				return errf(err, errlen, "--kernel: one path at most (%s, %s)", o->given.kernel, t);
+			} else {
+				snprintf(o->given.kernel, sizeof(o->given.kernel), "%s", t);
+			}
+		}
+		if (o->given.initrd[0] && !o->given.kernel[0])
+			return errf(err, errlen, "--initrd goes with a kernel path; a debian:* kernel has its own "
+				    "initramfs (build/<kernel>/<arch>/)");
+	}
+	/* --kernel PATH/--initrd/--qemu: the first arch of --arch in table order */
 	for (size_t i = 0; i < dmab_narches; i++) {
 		struct dmab_arch_paths *p = &o->paths[i];
 
@@ -494,6 +543,127 @@ static int resolve_arch(struct dmab_opts *o, const struct dmab_arch *a, char *er
 	return 0;
 }
 
+/*
+ * The run's kernels: per wanted arch (table order) the default or the
+ * --kernel path when no table kernel is named or the path is this arch's,
+ * then the table kernels in --kernel order that exist for the arch. The
+ * arch's paths[].kernel/initrd become its first kernel's (KVM probe,
+ * kernel config checks). Table kernels are fetched and built here unless
+ * --dry-run.
+ */
+static int resolve_kernels(struct dmab_opts *o, const bool want[], char *err, size_t errlen)
+{
+	size_t nl = 0;
+	const char *first_arch = NULL;
+	int r;
+
+	o->nkernels = 0;
+	o->kernel_note[0] = 0;
+	for (size_t i = 0; i < dmab_narches; i++)
+		if (dmab_arch_in(o->arch, dmab_arches[i].name)) {
+			first_arch = dmab_arches[i].name;
+			break;
+		}
+	for (size_t i = 0; i < dmab_narches; i++) {
+		const struct dmab_arch *a = &dmab_arches[i];
+		struct dmab_arch_paths *p = &o->paths[i];
+		bool path_here = o->given.kernel[0] && first_arch && !strcmp(first_arch, a->name);
+		int before = o->nkernels;
+
+		if (!want[i])
+			continue;
+		if (!o->nkernel_descs || path_here) {
+			struct dmab_kernel *k = &o->kernels[o->nkernels++];
+
+			memset(k, 0, sizeof(*k));
+			k->arch = a;
+			if ((r = resolve_arch(o, a, err, errlen)))
+				return r;
+			snprintf(k->image, sizeof(k->image), "%s", p->kernel);
+			snprintf(k->initrd, sizeof(k->initrd), "%s", p->initrd[0] ? p->initrd : a->initrd);
+			if (path_here) {
+				const char *b = strrchr(p->kernel, '/');
+
+				snprintf(k->name, sizeof(k->name), "%s", b ? b + 1 : p->kernel);
+				snprintf(k->dir, sizeof(k->dir), "custom");
+			} else {
+				snprintf(k->name, sizeof(k->name), "default");
+				snprintf(k->dir, sizeof(k->dir), "default");
+			}
+		}
+		for (int d = 0; d < o->nkernel_descs; d++) {
+			const struct dmab_kernel_desc *kd = o->kernel_descs[d];
+
+			if (!dmab_arch_in(kd->arches, a->name)) {
+				nl += (size_t)snprintf(o->kernel_note + nl, nl < sizeof(o->kernel_note) ?
+						       sizeof(o->kernel_note) - nl : 0, "%s%s exists for %s only: "
+						       "not run on %s", nl ? "; " : "", kd->name, kd->arches, a->name);
+				continue;
+			}
+			if (o->nkernels >= DMAB_MAX_KERNELS)
+				return errf(err, errlen, "--kernel: too many kernels x arches");
+			dmab_kernel_locate(&o->kernels[o->nkernels++], kd, a, o->repo);
+		}
+		if (o->nkernels == before)
+			return errf(err, errlen, "--kernel %s: no kernel for %s (%s)", o->kernel_list, a->name,
+				    o->kernel_note);
+		if (!o->paths[i].kernel[0] || !path_here) {
+			/* the arch's first kernel stands for it (KVM probe, kernel config) */
+			snprintf(p->kernel, sizeof(p->kernel), "%s", o->kernels[before].image);
+			snprintf(p->initrd, sizeof(p->initrd), "%s", o->kernels[before].initrd);
+		}
+	}
+	/* labels get the kernel when the run has several (by name: one kernel on two arches is one) */
+	o->kernel_suffix = false;
+	for (int k = 1; k < o->nkernels; k++)
+		if (strcmp(o->kernels[k].name, o->kernels[0].name))
+			o->kernel_suffix = true;
+	if (o->dry_run)
+		return 0;
+	return dmab_opts_prepare_kernels(o, o->quiet ? NULL : stderr, err, errlen);
+}
+
+int dmab_opts_prepare_kernels(struct dmab_opts *o, FILE *log, char *err, size_t errlen)
+{
+	char cmd[4400];
+	int r;
+
+	for (int i = 0; i < o->nkernels; i++) {
+		struct dmab_kernel *k = &o->kernels[i];
+		size_t ai = dmab_arch_index(k->arch);
+
+		if (!k->desc)
+			continue;
+		dmab_kernel_make_cmd(k, cmd, sizeof(cmd));
+		if (o->no_build) {
+			if (!k->image[0])
+				return errf(err, errlen, "kernel %s for %s not fetched: run 'build/host/dmabench "
+					    "kernels fetch --arch %s %s' (or drop --no-build)", k->name, k->arch->name,
+					    k->arch->name, k->name);
+			if (!dmab_is_file(k->initrd))
+				return errf(err, errlen, "initramfs %s for %s %s not found: run '%s' (or drop "
+					    "--no-build)", k->initrd, k->name, k->arch->name, cmd);
+			continue;
+		}
+		if (!k->image[0]) {
+			if ((r = dmab_kernel_fetch(o->repo, k->desc, k->arch, log, err, errlen)))
+				return r;
+			if (dmab_kernel_locate(k, k->desc, k->arch, o->repo))
+				return errf(err, errlen, "kernel %s for %s: no %s after fetching", k->name,
+					    k->arch->name, k->kenv);
+		}
+		if ((r = dmab_kernel_build(o->repo, k, log, err, errlen)))
+			return r;
+		if (!dmab_is_file(k->image) || !dmab_is_file(k->initrd))
+			return errf(err, errlen, "kernel %s for %s: %s or %s missing", k->name, k->arch->name,
+				    k->image, k->initrd);
+		/* the arch's stand-in paths, now that they exist */
+		if (!strcmp(o->paths[ai].initrd, k->initrd) || !o->paths[ai].kernel[0])
+			snprintf(o->paths[ai].kernel, sizeof(o->paths[ai].kernel), "%s", k->image);
+	}
+	return 0;
+}
+
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 {
 	const char *kernels[DMAB_MAX_ARCHES] = { NULL };
@@ -525,15 +695,18 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 	/* every arch of the selected backends (a label can select another arch); last in table order first */
 	for (int i = 0; i < o->nbackends; i++)
 		want[dmab_arch_index(dmab_arch_find(o->backends[i]->arch))] = true;
+	int r = resolve_kernels(o, want, err, errlen);
+	if (r)
+		return r;
 	for (size_t i = dmab_narches; i-- > 0;) {
-		int r;
-
 		if (!want[i])
 			continue;
-		r = resolve_arch(o, &dmab_arches[i], err, errlen);
-		if (r)
-			return r;
-		kernels[i] = o->paths[i].kernel;
+		if (!o->dry_run) {
+			r = resolve_arch(o, &dmab_arches[i], err, errlen);
+			if (r)
+				return r;
+		}
+		kernels[i] = o->paths[i].kernel[0] ? o->paths[i].kernel : NULL;
 	}
 	/* backends that need a kernel option (virtio-iommu): harness/plan/kconfig.c */
 	if (dmab_backends_for_kernel(o->backends, &o->nbackends, DMAB_MAX_BACKENDS, o->backend_all, o->arch, kernels,

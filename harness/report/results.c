@@ -125,6 +125,19 @@ cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri)
 		cJSON_AddNumberToObject(k, "failed", vm->ktap.failed);
 		cJSON_AddNumberToObject(k, "skipped", vm->ktap.skipped);
 		cJSON_AddNumberToObject(k, "missing", vm->ktap.missing);
+		/* every skip with its reason: a kernel that lacks a feature is counted, not hidden */
+		cJSON *sk = cJSON_AddArrayToObject(k, "skips");
+		for (int i = 0; i < vm->ktap.ncases; i++) {
+			const struct dmab_ktap_case *c = &vm->ktap.cases[i];
+
+			if (c->result == DMAB_KTAP_SKIP) {
+				cJSON *s = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(s, "test", c->name);
+				cJSON_AddStringToObject(s, "reason", c->reason);
+				cJSON_AddItemToArray(sk, s);
+			}
+		}
 		cJSON_AddItemToObject(o, "ktap", k);
 	}
 	return o;
@@ -253,6 +266,19 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 			cJSON_AddStringToObject(b, "guest_kernel", rel);
 		else
 			cJSON_AddNullToObject(b, "guest_kernel");
+		if (vm->kernel) {
+			/* the kernel axis: its name (table, "default" or the image's file), release, files */
+			cJSON *k = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(k, "name", vm->kernel->name);
+			cJSON_AddStringToObject(k, "dir", vm->kernel->dir);
+			cJSON_AddStringToObject(k, "release", rel ? rel : vm->kernel->release);
+			if (vm->kernel->desc)
+				cJSON_AddStringToObject(k, "series", vm->kernel->desc->series);
+			cJSON_AddStringToObject(k, "image", vm->kernel->image);
+			cJSON_AddStringToObject(k, "initrd", vm->kernel->initrd);
+			cJSON_AddItemToObject(b, "kernel", k);
+		}
 		if (cmd)
 			cJSON_AddStringToObject(b, "guest_cmdline", cmd);
 		else

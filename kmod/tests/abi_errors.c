@@ -65,6 +65,7 @@ int main(void)
 	struct dmabench_info in;
 	uint32_t plat[2], edu[1], nodev;
 	unsigned char *ro;
+	uint64_t pg;
 	size_t i;
 	void *p;
 	int fd, r, n, ne;
@@ -254,20 +255,21 @@ int main(void)
 	t_expect_err(EBUSY, fd, DMABENCH_IOC_SET_MASK, &sm, "set_mask while in use");
 
 	/* mmap */
-	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)a.handle * 4096);
+	pg = t_page_size(fd);
+	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(a.handle * pg));
 	t_assert(p == MAP_FAILED && errno == EINVAL, "mmap wrong size: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	t_assert(p == MAP_FAILED && errno == EBADF, "mmap handle 0: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)st.handle * 4096);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(st.handle * pg));
 	t_assert(p == MAP_FAILED && errno == EBADF, "mmap an sgtable: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)a.handle * 4096);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(a.handle * pg));
 	t_assert(p != MAP_FAILED, "mmap: %s", strerror(errno));
-	memset(p, 0x5a, 4096);
+	memset(p, 0x5a, pg);
 	t_assert(!t_free(fd, m.handle) && !t_free(fd, st.handle), "unmap, free sgtable");
 	t_assert(t_free(fd, a.handle) == -EBUSY, "free mmapped alloc");
 	t_stats(fd, &s1);
 	t_assert(s1.live_mmaps == s0.live_mmaps + 1, "live_mmaps");
-	munmap(p, 4096);
+	munmap(p, pg);
 	t_assert(!t_free(fd, a.handle), "free after munmap");
 
 	/* LAT */
