@@ -125,6 +125,12 @@ deps:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "deps: all $(words $(DEBS)) packages present"; fi
 	@./harness/kernel/arm64-kernel.sh build/arm64/kernel
+	@# the other kernels make test boots: fetched once (build/kernels/), then cached
+	@$(MAKE) --no-print-directory host >/dev/null
+	@for ak in $(TEST_KERNELS); do \
+	  build/host/dmabench kernels fetch --arch $${ak%%:*} $${ak#*:} || \
+	  { echo "deps: fetching $${ak#*:} for $${ak%%:*} failed (network? see the message above)"; exit 1; }; \
+	done
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -267,13 +273,17 @@ clean:
 	rm -rf build
 
 # ---- the two set-up commands ----
+# Kernels besides the default that make test boots (ARCH:KERNEL,...; `dmabench kernels`);
+# make deps fetches them. KERNELS_RUN: the kernel axis of make run (x86_64; arm64 takes
+# the ones that exist for it), empty for the default kernel only.
+TEST_KERNELS ?= x86_64:debian:5.10,debian:6.12 arm64:debian:6.12
 # Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
 ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)
 , := ,
 test: deps
 	$(MAKE) all unit
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
-	ARCHES=$(ARCHES) ./harness/tests/run-tests.sh
+	ARCHES=$(ARCHES) TEST_KERNELS="$(TEST_KERNELS)" ./harness/tests/run-tests.sh
 
 run: deps
 	$(MAKE) all

@@ -58,6 +58,13 @@ int dmab_cmd_compare(int argc, char **argv)
 		cJSON_Delete(base);
 		return DMAB_EXIT_RESULTS;
 	}
+	if (co.base_kernel[0] && (dmab_cmp_select_kernel(base, co.base_kernel, err, sizeof(err)) ||
+				  dmab_cmp_select_kernel(new, co.new_kernel, err, sizeof(err)))) {
+		fprintf(stderr, "dmabench: compare --kernel: %s\n", err);
+		cJSON_Delete(base);
+		cJSON_Delete(new);
+		return DMAB_EXIT_USAGE;
+	}
 	r = dmab_cmp_run(base, new, &co, &c);
 	cJSON_Delete(base);
 	cJSON_Delete(new);
