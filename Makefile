@@ -109,7 +109,7 @@ help:
 	@echo "make deps       install the Debian packages dmabench needs (idempotent)"
 	@echo "make            build the host tool, dmabench.ko, guest programs, initramfs"
 	@echo "make test       unit tests, then one VM per x86 backend running the integration tests"
-	@echo "make run        benchmark every x86 backend into results/<run-id>/ (results/latest)"
+	@echo "make run        benchmark every backend on KERNELS_RUN into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
 	@echo "variables: KVER=$(KVER) KDIR=$(KDIR) KERNEL=$(KERNEL)"
@@ -277,6 +277,7 @@ clean:
 # make deps fetches them. KERNELS_RUN: the kernel axis of make run (x86_64; arm64 takes
 # the ones that exist for it), empty for the default kernel only.
 TEST_KERNELS ?= x86_64:debian:5.10,debian:6.12 arm64:debian:6.12
+KERNELS_RUN ?= debian:5.10,debian:6.1,debian:6.12
 # Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
 ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)
 , := ,
@@ -288,7 +289,7 @@ test: deps
 run: deps
 	$(MAKE) all
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
-	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
+	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL),$(if $(KERNELS_RUN),--kernel $(KERNELS_RUN)))
 	@echo "summary: results/latest/summary.md"
 	@# the sharing matrix: x86 backends x three topologies; SHARE_TOPOLOGIES=all for all six
 	build/host/dmabench run --share --topology $${SHARE_TOPOLOGIES:-pair,same-group,bypass} --backend $${BACKENDS:-all} --jobs $${JOBS:-2} --out results/share $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))

@@ -602,7 +602,10 @@ static int resolve_kernels(struct dmab_opts *o, const bool want[], char *err, si
 			}
 			if (o->nkernels >= DMAB_MAX_KERNELS)
 				return errf(err, errlen, "--kernel: too many kernels x arches");
-			dmab_kernel_locate(&o->kernels[o->nkernels++], kd, a, o->repo);
+			struct dmab_kernel *k = &o->kernels[o->nkernels++];
+
+			if (dmab_kernel_locate(k, kd, a, o->repo) && o->dry_run)	/* fetched by a real run */
+				snprintf(k->image, sizeof(k->image), "<%s %s: not fetched yet>", kd->name, a->name);
 		}
 		if (o->nkernels == before)
 			return errf(err, errlen, "--kernel %s: no kernel for %s (%s)", o->kernel_list, a->name,
