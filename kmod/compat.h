@@ -22,7 +22,7 @@
  *   dmab_compat_swiotlb_force_bounce() inferred (global)  per device       per device
  *   dmab_compat_swiotlb_reachable() pool assumed < 4 GiB  mem->start/end   mem->defpool
  *   dmab_compat_domain_type()       FQ: intel iovad.fq    DMA_FQ type      DMA_FQ type
- *   dmab_compat_dma_buf_map/unmap() locked-free plain     _unlocked        _unlocked
+ *   dmab_compat_dma_buf_map/unmap() dma_buf_map_attachment  _unlocked     _unlocked
  *   noncontiguous API, dma_mmap_pages()  -EOPNOTSUPP (5.13)  yes           yes
  *   DMAB_COMPAT_FOPS_URING_CMD      none (5.19)          ->cmd            io_uring_sqe_cmd(->sqe)
  *   dmab_compat_no_llseek           no_llseek            no_llseek        NULL (removed in 6.12)
