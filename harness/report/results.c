@@ -259,6 +259,37 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 				free(buf);
 			}
 		}
+		/*
+		 * jobs that skipped what the kernel lacks: a result file with "skipped" (the whole
+		 * job) or rows with "skipped" (va.json: APIs the kernel does not have), counted
+		 */
+		cJSON *js = cJSON_CreateArray();
+		const cJSON *fj;
+		cJSON_ArrayForEach(fj, files) {
+			const char *why = jstr(fj, "skipped", NULL);
+			const cJSON *row;
+			int nrows = 0;
+
+			if (!cJSON_IsObject(fj))
+				continue;
+			cJSON_ArrayForEach(row, jget(fj, "rows"))
+				if (jstr(row, "skipped", NULL)) {
+					why = why ? why : jstr(row, "skipped", NULL);
+					nrows++;
+				}
+			if (why) {
+				cJSON *s = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(s, "file", fj->string);
+				cJSON_AddStringToObject(s, "reason", why);
+				cJSON_AddNumberToObject(s, "rows", nrows);
+				cJSON_AddItemToArray(js, s);
+			}
+		}
+		if (cJSON_GetArraySize(js))
+			cJSON_AddItemToObject(b, "job_skips", js);
+		else
+			cJSON_Delete(js);
 		const cJSON *genv = cJSON_GetObjectItemCaseSensitive(files, "env.json");
 		const cJSON *un = cJSON_GetObjectItemCaseSensitive(genv, "uname");
 		const char *rel = jstr(un, "release", NULL), *cmd = jstr(genv, "cmdline", NULL);

@@ -188,6 +188,10 @@ static void va_table(const cJSON *bs, FILE *f)
 				continue;
 			}
 			const cJSON *ok = jget(row, "ok");
+			if (jstr(row, "skipped", NULL)) {	/* the kernel lacks the API */
+				fputs(" skip |", f);
+				continue;
+			}
 			if (cJSON_IsFalse(ok)) {
 				fprintf(f, " err %s |", num(row, "errno", &e) ? (snprintf(x, sizeof(x), "%.0f", e), x) : "-");
 				continue;
@@ -567,11 +571,33 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		}
 	}
 	if (bs) {
-		/* skipped tests with their reasons (e.g. a feature the kernel lacks) */
+		/* skipped tests and job results with their reasons (e.g. a feature the kernel lacks) */
 		bool any = false;
 
 		cJSON_ArrayForEach(b, bs) {
 			const cJSON *s;
+
+			cJSON_ArrayForEach(s, jget(b, "job_skips")) {
+				char what[96];
+				double nr = 0;
+
+				if (!any)
+					fprintf(f, "\n### Skipped tests\n\n| backend | kernel | test | reason |\n|---|---|---|---|\n");
+				any = true;
+				if (num(s, "rows", &nr) && nr > 0)
+					snprintf(what, sizeof(what), "%s: %.0f rows", jstr(s, "file", "-"), nr);
+				else
+					snprintf(what, sizeof(what), "%s", jstr(s, "file", "-"));
+				fputs("| ", f);
+				dmab_md_escape(f, jstr(b, "name", "-"));
+				fputs(" | ", f);
+				dmab_md_escape(f, kernel_of(b));
+				fputs(" | ", f);
+				dmab_md_escape(f, what);
+				fputs(" | ", f);
+				dmab_md_escape(f, jstr(s, "reason", "-"));
+				fputs(" |\n", f);
+			}
 
 			cJSON_ArrayForEach(s, jget(jget(jget(b, "vm"), "ktap"), "skips")) {
 				if (!any)
