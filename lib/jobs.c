@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jobs.h"
+#include "util.h"
 
 const struct dmab_job dmab_jobs[] = {
 	{ .name = "test", .result = "test.ktap",
@@ -42,29 +43,14 @@ const struct dmab_job *dmab_job_find(const char *name)
 	return NULL;
 }
 
-static bool list_has(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == wl && !strncmp(p, word, l))
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
 bool dmab_job_has(const char *list, const char *name)
 {
-	return list_has(list, name);
+	return dmab_list_has(list, name);
 }
 
 bool dmab_job_on_arch(const struct dmab_job *j, const char *arch)
 {
-	return !j->arches || list_has(j->arches, arch);
+	return !j->arches || dmab_list_has(j->arches, arch);
 }
 
 const char *dmab_job_names(void)

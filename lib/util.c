@@ -46,6 +46,21 @@ const char *dmab_size_str(double v, char *buf, size_t len)
 	return buf;
 }
 
+bool dmab_list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == wl && !strncmp(p, word, l))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 int dmab_parse_size(const char *s, uint64_t *v)
 {
 	char *ep;

@@ -12,6 +12,8 @@ double dmab_now(void);				/* CLOCK_MONOTONIC seconds */
 uint64_t dmab_now_ns(void);			/* CLOCK_MONOTONIC nanoseconds */
 /* Bytes for people: 4096 -> "4K", 1048576 -> "1M", 12345 -> "12345", -4096 -> "-4K". Returns buf. */
 const char *dmab_size_str(double v, char *buf, size_t len);
+/* True if the comma list ("va,lat") has word as one of its items. */
+bool dmab_list_has(const char *list, const char *word);
 /* "4096", "0x1000", "64K", "1M" (k, m too) -> *v. 0, or -EINVAL (nothing changed). */
 int dmab_parse_size(const char *s, uint64_t *v);
 void dmab_sleep_ms(unsigned int ms);

@@ -423,7 +423,7 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 		return errf(err, errlen, bad && *bad ? "--backend: unknown backend '%s' (see 'dmabench backends')" :
 			    "--backend: empty list%s", bad ? bad : "");
 	o->nbackends = n;
-	o->backend_all = dmab_arch_in(o->backend_list, "all");	/* a comma list, like --arch */
+	o->backend_all = dmab_list_has(o->backend_list, "all");
 	if (o->share && !dmab_job_has(o->job, "share")) {
 		/* --share = job share (added to an explicit --job list) */
 		size_t l = o->job_set ? strlen(o->job) : 0;
