@@ -50,6 +50,8 @@ DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 # fuzzing: the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
 DEBS += zip unzip
+# packaging: the Debian packages (dpkg-buildpackage), DKMS, bash completion
+DEBS += debhelper dh-dkms dkms bash-completion
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
@@ -74,7 +76,7 @@ UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
+.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64 install install-dkms
 all: host initramfs
 
 # the arm64 guest side (cross-built): `make ARCH=arm64` does the same
@@ -88,6 +90,8 @@ help:
 	@echo "make run        benchmark every x86 backend into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
+	@echo "make install    the host command, the guest runner, gnuplot scripts, man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make install-dkms  the module's sources and dkms.conf into DESTDIR/usr/src/dmabench-VERSION"
 	@echo "variables: KVER=$(KVER) KDIR=$(KDIR) KERNEL=$(KERNEL)"
 
 # Idempotent: installs only what is missing; `apt-get update` once, then one install.
@@ -255,6 +259,31 @@ run: deps
 	@# the sharing matrix: x86 backends x three topologies; SHARE_TOPOLOGIES=all for all six
 	build/host/dmabench run --share --topology $${SHARE_TOPOLOGIES:-pair,same-group,bypass} --backend $${BACKENDS:-all} --jobs $${JOBS:-2} --out results/share $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md, sharing matrix: results/share/latest/summary.md"
+
+# ---- install: `make install PREFIX=/usr/local DESTDIR=` (the Debian package does the same) ----
+# <prefix>/bin/dmabench finds <prefix>/share/dmabench and <prefix>/lib/dmabench itself (lib/util.c
+# dmab_home); the runner is guest init built for this machine with its programs, for --host.
+PREFIX ?= /usr/local
+VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+RUNNER_DIR := $(DESTDIR)$(PREFIX)/lib/dmabench/runner
+SHARE_DIR := $(DESTDIR)$(PREFIX)/share/dmabench
+install: host guest
+	install -D -m 0755 $(H)/dmabench $(DESTDIR)$(PREFIX)/bin/dmabench
+	rm -rf $(RUNNER_DIR) && mkdir -p $(RUNNER_DIR)
+	cp -a $(B)/initramfs/init $(B)/initramfs/bin $(B)/initramfs/tests $(RUNNER_DIR)/
+	install -d $(SHARE_DIR)/gnuplot $(SHARE_DIR)/fuzz/corpus
+	install -m 0644 results/*.gp $(SHARE_DIR)/gnuplot/
+	install -m 0644 fuzz/corpus/* $(SHARE_DIR)/fuzz/corpus/
+	install -m 0644 fuzz/dmabench.dict $(SHARE_DIR)/fuzz/
+	install -D -m 0644 harness/cli/dmabench.1 $(DESTDIR)$(PREFIX)/share/man/man1/dmabench.1
+	install -D -m 0644 harness/cli/dmabench.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmabench
+
+# the module's sources for DKMS (dkms add/build/install then make it for each kernel)
+install-dkms:
+	@test -n "$(VERSION)" || { echo "install-dkms: no VERSION (debian/changelog missing?)"; exit 1; }
+	install -d $(DESTDIR)/usr/src/dmabench-$(VERSION)
+	install -m 0644 $(KMOD_SRCS) $(DESTDIR)/usr/src/dmabench-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf > $(DESTDIR)/usr/src/dmabench-$(VERSION)/dkms.conf
 
 # dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.
 HOST_KDIR ?= /lib/modules/$(shell uname -r)/build

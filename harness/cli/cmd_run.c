@@ -333,7 +333,10 @@ static int cmd_run(struct dmab_opts *o)
 		char gp[4200], note[4600];
 		size_t npng;
 
-		snprintf(gp, sizeof(gp), "%.4000s/results", o->repo);
+		struct dmab_home home;
+
+		dmab_home(&home);
+		snprintf(gp, sizeof(gp), "%s", home.gnuplot);
 		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
 			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
 		else if (!o->quiet)

@@ -45,6 +45,9 @@ done
 echo "== debug kernel configuration (harness/kernel/test_kernel_config.sh; the build itself is 'make kernel')"
 script kconfig "" ./harness/kernel/test_kernel_config.sh
 
+echo "== Debian packages and DKMS (harness/tests/test_packages.sh)"
+script packages "" ./harness/tests/test_packages.sh
+
 echo "== failure paths of dmabench run against real QEMU"
 script vm-failure "vm-failure " ./harness/tests/test_vm_failures.sh
 
