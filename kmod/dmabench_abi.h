@@ -312,7 +312,26 @@ struct dmabench_lat_summary {
  * DMABENCH_MAP_ATTRS_MASK). dev2 is only looked at by MAP_SG and SYNC_SG.
  * Setup failures return -errno; a failing op during the loop ends it with
  * the ioctl returning 0, n iterations done and error set.
+ *
+ * threads > 1 (or LAT_KTHREAD): that many kernel threads, thread t bound to
+ * the t-th online CPU (more threads than online CPUs: -E2BIG), each with its
+ * own buffers set up before any starts, released together; each runs the
+ * loop. Samples are thread-major (thread t's iteration i at t * iters + i),
+ * the histograms and summaries cover every thread, n is the fewest
+ * iterations any thread did, wall_ns runs from the release to the last
+ * thread's end: throughput = threads * n / wall_ns.
+ *
+ * LAT_CALIB: every iteration also times a fixed piece of CPU work that does
+ * no DMA (DMABENCH_LAT_CALIB_ROUNDS rounds of a multiply-xorshift chain in
+ * registers), right after op b: the host's speed at that moment, to divide
+ * DMA costs by (under TCG a busier host slows every guest instruction).
  */
+#define DMABENCH_MAX_LAT_THREADS	64
+#define DMABENCH_LAT_CALIB		(1U << 0)	/* time the calibration work in every iteration */
+#define DMABENCH_LAT_KTHREAD		(1U << 1)	/* run even one thread in a bound kernel thread */
+#define DMABENCH_LAT_FLAGS_MASK		(DMABENCH_LAT_CALIB | DMABENCH_LAT_KTHREAD)
+#define DMABENCH_LAT_CALIB_ROUNDS	256
+
 struct dmabench_lat {
 	__u32 op;			/* in: enum dmabench_lat_op */
 	__u32 dev;			/* in: device that allocates / maps single */
@@ -323,7 +342,7 @@ struct dmabench_lat {
 	__u32 dir;			/* in: enum dmabench_dir (streaming ops) or 0 */
 	__u32 iters;			/* in: 1 .. DMABENCH_MAX_LAT_ITERS */
 	__u64 budget_ns;		/* in: stop early once the loop ran this long (0 = no limit) */
-	__u64 samples_a;		/* in: user pointer to __u32[iters] raw ns of op a, or 0 */
+	__u64 samples_a;		/* in: user pointer to __u32[threads x iters] raw ns of op a, or 0 */
 	__u64 samples_b;		/* in: same for op b, or 0 */
 	__u64 hist_a;			/* in: user pointer to __u32[DMABENCH_HIST_BUCKETS], or 0 */
 	__u64 hist_b;			/* in: same for op b, or 0 */
@@ -333,7 +352,11 @@ struct dmabench_lat {
 	__u64 timer_mean_ps;		/* out: their mean, in picoseconds */
 	struct dmabench_lat_summary a;	/* out */
 	struct dmabench_lat_summary b;	/* out */
-	__u64 reserved[4];		/* in: must be 0 */
+	__u32 threads;			/* in: 0 or 1: the calling thread; 2 .. DMABENCH_MAX_LAT_THREADS */
+	__u32 flags;			/* in: DMABENCH_LAT_* */
+	__u64 samples_c;		/* in: user pointer to __u32[threads x iters] ns of the calibration work, or 0 */
+	__u64 wall_ns;			/* out: release of the threads to the last one's end */
+	__u64 reserved[1];		/* in: must be 0 */
 };
 
 
