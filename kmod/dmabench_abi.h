@@ -504,12 +504,18 @@ DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
  *   sqe->cmd_op = enum dmabench_uring_op,
  *   sqe->cmd    = struct dmabench_uring_cmd (16 bytes: fits a normal SQE).
  * With IORING_SETUP_SQE128 the 64 bytes after it are a reserved tail that
- * must be zero (-EINVAL). Completion is synchronous; cqe->res is the new
- * object handle (MAP_SINGLE, ALLOC: >= 1), 0 (FREE) or -errno:
+ * must be zero (-EINVAL). Every command posts exactly one CQE, however
+ * io_uring issues it: inline, from an io-wq worker (IOSQE_ASYNC), or
+ * re-issued from one because another thread was inside an ioctl or command
+ * on the same file. cqe->res is the new object handle (MAP_SINGLE, ALLOC:
+ * >= 1), 0 (FREE) or -errno; a handle or 0 is a success for IOSQE_IO_LINK
+ * (the linked SQE runs), -errno cancels the link (-ECANCELED). Errors:
  * unknown cmd_op -ENOTTY; nonzero reserved fields, bad dir/attrs/size 0
  * -EINVAL; size above DMABENCH_MAX_ALLOC_SIZE -E2BIG; unknown handle -EBADF;
  * device index out of range -ENODEV; a handle above INT32_MAX (cannot be a
- * cqe->res) -EOVERFLOW, the object is released again.
+ * cqe->res) -EOVERFLOW, nothing is created; killed while waiting for the
+ * file -EINTR; the errors of the matching ioctl (-ENOSPC, -ENOMEM, -EIO,
+ * -EBUSY).
  */
 enum dmabench_uring_op {
 	DMABENCH_URING_MAP_SINGLE = 1,	/* as DMABENCH_IOC_MAP_SINGLE: dev, dir, size; map attrs 0 */
