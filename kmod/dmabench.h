@@ -131,6 +131,7 @@ extern unsigned int dmab_slow_op;		/* slow_op */
 extern unsigned int dmab_slow_pct;		/* slow_pct */
 extern unsigned long long dmab_crash_drill_size;	/* crash_drill_size */
 extern unsigned int dmab_edu_timeout_ms;	/* edu_timeout_ms */
+extern unsigned int dmab_handover_delay_ms;	/* handover_delay_ms */
 
 /* ---- devices (dev.c) ---- */
 

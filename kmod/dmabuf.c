@@ -9,8 +9,10 @@
 #include "dmabench.h"
 
 #include <linux/dma-buf.h>
+#include <linux/delay.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -105,6 +107,12 @@ struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf)
 /*
  * File release: an exported allocation leaves the file but stays alive (and
  * counted) until its dma-buf is released. True when @obj was handed over.
+ *
+ * Once orphan is set and dmab_export_lock dropped, a dma-buf release on
+ * another CPU may free @obj at any moment: everything the file does to the
+ * object (handle, list, count) happens before, under the lock, and nothing
+ * touches it after. The dma-buf release sets dmabuf to NULL under the same
+ * lock, so exactly one side frees the allocation.
  */
 bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
 {
@@ -115,11 +123,14 @@ bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
 		spin_unlock(&dmab_export_lock);
 		return false;
 	}
-	obj->orphan = true;
-	spin_unlock(&dmab_export_lock);
-	xa_erase(&f->objs, obj->handle);
+	xa_erase(&f->objs, obj->handle);	/* xa_lock nests inside dmab_export_lock */
 	list_del(&obj->node);
 	f->nobjs--;
+	obj->orphan = true;
+	spin_unlock(&dmab_export_lock);
+	/* @obj belongs to the dma-buf now: it may be gone already */
+	if (READ_ONCE(dmab_handover_delay_ms))
+		msleep(min(READ_ONCE(dmab_handover_delay_ms), 100U));
 	return true;
 }
 
