@@ -67,11 +67,15 @@
  * objects and orphans, for DEV_INFO and the removal message only.
  *
  * Objects. dmab_obj_new() makes an object only the running ioctl sees;
- * dmab_publish() (f->lock) gives it the file's next handle (never reused
- * in that file), inserts it into f->objs and at the head of f->list
- * (newest first), and counts it in its parent's children, its device's
- * objects and dmab_stats. An ioctl whose copy-out fails takes it back
- * (dmab_unwind()). It leaves the file through FREE (-EBUSY while it has
+ * dmab_reserve() (f->lock) gives it the file's next handle (never reused
+ * in that file, also when the object is discarded) and reserves the slot
+ * in f->objs, invisible to lookups and mmap(). Only after everything that
+ * can fail, the copy-out to userspace (ioctl) or the handle check (io_uring)
+ * included, dmab_publish() (f->lock) puts it at the head of f->list (newest
+ * first), counts it in its parent's children, its device's objects and
+ * dmab_stats, and stores it in its slot last: from then on mmap() can find
+ * it. A failed copy-out dmab_discard()s it: never seen, nothing to undo
+ * but its own DMA work. It leaves the file through FREE (-EBUSY while it has
  * children, is exported or is mmapped) or at release(), newest first, so
  * children (the sg table of an allocation, the mapping of a table) go
  * before their parents: dmab_unpublish() reverses dmab_publish(),
@@ -122,7 +126,9 @@
  * ioctl handlers (dmab_ioc_*()): core.c has looked the command up, taken
  * f->lock and copied the command's struct into @arg (-EFAULT before any
  * handler runs); the handler checks it, works, and copies results out to
- * @uarg itself, undoing what it published when that copy fails.
+ * @uarg itself. A new object is only reserved (dmab_reserve()) until that
+ * copy-out succeeded, then published; when it fails the object is
+ * discarded unseen and the ioctl returns -EFAULT having changed nothing.
  */
 struct dmab_file;
 
@@ -246,16 +252,18 @@ extern struct dmab_stats dmab_stats;
 struct dmab_obj *dmab_obj_new(struct dmab_file *f, u32 type, struct dmab_dev *d);
 struct dmab_obj *dmab_lookup(struct dmab_file *f, u32 handle, u32 type);
 void dmab_account(const struct dmab_obj *obj, int sign);
-int dmab_publish(struct dmab_file *f, struct dmab_obj *obj);
+int dmab_reserve(struct dmab_file *f, struct dmab_obj *obj);
+void dmab_publish(struct dmab_file *f, struct dmab_obj *obj);
+void dmab_discard(struct dmab_file *f, struct dmab_obj *obj);
 int dmab_unpublish(struct dmab_file *f, struct dmab_obj *obj);
 void dmab_destroy(struct dmab_obj *obj);
-void dmab_unwind(struct dmab_file *f, struct dmab_obj *obj);
 long dmab_free_core(struct dmab_file *f, u32 handle);
 long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_free(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_stats(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- ALLOC (alloc.c) ---- */
+/* *objp: reserved, not published: the caller publishes or discards it */
 long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab_obj **objp);
 long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg);
 

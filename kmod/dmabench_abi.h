@@ -15,7 +15,11 @@
  *  - enums start at 1 so that a zeroed struct is always invalid;
  *  - ioctl order: unknown command -ENOTTY, copy-in -EFAULT, reserved or
  *    unknown bits -EINVAL, limits below -E2BIG, bad handle -EBADF,
- *    device index out of range -ENODEV, work, copy-out.
+ *    device index out of range -ENODEV, work, copy-out;
+ *  - -EFAULT changes nothing: a new object (handle) or dma-buf fd exists
+ *    only once the copy-out succeeded; before, its handle is unknown to
+ *    every call and to mmap (-EBADF), and a failed copy-out releases it
+ *    again (the handle number is not reused).
  *
  * mmap: offset = handle << page shift maps allocation <handle> through
  * dma_mmap_attrs() / dma_mmap_pages() / dma_mmap_noncontiguous(). The

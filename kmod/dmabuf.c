@@ -84,6 +84,8 @@ static void dmab_dmabuf_release(struct dma_buf *dmabuf)
 	struct dmab_obj *alloc = dmabuf->priv;
 	bool orphan;
 
+	if (!alloc)	/* an export whose copy-out failed: never linked */
+		return;
 	spin_lock(&dmab_export_lock);
 	alloc->dmabuf = NULL;
 	orphan = alloc->orphan;
@@ -98,7 +100,7 @@ static const struct dma_buf_ops dmab_dmabuf_ops = {
 	.release = dmab_dmabuf_release,
 };
 
-/* The ALLOC object behind @dmabuf if this module exported it, else NULL. */
+/* The ALLOC object behind @dmabuf if this module exported it (and it is linked), else NULL. */
 struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf)
 {
 	return dmabuf->ops == &dmab_dmabuf_ops ? dmabuf->priv : NULL;
@@ -163,16 +165,24 @@ long dmab_ioc_dmabuf_export(struct dmab_file *f, void *arg, void __user *uarg)
 		put_unused_fd(fd);
 		return PTR_ERR(dmabuf);
 	}
-	spin_lock(&dmab_export_lock);
-	alloc->dmabuf = dmabuf;
-	spin_unlock(&dmab_export_lock);
 	in->fd = fd;
 	in->size = dmabuf->size;
 	if (copy_to_user(uarg, in, sizeof(*in))) {
+		/*
+		 * Nobody has seen the dma-buf: unlink it from the allocation
+		 * before the last put, whose release may run after this ioctl
+		 * returned (task work), when the allocation may be freed or
+		 * exported again.
+		 */
+		dmabuf->priv = NULL;
 		put_unused_fd(fd);
-		dma_buf_put(dmabuf);	/* release clears alloc->dmabuf */
+		dma_buf_put(dmabuf);
 		return -EFAULT;
 	}
+	/* copy-out done: link the two, then make the fd live (irreversible) */
+	spin_lock(&dmab_export_lock);
+	alloc->dmabuf = dmabuf;
+	spin_unlock(&dmab_export_lock);
 	fd_install(fd, dmabuf->file);
 	return 0;
 }
@@ -224,7 +234,7 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg)
 	obj->imp.buf = dmabuf;
 	obj->imp.att = att;
 	obj->imp.sgt = sgt;
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -236,9 +246,10 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg)
 		in->dma_len += sg_dma_len(sg);
 	if (dmab_copy_segs(in->segs, in->segs_max, sgt->sgl, sgt->nents, true) ||
 	    copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 err_detach:
 	dma_buf_detach(dmabuf, att);

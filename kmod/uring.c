@@ -63,11 +63,13 @@ int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		ret = dmab_free_core(f, c.arg0);
 		break;
 	}
+	/* a new object is reserved: published only when its handle can be the CQE's result */
 	if (!ret && obj) {
 		if (obj->handle > S32_MAX) {
-			dmab_unwind(f, obj);
+			dmab_discard(f, obj);
 			ret = -EOVERFLOW;
 		} else {
+			dmab_publish(f, obj);
 			ret = obj->handle;
 		}
 	}
