@@ -292,6 +292,7 @@ void dmab_edu_unclaim(struct dmab_dev *d);
 int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram);
 void dmab_check_poison(struct dmab_dev *d);
 void dmab_edu_release(struct dmab_dev *d, struct device *dev);
+void *dmab_dma_page(struct device *dev, int *err);
 
 /* ---- VERIFY (verify.c) ---- */
 long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg);

@@ -385,8 +385,10 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * MAP_SINGLE, DMABUF_ATTACH) -EBADF; STALE device id -ENODEV; device
  * without an engine (platform, bound) or FILL without a kernel VA
  * -EOPNOTSUPP; a mapping shorter than the buffer -EIO; engine held after a
- * timeout -EIO; transfer timeout -ETIMEDOUT; killed while waiting for the
- * engine -EINTR; -ENOMEM; -EFAULT.
+ * timeout -EIO; on dma-direct, no page of the module's own (the check page
+ * the engine writes back into) that the device can reach under its DMA
+ * mask (SET_MASK), directly or through swiotlb, -EIO; transfer timeout
+ * -ETIMEDOUT; killed while waiting for the engine -EINTR; -ENOMEM; -EFAULT.
  * A device read or write that faults in the IOMMU does not land: the bytes
  * mismatch (and the kernel log shows the fault, see lib/klog.c).
  *

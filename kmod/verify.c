@@ -173,9 +173,10 @@ static int dmab_verify_stale(struct dmabench_verify *v, struct dmab_dev *d)
 	u64 t0;
 	int ret;
 
-	page = (u8 *)__get_free_page(GFP_KERNEL);
+	/* reachable under the mask like the check page (STALE runs on IOMMU domains only) */
+	page = dmab_dma_page(d->dev, &ret);
 	if (!page)
-		return -ENOMEM;
+		return ret;
 	for (j = 0; j < PAGE_SIZE; j++)
 		page[j] = dmabench_pattern(v->seed, j);
 	dma = dma_map_single(d->dev, page, PAGE_SIZE, DMA_TO_DEVICE);
