@@ -384,7 +384,10 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * pages or len above the limits -E2BIG; handle not a mapping (MAP_SG,
  * MAP_SINGLE, DMABUF_ATTACH) -EBADF; STALE device id -ENODEV; device
  * without an engine (platform, bound) or FILL without a kernel VA
- * -EOPNOTSUPP; a mapping shorter than the buffer -EIO; engine held after a
+ * -EOPNOTSUPP; a mapping made DMABENCH_DIR_FROM_DEVICE (MAP_SG, MAP_SINGLE
+ * or DMABUF_ATTACH dir: the device may only write into it, and VERIFY makes
+ * it read; an IOMMU would fault the read) -EACCES, nothing is transferred;
+ * a mapping shorter than the buffer -EIO; engine held after a
  * timeout -EIO; on dma-direct, no page of the module's own (the check page
  * the engine writes back into) that the device can reach under its DMA
  * mask (SET_MASK), directly or through swiotlb, -EIO; transfer timeout
