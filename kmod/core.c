@@ -8,7 +8,8 @@
  * file and the ioctl table, one file per feature does the work
  * (dmabench.h lists them).
  *
- * Devices (dev.c; global table, ids are stable indexes, never reused):
+ * Devices (dev.c; global table, ids are stable indexes, never given to
+ * another device; a PCI device bound again gets its id back):
  *  - "nplatform" platform devices created here (kind PLATFORM);
  *  - QEMU edu PCI functions 1234:11e8 (kind EDU) and any PCI device the
  *    user binds explicitly through driver_override (kind BOUND).

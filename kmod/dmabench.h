@@ -143,6 +143,7 @@ extern unsigned int dmab_handover_delay_ms;	/* handover_delay_ms */
 
 struct dmab_dev {
 	struct device *dev;		/* NULL: slot unused or device gone */
+	char name[32];			/* dev_name(): a device bound again takes its slot back */
 	u32 kind;			/* enum dmabench_dev_kind */
 	bool gone;			/* being removed: lookups fail */
 	atomic_t objects;		/* live objects using the device */
@@ -159,9 +160,10 @@ struct dmab_dev {
 
 extern struct dmab_dev dmab_devs[DMABENCH_MAX_DEVICES];
 extern unsigned int dmab_ndevs;
-extern spinlock_t dmab_devs_lock;
+extern struct mutex dmab_devs_lock;
 
 struct dmab_dev *dmab_dev_get(u32 id);
+bool dmab_dev_hold(struct dmab_dev *d);
 void dmab_dev_put(struct dmab_dev *d);
 u32 dmab_ops_kind(struct device *dev);
 u32 dmab_domain_type(struct device *dev);

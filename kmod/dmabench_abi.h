@@ -138,7 +138,8 @@ enum dmabench_lat_op {
 /* DMABENCH_IOC_INFO */
 struct dmabench_info {
 	__u32 abi_version;		/* out */
-	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV) */
+	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV; a PCI
+					 * device unbound and bound again gets its old id back) */
 	__u64 max_alloc_size;		/* out: DMABENCH_MAX_ALLOC_SIZE */
 	__u32 max_objects;		/* out */
 	__u32 max_lat_iters;		/* out */
@@ -208,7 +209,7 @@ struct dmabench_seg {
 	__u32 offset;			/* sg->offset */
 };
 
-/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation */
+/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation (its device being removed: -ENODEV) */
 struct dmabench_sgtable {
 	__u32 alloc;			/* in: allocation handle */
 	__u32 handle;			/* out: sg table handle */

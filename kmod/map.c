@@ -91,7 +91,8 @@ long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg)
 	alloc = dmab_lookup(f, in->alloc, DMAB_OBJ_ALLOC);
 	if (!alloc)
 		return -EBADF;
-	atomic_inc(&alloc->d->refs);	/* the sg table pins the device too */
+	if (!dmab_dev_hold(alloc->d))	/* the sg table pins the device too; not while it goes */
+		return -ENODEV;
 	obj = dmab_obj_new(f, DMAB_OBJ_SGT, alloc->d);
 	if (IS_ERR(obj)) {
 		dmab_dev_put(alloc->d);

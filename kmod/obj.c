@@ -163,9 +163,9 @@ long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg)
 	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
 	in->abi_version = DMABENCH_ABI_VERSION;
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	in->ndevs = dmab_ndevs;
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 	in->max_alloc_size = DMABENCH_MAX_ALLOC_SIZE;
 	in->max_objects = DMABENCH_MAX_OBJECTS;
 	in->max_lat_iters = DMABENCH_MAX_LAT_ITERS;
