@@ -59,10 +59,10 @@ HARNESS_DIRS := cli plan vm report fuzzhost
 HARNESS_TESTS := $(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/test_*.c))
 HARNESS_SRCS := $(filter-out harness/cli/main.c $(HARNESS_TESTS),$(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/*.c)))
 GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/tests/*.c))
-# io_uring programs (bench/uring, kmod/tests/uring) link Debian's liburing.a: x86_64 only
+# io_uring programs (bench/uring, kmod/tests/uring and uring_async) link Debian's liburing.a: x86_64 only
 # (there is no arm64 liburing.a in the cross toolchain).
 ifeq ($(ARCH),arm64)
-GUEST_TESTS := $(filter-out %/uring,$(GUEST_TESTS))
+GUEST_TESTS := $(filter-out %/uring %/uring_async,$(GUEST_TESTS))
 GUEST_URING :=
 else
 GUEST_URING := $(B)/initramfs/bin/uring
@@ -137,7 +137,7 @@ $(B)/initramfs/bin/%: bench/%.c $(GUEST_LIB)
 
 $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring uring_async,$*),-luring) -lm
 
 guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 

@@ -15,7 +15,11 @@
  *  - enums start at 1 so that a zeroed struct is always invalid;
  *  - ioctl order: unknown command -ENOTTY, copy-in -EFAULT, reserved or
  *    unknown bits -EINVAL, limits below -E2BIG, bad handle -EBADF,
- *    device index out of range -ENODEV, work, copy-out.
+ *    device index out of range -ENODEV, work, copy-out;
+ *  - -EFAULT changes nothing: a new object (handle) or dma-buf fd exists
+ *    only once the copy-out succeeded; before, its handle is unknown to
+ *    every call and to mmap (-EBADF), and a failed copy-out releases it
+ *    again (the handle number is not reused).
  *
  * mmap: offset = handle << page shift maps allocation <handle> through
  * dma_mmap_attrs() / dma_mmap_pages() / dma_mmap_noncontiguous(). The
@@ -134,7 +138,8 @@ enum dmabench_lat_op {
 /* DMABENCH_IOC_INFO */
 struct dmabench_info {
 	__u32 abi_version;		/* out */
-	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV) */
+	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV; a PCI
+					 * device unbound and bound again gets its old id back) */
 	__u64 max_alloc_size;		/* out: DMABENCH_MAX_ALLOC_SIZE */
 	__u32 max_objects;		/* out */
 	__u32 max_lat_iters;		/* out */
@@ -204,7 +209,7 @@ struct dmabench_seg {
 	__u32 offset;			/* sg->offset */
 };
 
-/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation */
+/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation (its device being removed: -ENODEV) */
 struct dmabench_sgtable {
 	__u32 alloc;			/* in: allocation handle */
 	__u32 handle;			/* out: sg table handle */
@@ -403,9 +408,14 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * pages or len above the limits -E2BIG; handle not a mapping (MAP_SG,
  * MAP_SINGLE, DMABUF_ATTACH) -EBADF; STALE device id -ENODEV; device
  * without an engine (platform, bound) or FILL without a kernel VA
- * -EOPNOTSUPP; a mapping shorter than the buffer -EIO; engine held after a
- * timeout -EIO; transfer timeout -ETIMEDOUT; killed while waiting for the
- * engine -EINTR; -ENOMEM; -EFAULT.
+ * -EOPNOTSUPP; a mapping made DMABENCH_DIR_FROM_DEVICE (MAP_SG, MAP_SINGLE
+ * or DMABUF_ATTACH dir: the device may only write into it, and VERIFY makes
+ * it read; an IOMMU would fault the read) -EACCES, nothing is transferred;
+ * a mapping shorter than the buffer -EIO; engine held after a
+ * timeout -EIO; on dma-direct, no page of the module's own (the check page
+ * the engine writes back into) that the device can reach under its DMA
+ * mask (SET_MASK), directly or through swiotlb, -EIO; transfer timeout
+ * -ETIMEDOUT; killed while waiting for the engine -EINTR; -ENOMEM; -EFAULT.
  * A device read or write that faults in the IOMMU does not land: the bytes
  * mismatch (and the kernel log shows the fault, see lib/klog.c).
  *
@@ -527,12 +537,18 @@ DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
  *   sqe->cmd_op = enum dmabench_uring_op,
  *   sqe->cmd    = struct dmabench_uring_cmd (16 bytes: fits a normal SQE).
  * With IORING_SETUP_SQE128 the 64 bytes after it are a reserved tail that
- * must be zero (-EINVAL). Completion is synchronous; cqe->res is the new
- * object handle (MAP_SINGLE, ALLOC: >= 1), 0 (FREE) or -errno:
+ * must be zero (-EINVAL). Every command posts exactly one CQE, however
+ * io_uring issues it: inline, from an io-wq worker (IOSQE_ASYNC), or
+ * re-issued from one because another thread was inside an ioctl or command
+ * on the same file. cqe->res is the new object handle (MAP_SINGLE, ALLOC:
+ * >= 1), 0 (FREE) or -errno; a handle or 0 is a success for IOSQE_IO_LINK
+ * (the linked SQE runs), -errno cancels the link (-ECANCELED). Errors:
  * unknown cmd_op -ENOTTY; nonzero reserved fields, bad dir/attrs/size 0
  * -EINVAL; size above DMABENCH_MAX_ALLOC_SIZE -E2BIG; unknown handle -EBADF;
  * device index out of range -ENODEV; a handle above INT32_MAX (cannot be a
- * cqe->res) -EOVERFLOW, the object is released again.
+ * cqe->res) -EOVERFLOW, nothing is created; killed while waiting for the
+ * file -EINTR; the errors of the matching ioctl (-ENOSPC, -ENOMEM, -EIO,
+ * -EBUSY).
  */
 enum dmabench_uring_op {
 	DMABENCH_URING_MAP_SINGLE = 1,	/* as DMABENCH_IOC_MAP_SINGLE: dev, dir, size; map attrs 0 */

@@ -122,7 +122,7 @@ int main(void)
 	CHECK_CONTAINS(out, "# intel-strict\n");
 	CHECK_CONTAINS(out, "-accel tcg -machine q35 -cpu max -m 1G -smp 1 -nographic -no-reboot -nodefaults");
 	CHECK_CONTAINS(out, "'console=ttyS0 panic=-1 no_timer_check intel_iommu=on iommu.strict=1 DMABENCH_JOB=test "
-			    "DMABENCH_BACKEND=intel-strict DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA'");
+			    "DMABENCH_BACKEND=intel-strict DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA slub_debug=P'");
 	CHECK_CONTAINS(out, "-device intel-iommu -device edu,dma_mask=0xffffffffffffffff "
 			    "-device edu,dma_mask=0xffffffffffffffff");
 	CHECK_CONTAINS(out, "# direct\n");
