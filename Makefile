@@ -74,6 +74,8 @@ DEBS += zip unzip
 # kernels of other series (dmabench kernels fetch): the archive keyring, xz for 6.12's .ko.xz,
 # file(1) for modcheck; 6.12's headers ship vmlinux, so modpost adds BTF to the module with pahole
 DEBS += debian-archive-keyring xz-utils file dwarves
+# packaging: the Debian packages (dpkg-buildpackage), DKMS, bash completion
+DEBS += debhelper dh-dkms dkms bash-completion
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
@@ -81,10 +83,10 @@ HARNESS_DIRS := cli plan vm report fuzzhost
 HARNESS_TESTS := $(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/test_*.c))
 HARNESS_SRCS := $(filter-out harness/cli/main.c $(HARNESS_TESTS),$(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/*.c)))
 GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/tests/*.c))
-# io_uring programs (bench/uring, kmod/tests/uring) link Debian's liburing.a: x86_64 only
+# io_uring programs (bench/uring, kmod/tests/uring and uring_async) link Debian's liburing.a: x86_64 only
 # (there is no arm64 liburing.a in the cross toolchain).
 ifeq ($(ARCH),arm64)
-GUEST_TESTS := $(filter-out %/uring,$(GUEST_TESTS))
+GUEST_TESTS := $(filter-out %/uring %/uring_async,$(GUEST_TESTS))
 GUEST_URING :=
 else
 GUEST_URING := $(B)/initramfs/bin/uring
@@ -98,7 +100,7 @@ UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
+.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64 install install-dkms
 all: host initramfs
 
 # the arm64 guest side (cross-built): `make ARCH=arm64` does the same
@@ -112,6 +114,8 @@ help:
 	@echo "make run        benchmark every backend on KERNELS_RUN into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
+	@echo "make install    the host command, the guest runner, gnuplot scripts, man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make install-dkms  the module's sources and dkms.conf into DESTDIR/usr/src/dmabench-VERSION"
 	@echo "variables: KVER=$(KVER) KDIR=$(KDIR) KERNEL=$(KERNEL)"
 
 # Idempotent: installs only what is missing; `apt-get update` once, then one install.
@@ -163,7 +167,7 @@ $(B)/initramfs/bin/%: bench/%.c $(GUEST_LIB)
 
 $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring uring_async,$*),-luring) -lm
 
 guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
@@ -294,6 +298,31 @@ run: deps
 	@# the sharing matrix: x86 backends x three topologies; SHARE_TOPOLOGIES=all for all six
 	build/host/dmabench run --share --topology $${SHARE_TOPOLOGIES:-pair,same-group,bypass} --backend $${BACKENDS:-all} --jobs $${JOBS:-2} --out results/share $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md, sharing matrix: results/share/latest/summary.md"
+
+# ---- install: `make install PREFIX=/usr/local DESTDIR=` (the Debian package does the same) ----
+# <prefix>/bin/dmabench finds <prefix>/share/dmabench and <prefix>/lib/dmabench itself (lib/util.c
+# dmab_home); the runner is guest init built for this machine with its programs, for --host.
+PREFIX ?= /usr/local
+VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+RUNNER_DIR := $(DESTDIR)$(PREFIX)/lib/dmabench/runner
+SHARE_DIR := $(DESTDIR)$(PREFIX)/share/dmabench
+install: host guest
+	install -D -m 0755 $(H)/dmabench $(DESTDIR)$(PREFIX)/bin/dmabench
+	rm -rf $(RUNNER_DIR) && mkdir -p $(RUNNER_DIR)
+	cp -a $(B)/initramfs/init $(B)/initramfs/bin $(B)/initramfs/tests $(RUNNER_DIR)/
+	install -d $(SHARE_DIR)/gnuplot $(SHARE_DIR)/fuzz/corpus
+	install -m 0644 results/*.gp $(SHARE_DIR)/gnuplot/
+	install -m 0644 fuzz/corpus/* $(SHARE_DIR)/fuzz/corpus/
+	install -m 0644 fuzz/dmabench.dict $(SHARE_DIR)/fuzz/
+	install -D -m 0644 harness/cli/dmabench.1 $(DESTDIR)$(PREFIX)/share/man/man1/dmabench.1
+	install -D -m 0644 harness/cli/dmabench.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmabench
+
+# the module's sources for DKMS (dkms add/build/install then make it for each kernel)
+install-dkms:
+	@test -n "$(VERSION)" || { echo "install-dkms: no VERSION (debian/changelog missing?)"; exit 1; }
+	install -d $(DESTDIR)/usr/src/dmabench-$(VERSION)
+	install -m 0644 $(KMOD_SRCS) $(DESTDIR)/usr/src/dmabench-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf > $(DESTDIR)/usr/src/dmabench-$(VERSION)/dkms.conf
 
 # dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.
 HOST_KDIR ?= /lib/modules/$(shell uname -r)/build

@@ -315,6 +315,26 @@ static inline const void *dmab_compat_uring_cmd_bytes(const struct io_uring_cmd 
 	return ioucmd->cmd;
 #endif
 }
+
+/*
+ * Complete a command with @res (a handle, 0 or -errno); the value is what
+ * ->uring_cmd returns. 6.1's io_uring_cmd() passes a ->uring_cmd return
+ * value other than -EAGAIN / -EIOCBQUEUED up as the issue result: 0
+ * completes, a negative value fails the request (and its links), but a
+ * positive one is taken for an error inline (a linked SQE is cancelled)
+ * and is dropped by io-wq (IOSQE_ASYNC, or the worker a -EAGAIN punt
+ * reaches): no CQE ever, and the request pins the file. So every result
+ * is posted through io_uring_cmd_done() here, as ublk does, and
+ * -EIOCBQUEUED returned: one CQE on every issue path, a failure (< 0)
+ * still fails the links. Later kernels return IOU_OK for a positive
+ * result; the same call is right there too.
+ */
+static inline int dmab_compat_uring_cmd_complete(struct io_uring_cmd *ioucmd, long res,
+						 unsigned int issue_flags)
+{
+	io_uring_cmd_done(ioucmd, res, 0, issue_flags);
+	return -EIOCBQUEUED;
+}
 #else
 struct io_uring_cmd;
 #define DMAB_COMPAT_FOPS_URING_CMD(fn)

@@ -46,6 +46,21 @@ const char *dmab_size_str(double v, char *buf, size_t len)
 	return buf;
 }
 
+bool dmab_list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == wl && !strncmp(p, word, l))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 int dmab_parse_size(const char *s, uint64_t *v)
 {
 	char *ep;
@@ -273,6 +288,36 @@ void dmab_repo_root(char *out, size_t outlen)
 	}
 	if (!getcwd(out, outlen))
 		snprintf(out, outlen, ".");
+}
+
+void dmab_home(struct dmab_home *h)
+{
+	char exe[4096], pre[4096], t[4300];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	memset(h, 0, sizeof(*h));
+	/* installed: <prefix>/bin/dmabench beside <prefix>/share/dmabench */
+	if (n > 0) {
+		char *s;
+
+		exe[n] = 0;
+		snprintf(pre, sizeof(pre), "%s", exe);
+		for (int i = 0; i < 2 && (s = strrchr(pre, '/')) && s != pre; i++)
+			*s = 0;
+		snprintf(t, sizeof(t), "%s/share/dmabench/gnuplot", pre);
+		if (dmab_is_dir(t)) {
+			h->installed = true;
+			snprintf(h->root, sizeof(h->root), "%s", pre);
+			snprintf(h->gnuplot, sizeof(h->gnuplot), "%.4000s/share/dmabench/gnuplot", pre);
+			snprintf(h->corpus, sizeof(h->corpus), "%.4000s/share/dmabench/fuzz/corpus", pre);
+			snprintf(h->runner, sizeof(h->runner), "%.4000s/lib/dmabench/runner/init", pre);
+			return;
+		}
+	}
+	dmab_repo_root(h->root, sizeof(h->root));
+	snprintf(h->gnuplot, sizeof(h->gnuplot), "%.4000s/results", h->root);
+	snprintf(h->corpus, sizeof(h->corpus), "%.4000s/fuzz/corpus", h->root);
+	snprintf(h->runner, sizeof(h->runner), "%.4000s/build/x86_64/initramfs/init", h->root);
 }
 
 int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,

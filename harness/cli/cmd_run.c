@@ -304,6 +304,8 @@ static int cmd_run(struct dmab_opts *o)
 	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
+	ri.smp = o->smp ? o->smp : 1;
+	ri.host_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (!o->quiet)
 		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,
 			o->host ? "host run" : n == 1 ? "backend" : "backends", o->job, o->jobs, o->timeout, rundir);
@@ -351,7 +353,10 @@ static int cmd_run(struct dmab_opts *o)
 		char gp[4200], note[4600];
 		size_t npng;
 
-		snprintf(gp, sizeof(gp), "%.4000s/results", o->repo);
+		struct dmab_home home;
+
+		dmab_home(&home);
+		snprintf(gp, sizeof(gp), "%s", home.gnuplot);
 		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
 			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
 		else if (!o->quiet)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness/plan/kconfig.h"
+#include "harness/vm/hostmode.h"
 #include "lib/jobs.h"
 #include "harness/cli/opts.h"
 #include "lib/util.h"
@@ -251,6 +252,17 @@ static int set_jobs(struct dmab_opts *o, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+static int set_smp(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 1 || n > 64)
+		return errf(err, errlen, "--smp: '%s' is not a number of vCPUs from 1 to 64", v);
+	o->smp = (int)n;
+	return 0;
+}
+
 static int set_dry_run(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
 	(void)v;
@@ -312,7 +324,7 @@ static const struct opt opts[] = {
 	  "do not fetch or build a --kernel debian:* kernel: fail with the command instead" },
 	{ "--initrd", NULL, "PATH", R | F, set_initrd, "initramfs (default: <repo>/build/x86_64/initramfs.cpio)" },
 	{ "--out", NULL, "DIR", R | F, set_out,
-	  "results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest" },
+	  "results folder (default: <repo>/results, installed: ./results); writes DIR/<run-id>/, DIR/latest" },
 	{ "--timeout", NULL, "S", R, set_timeout, "wall clock limit per VM in seconds (default 600)" },
 	{ "--append", NULL, "WORDS", R | F, set_append,
 	  "extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
@@ -329,6 +341,8 @@ static const struct opt opts[] = {
 	{ "--accel", NULL, "auto|tcg|kvm", R | F, set_accel,
 	  "auto: KVM only if a bounded probe boot works, else TCG (default auto)" },
 	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
+	{ "--smp", NULL, "N", R | F, set_smp,
+	  "vCPUs per VM (default 1; under TCG only as many run at once as the host has cores)" },
 	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
 	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
 	{ "--quiet", "-q", NULL, R | F, set_quiet, "no progress lines" },
@@ -336,8 +350,10 @@ static const struct opt opts[] = {
 	{ "--device", NULL, "BDF,...", R, set_device,
 	  "PCI functions to bind to dmabench (driver_override); no others are touched" },
 	{ "--module", NULL, "PATH", R, set_module,
-	  "dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)" },
-	{ "--runner", NULL, "PATH", R, set_runner, "the job runner (default <repo>/build/x86_64/initramfs/init)" },
+	  "dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko;\n"
+	  "installed: DKMS's /lib/modules/`uname -r`/updates/dkms/dmabench.ko*)" },
+	{ "--runner", NULL, "PATH", R, set_runner,
+	  "the job runner (default <repo>/build/x86_64/initramfs/init; installed: <prefix>/lib/dmabench/runner/init)" },
 };
 #undef R
 #undef F
@@ -442,7 +458,7 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 		return errf(err, errlen, bad && *bad ? "--backend: unknown backend '%s' (see 'dmabench backends')" :
 			    "--backend: empty list%s", bad ? bad : "");
 	o->nbackends = n;
-	o->backend_all = dmab_arch_in(o->backend_list, "all");	/* a comma list, like --arch */
+	o->backend_all = dmab_list_has(o->backend_list, "all");
 	if (o->share && !dmab_job_has(o->job, "share")) {
 		/* --share = job share (added to an explicit --job list) */
 		size_t l = o->job_set ? strlen(o->job) : 0;
@@ -673,20 +689,23 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 	bool want[DMAB_MAX_ARCHES] = { false };
 
 	err[0] = 0;
+	struct dmab_home home;
+
+	dmab_home(&home);
 	if (!o->repo[0])
-		dmab_repo_root(o->repo, sizeof(o->repo));
-	if (!o->out[0])
-		snprintf(o->out, sizeof(o->out), "%.4000s/results", o->repo);
+		snprintf(o->repo, sizeof(o->repo), "%s", home.root);
+	if (!o->out[0])	/* installed: ./results */
+		snprintf(o->out, sizeof(o->out), "%.4000s%sresults", home.installed ? "" : o->repo,
+			 home.installed ? "" : "/");
 	if (o->host) {
 		if (!o->module[0])
-			snprintf(o->module, sizeof(o->module), "%.4000s/build/host-kmod/dmabench.ko", o->repo);
+			dmab_host_default_module(&home, o->module, sizeof(o->module));
 		if (!o->runner[0])
-			snprintf(o->runner, sizeof(o->runner), "%.4000s/build/%s/initramfs/init", o->repo,
-				 dmab_arches[0].name);
+			snprintf(o->runner, sizeof(o->runner), "%.4000s", home.runner);
 		if (!dmab_is_file(o->module)) {
-			snprintf(err, errlen, "module %s not found: build dmabench.ko for the running kernel "
-				 "(make -C /lib/modules/$(uname -r)/build M=$PWD/kmod, copy to that path) "
-				 "or pass --module", o->module);
+			snprintf(err, errlen, "module %s not found: %s, or pass --module", o->module, home.installed ?
+				 "install dmabench-dkms (DKMS builds it for the running kernel)" :
+				 "build dmabench.ko for the running kernel with 'make host-kmod'");
 			return -ENOENT;
 		}
 		if (!dmab_is_file(o->runner)) {

@@ -72,6 +72,7 @@ struct dmab_opts {
 	char job[128];			/* comma list of jobs (lib/jobs.c) */
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
+	int smp;			/* vCPUs per VM (--smp; 0: 1) */
 	bool dry_run;
 	bool host;
 	bool quiet;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness/plan/arches.h"
+#include "lib/util.h"
 
 const struct dmab_arch dmab_arches[] = {
 	{
@@ -79,17 +80,7 @@ const char *dmab_arch_names(void)
 
 bool dmab_arch_in(const char *arches, const char *arch)
 {
-	size_t al = strlen(arch);
-
-	for (const char *p = arches; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l == al && !strncmp(p, arch, l))
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
+	return dmab_list_has(arches, arch);
 }
 
 int dmab_arch_list_check(const char *arches, const char **bad)

@@ -106,6 +106,7 @@ int dmab_plan_command(const struct dmab_opts *o, const struct dmab_plan_vm *p, c
 		.initrd = p->kernel ? p->kernel->initrd : ap->initrd, .backend = p->backend,
 		.job = job, .accel = a->kvm ? accel : "tcg", .console_path = console_path, .chan_path = chan_path,
 		.append = words, .topology = p->topology, .extra_args = extra_args,
+		.smp = o->smp,
 	};
 	return dmab_qemu_argv(&s, argv);
 }

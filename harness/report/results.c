@@ -220,6 +220,9 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 	cJSON_AddStringToObject(env, "job", ri->job);
 	cJSON_AddNumberToObject(env, "timeout_s", ri->timeout);
 	cJSON_AddNumberToObject(env, "parallel", ri->parallel);
+	cJSON_AddNumberToObject(env, "smp", ri->smp ? ri->smp : 1);
+	if (ri->host_cpus)
+		cJSON_AddNumberToObject(env, "host_cpus", ri->host_cpus);
 	cJSON_AddItemToObject(o, "env", env);
 
 	for (int i = 0; i < n; i++) {

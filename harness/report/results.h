@@ -28,6 +28,8 @@ struct dmab_run_info {
 	char job[128];
 	double timeout;
 	int parallel;
+	int smp;			/* vCPUs per VM */
+	int host_cpus;			/* online CPUs of the host: under TCG at most that many vCPUs run at once */
 	int exit_code;
 };
 

@@ -45,11 +45,17 @@ done
 echo "== debug kernel configuration (harness/kernel/test_kernel_config.sh; the build itself is 'make kernel')"
 script kconfig "" ./harness/kernel/test_kernel_config.sh
 
+echo "== Debian packages and DKMS (harness/tests/test_packages.sh)"
+script packages "" ./harness/tests/test_packages.sh
+
 echo "== failure paths of dmabench run against real QEMU"
 script vm-failure "vm-failure " ./harness/tests/test_vm_failures.sh
 
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/tests/test_ab_vm.sh)"
 script ab-vm "" ./harness/tests/test_ab_vm.sh
+
+echo "== concurrency: LAT with 2 kernel threads in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
+script smp-vm "" ./harness/tests/test_smp_vm.sh
 
 echo "== topologies and the sharing matrix: intel-strict x same-group, bypass (harness/tests/test_topology_vm.sh)"
 script topology-vm "" ./harness/tests/test_topology_vm.sh

@@ -404,4 +404,32 @@ static inline int t_stats_live_equal(const struct dmabench_stats *a, const struc
 	       a->open_files == b->open_files;
 }
 
+/* one side of a LAT result: samples, histogram and summary agree (n samples) */
+static inline void t_lat_check_side(const char *what, const char side, const uint32_t *s, const uint32_t *h,
+				    const struct dmabench_lat_summary *sum, uint32_t n)
+{
+	uint64_t hs = 0, ssum = 0, mn = UINT64_MAX, mx = 0;
+	uint32_t i;
+
+	for (i = 0; i < DMABENCH_HIST_BUCKETS; i++)
+		hs += h[i];
+	for (i = 0; i < n; i++) {
+		ssum += s[i];
+		mn = s[i] < mn ? s[i] : mn;
+		mx = s[i] > mx ? s[i] : mx;
+		if (!h[dmabench_hist_bucket(s[i])])
+			t_fail("%s %c: sample %u (%u ns) not in histogram", what, side, i, s[i]);
+	}
+	t_assert(sum->min_ns <= sum->max_ns, "%s %c: min %llu > max %llu", what, side,
+		 (unsigned long long)sum->min_ns, (unsigned long long)sum->max_ns);
+	t_assert(hs == n, "%s %c: histogram sums to %llu, n=%u", what, side,
+		 (unsigned long long)hs, n);
+	t_assert(mn == sum->min_ns && mx == sum->max_ns && ssum == sum->sum_ns,
+		 "%s %c: samples min/max/sum %llu/%llu/%llu vs summary %llu/%llu/%llu", what, side,
+		 (unsigned long long)mn, (unsigned long long)mx, (unsigned long long)ssum,
+		 (unsigned long long)sum->min_ns, (unsigned long long)sum->max_ns,
+		 (unsigned long long)sum->sum_ns);
+	t_assert(sum->sumsq_ns2 >= sum->sum_ns, "%s %c: sumsq", what, side);
+}
+
 #endif /* DMABENCH_TCOMMON_H */
