@@ -134,6 +134,20 @@ fix_headers() {
 	[ -x "$kdir/scripts/basic/fixdep" ] || die "$kdir/scripts/basic/fixdep: kbuild tools not found (linux-kbuild package)"
 }
 
+# fix_compiler KDIR CROSS CC: Debian's headers name the compiler the kernel was
+# built with (.kernelvariables: CC = $(CROSS_COMPILE)gcc-10 for 5.10). When
+# that one is not installed here (bookworm has no gcc-10), modules are built
+# with the host's gcc of the same prefix (it loads and passes the same tests),
+# for every user of the unpacked headers alike (make KENV=..., DKMS). Idempotent.
+fix_compiler() {
+	local kv=$1/.kernelvariables cross=$2 cc=$3
+	[ -f "$kv" ] && [ -n "$cc" ] || return 0
+	command -v "$cross$cc" >/dev/null 2>&1 && return 0
+	grep -q 'CROSS_COMPILE)gcc-[0-9]' "$kv" || return 0
+	sed -i 's/\$(CROSS_COMPILE)gcc-[0-9][0-9]*/$(CROSS_COMPILE)gcc/' "$kv"
+	say "$cross$cc is not installed: modules for this kernel are built with $(command -v "${cross}gcc" || echo "${cross}gcc") ($kv)"
+}
+
 # ---- fetch -----------------------------------------------------------------
 
 fetch() {
@@ -150,6 +164,8 @@ fetch() {
 		{ grep -qx "SERIES=$spec" "$dest/kernel.env" && grep -qx "ARCH=$arch" "$dest/kernel.env"; } ||
 			die "$dest holds another kernel ($(grep -E '^(SERIES|ARCH)=' "$dest/kernel.env" | paste -sd' ' -)): remove it or pick another DEST"
 		say "cached: $(sed -n 's/^KVER=//p' "$dest/kernel.env") in $dest (remove it to fetch a newer one)"
+		fix_compiler "$(sed -n 's/^KDIR=//p' "$dest/kernel.env")" "$(sed -n 's/^KCROSS_COMPILE=//p' "$dest/kernel.env")" \
+			"$(sed -n 's/^KCC_BUILT=//p' "$dest/kernel.env")"
 		cat "$dest/kernel.env"
 		return 0
 	fi
@@ -245,6 +261,7 @@ fetch() {
 	EOF
 	mv "$TMP" "$dest"
 	trap - EXIT
+	fix_compiler "$abs/usr/src/linux-headers-$KVER" "$cross" "$cc"
 	say "unpacked in $((SECONDS - t0)) s into $dest:"
 	cat "$dest/kernel.env"
 }

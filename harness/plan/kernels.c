@@ -157,25 +157,28 @@ int dmab_kernel_fetch(const char *repo, const struct dmab_kernel_desc *d, const 
 		      char *err, size_t errlen)
 {
 	char script[4200], dest[4200], logp[4300], flavour[64], why[512];
+	bool cached;
 	struct dmab_kernel k;
 
 	if (!dmab_arch_in(d->arches, a->name)) {
 		snprintf(err, errlen, "%s exists for %s only, not %s", d->name, d->arches, a->name);
 		return -EINVAL;
 	}
-	if (!dmab_kernel_locate(&k, d, a, repo))
-		return 0;	/* cached */
+	/* cached: the script only checks it (no network) and keeps the headers usable */
+	cached = !dmab_kernel_locate(&k, d, a, repo);
 	snprintf(script, sizeof(script), "%.4000s/harness/kernel/kernels.sh", repo);
 	snprintf(dest, sizeof(dest), "%.3900s/build/kernels/%s-%s", repo, d->dir, a->name);
 	snprintf(logp, sizeof(logp), "%s.log", dest);
 	snprintf(flavour, sizeof(flavour), "%s%s", a->deb_arch, d->flavour);
 	char *argv[] = { script, "fetch", (char *)d->name, (char *)a->name, dest, (char *)d->dist,
 			 (char *)d->suites, (char *)d->abi, flavour, NULL };
-	if (log)
+	if (log && !cached)
 		fprintf(log, "dmabench: fetching %s for %s (apt-get download into %s; log %s)\n", d->name, a->name,
 			dest, logp);
-	dmab_mkdir_p(dest, 0755);
-	rmdir(dest);	/* the script renames its temporary directory to dest */
+	if (!cached) {
+		dmab_mkdir_p(dest, 0755);
+		rmdir(dest);	/* the script renames its temporary directory to dest */
+	}
 	if (run_logged(argv, NULL, logp)) {
 		log_reason(logp, why, sizeof(why));
 		snprintf(err, errlen, "fetching %s for %s failed: %.300s (log %.200s)", d->name, a->name, why, logp);

@@ -75,7 +75,8 @@ int dmab_kernel_locate(struct dmab_kernel *k, const struct dmab_kernel_desc *d, 
 int dmab_kernel_env_get(const char *kenv, const char *key, char *out, size_t len);
 /*
  * Fetch a table kernel for arch a (harness/kernel/kernels.sh; cached: no
- * network), progress on log. 0 or -EIO with the reason in err.
+ * network, the script only re-checks the unpacked headers), progress on log.
+ * 0 or -EIO with the reason in err.
  */
 int dmab_kernel_fetch(const char *repo, const struct dmab_kernel_desc *d, const struct dmab_arch *a, FILE *log,
 		      char *err, size_t errlen);
