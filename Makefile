@@ -76,6 +76,8 @@ DEBS += zip unzip
 DEBS += debian-archive-keyring xz-utils file dwarves
 # packaging: the Debian packages (dpkg-buildpackage), DKMS, bash completion
 DEBS += debhelper dh-dkms dkms bash-completion
+# tests: the example CI definitions (yamllint), run.json checks in the shell tests (jq)
+DEBS += yamllint jq
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code

@@ -40,6 +40,7 @@ static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struc
 	vm->topology = p->topology;
 	vm->kernel = p->kernel;
 	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
+	vm->plan_index = p->index;
 	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
 				 &vm->env);
 }
@@ -151,25 +152,12 @@ static int make_run_dir(const struct dmab_opts *o, struct dmab_run_info *ri, cha
 {
 	time_t t = time(NULL);
 	char id[96];
-	int r;
 
 	dmab_run_info_env(ri, o->repo, t);
 	dmab_run_id(t, ri->git_sha, id, sizeof(id));
-	r = dmab_mkdir_p(o->out, 0755);
-	if (r)
-		return r;
-	for (int k = 1; k < 100; k++) {
-		if (k == 1)
-			snprintf(ri->run_id, sizeof(ri->run_id), "%s", id);
-		else
-			snprintf(ri->run_id, sizeof(ri->run_id), "%.80s-%d", id, k);
-		snprintf(rundir, len, "%s/%s", o->out, ri->run_id);
-		if (mkdir(rundir, 0755) == 0)
-			return 0;
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
+	if (o->shard_n)	/* shards started in the same second stay apart in merged_from */
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "-shard%dof%d", o->shard_i, o->shard_n);
+	return dmab_run_dir_create(o->out, id, ri->run_id, sizeof(ri->run_id), rundir, len);
 }
 
 /*
@@ -265,6 +253,28 @@ static int cmd_run(struct dmab_opts *o)
 			"(see 'dmabench topologies')\n");
 		return DMAB_EXIT_USAGE;
 	}
+	/* the whole plan's identity and labels, then this shard's part of it */
+	static const char *labels[DMAB_MAX_VMS];
+
+	for (int i = 0; i < n; i++)
+		labels[i] = strdup(plan[i].label);
+	dmab_plan_id(o, plan, n, ri.plan_id, sizeof(ri.plan_id));
+	ri.plan_n = n;
+	ri.plan_labels = labels;
+	if (o->shard_n) {
+		int total = n;
+
+		n = dmab_plan_shard(plan, n, o->shard_i, o->shard_n);
+		ri.shard_i = o->shard_i;
+		ri.shard_n = o->shard_n;
+		if (!o->quiet || o->dry_run)
+			fprintf(o->dry_run ? stdout : stderr, "%sshard %d/%d of plan %s: %d of %d VMs\n",
+				o->dry_run ? "# " : "dmabench: ", o->shard_i, o->shard_n, ri.plan_id, n, total);
+		if (!n) {
+			fprintf(stderr, "dmabench: shard %d/%d of a %d-VM plan is empty\n", o->shard_i, o->shard_n, total);
+			return DMAB_EXIT_USAGE;
+		}
+	}
 	if (o->dry_run)
 		return dry_run(o, plan, n);
 	vms = calloc((size_t)n, sizeof(*vms));
@@ -344,24 +354,7 @@ static int cmd_run(struct dmab_opts *o)
 
 	if (write_results(rundir, vms, n, &ri))
 		fprintf(stderr, "dmabench: warning: could not write all result files in %s\n", rundir);
-	bool plots = false;
-
-	for (size_t i = 0; i < dmab_njobs; i++)
-		plots |= dmab_jobs[i].plots && dmab_job_has(o->job, dmab_jobs[i].name);
-	if (plots) {
-		/* PNGs and their links in summary.md; no gnuplot = a note in summary.md */
-		char gp[4200], note[4600];
-		size_t npng;
-
-		struct dmab_home home;
-
-		dmab_home(&home);
-		snprintf(gp, sizeof(gp), "%s", home.gnuplot);
-		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
-			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
-		else if (!o->quiet)
-			fprintf(stderr, "dmabench: plots: %s\n", note);
-	}
+	dmab_plot_after_run(rundir, o->job, o->quiet ? NULL : stderr);
 	if (dmab_update_latest(o->out, ri.run_id))
 		fprintf(stderr, "dmabench: warning: cannot update %s/latest\n", o->out);
 

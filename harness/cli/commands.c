@@ -35,6 +35,9 @@ static const struct command {
 	  "statistical comparison of two runs (run dirs, run.json or baselines);\n"
 	  "--kernel KA,KB: KA's VMs against KB's, paired by backend (one run over both, or two runs);\n"
 	  "exit 8 when a metric regressed beyond the threshold (default 5%)" },
+	{ "merge", dmab_cmd_merge, "[--out DIR] SHARD_RUN_DIR...",
+	  "join the runs of --shard 1/N .. N/N of one plan into one run directory\n"
+	  "(refuses different plans or code versions; exit: the most severe shard's)" },
 	{ "baseline", dmab_cmd_baseline, "[--max-samples N] RUN OUT.json",
 	  "compact copy of a run for results/baselines/ (default 400 samples/row)" },
 	{ "plot", dmab_cmd_plot, "RUN_DIR", "gnuplot PNGs (latency CDFs, kernel VA against size) into RUN_DIR/plots/,\n"

@@ -17,6 +17,7 @@ int dmab_cmd_summary(int argc, char **argv);		/* cmd_report.c */
 int dmab_cmd_compare(int argc, char **argv);
 int dmab_cmd_baseline(int argc, char **argv);
 int dmab_cmd_plot(int argc, char **argv);
+int dmab_cmd_merge(int argc, char **argv);
 /* dmab_cmd_fuzz (fuzz, replay): harness/fuzzhost/fuzzhost.h */
 
 /* The usage text; the dispatch of argv (argv[1] the command) to the table: commands.c. */

@@ -263,6 +263,17 @@ static int set_smp(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int set_shard(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	int i, n, len = 0;
+
+	if (sscanf(v, "%d/%d%n", &i, &n, &len) != 2 || v[len] || n < 1 || n > 256 || i < 1 || i > n)
+		return errf(err, errlen, "--shard: '%s' is not I/N with 1 <= I <= N <= 256", v);
+	o->shard_i = i;
+	o->shard_n = n;
+	return 0;
+}
+
 static int set_dry_run(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
 	(void)v;
@@ -344,6 +355,8 @@ static const struct opt opts[] = {
 	{ "--smp", NULL, "N", R | F, set_smp,
 	  "vCPUs per VM (default 1; under TCG only as many run at once as the host has cores)" },
 	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
+	{ "--shard", NULL, "I/N", R, set_shard,
+	  "run the I-th of N parts of the plan (every N-th VM from the I-th); 'dmabench merge' joins them" },
 	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
 	{ "--quiet", "-q", NULL, R | F, set_quiet, "no progress lines" },
 	{ "--host", NULL, NULL, R, set_host, "run the job on the running kernel (root), not in VMs:" },
@@ -447,6 +460,8 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 		return errf(err, errlen, "--host runs on the running kernel: --backend does not apply");
 	if (o->host && o->dry_run)
 		return errf(err, errlen, "--dry-run does not apply to --host");
+	if (o->host && o->shard_n)
+		return errf(err, errlen, "--shard does not apply to --host (one run on the running kernel)");
 	if (o->host && (o->topology_list || o->share))
 		return errf(err, errlen, "--host runs on the running kernel's devices: --topology and --share do not apply");
 	if (o->host)

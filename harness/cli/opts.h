@@ -73,6 +73,7 @@ struct dmab_opts {
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
 	int smp;			/* vCPUs per VM (--smp; 0: 1) */
+	int shard_i, shard_n;		/* --shard I/N: the I-th of N parts of the plan (0/0: all) */
 	bool dry_run;
 	bool host;
 	bool quiet;

@@ -2,6 +2,7 @@
 /* plan.c - the VMs of a run and their commands (plan.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 				out[n].backend = o->backends[i];
 				out[n].topology = o->topologies[k];
 				out[n].kernel = kern;
+				out[n].index = n;
 				dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
 				if (o->kernel_suffix) {
 					size_t l = strlen(out[n].label);
@@ -68,6 +70,35 @@ static char **strv(int n, ...)
 	}
 	va_end(ap);
 	return v;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* a separator: "ab","c" differs from "a","bc" */
+}
+
+void dmab_plan_id(const struct dmab_opts *o, const struct dmab_plan_vm *plan, int n, char *out, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char num[64];
+
+	for (int i = 0; i < n; i++)
+		h = fnv(fnv(h, plan[i].label), plan[i].kernel ? plan[i].kernel->name : "host");
+	snprintf(num, sizeof(num), "%d %g %g", o->smp ? o->smp : 1, o->timeout, o->boot_timeout);
+	h = fnv(fnv(fnv(h, o->job), o->append), num);
+	snprintf(out, len, "%016llx", (unsigned long long)h);
+}
+
+int dmab_plan_shard(struct dmab_plan_vm *plan, int n, int i, int nshards)
+{
+	int k = 0;
+
+	for (int j = 0; j < n; j++)
+		if (j % nshards == i - 1)
+			plan[k++] = plan[j];
+	return k;
 }
 
 int dmab_plan_command(const struct dmab_opts *o, const struct dmab_plan_vm *p, const char *accel,

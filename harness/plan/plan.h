@@ -27,6 +27,7 @@ struct dmab_plan_vm {
 	 * single-kernel run keeps the labels older runs have.
 	 */
 	char label[80];
+	int index;				/* its place in the whole plan (before --shard) */
 };
 
 /*
@@ -34,6 +35,19 @@ struct dmab_plan_vm {
  * some backends' arch is said once on log (NULL: quiet). Returns the count.
  */
 int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE *log);
+
+/*
+ * The plan's identity: a hash (16 hex digits) of what decides its VMs and
+ * what they run - every label and kernel in order, the jobs, --append, --smp, the
+ * timeouts - so that shards of one plan can be told from another's.
+ */
+void dmab_plan_id(const struct dmab_opts *o, const struct dmab_plan_vm *plan, int n, char *out, size_t len);
+
+/*
+ * --shard I/N: keep every N-th VM from the I-th (round robin, so that each
+ * shard gets a share of every backend and kernel), in place. Returns the count.
+ */
+int dmab_plan_shard(struct dmab_plan_vm *plan, int n, int i, int nshards);
 
 /*
  * The command of one planned VM: QEMU (accel: "tcg" or "kvm", used where the

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness/report/plot.h"
+#include "lib/jobs.h"
 #include "harness/report/jget.h"
 #include "harness/report/results.h"
 #include "lib/util.h"
@@ -329,4 +330,23 @@ out:
 	dmab_plots_free(&p);
 	cJSON_Delete(run);
 	return r;
+}
+
+void dmab_plot_after_run(const char *run_dir, const char *jobs, FILE *log)
+{
+	char note[4600];
+	struct dmab_home home;
+	bool plots = false;
+	size_t npng;
+
+	for (size_t i = 0; i < dmab_njobs; i++)
+		plots |= dmab_jobs[i].plots && dmab_job_has(jobs, dmab_jobs[i].name);
+	if (!plots)
+		return;
+	/* PNGs and their links in summary.md; no gnuplot = a note in summary.md */
+	dmab_home(&home);
+	if (dmab_plot_run_dir(run_dir, home.gnuplot, &npng, note, sizeof(note)))
+		fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
+	else if (log)
+		fprintf(log, "dmabench: plots: %s\n", note);
 }

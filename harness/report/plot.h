@@ -48,4 +48,7 @@ void dmab_plots_free(struct dmab_plots *p);
  */
 int dmab_plot_run_dir(const char *run_dir, const char *gp_dir, size_t *npng, char *note, size_t notelen);
 
+/* After a run (or merge) of jobs: dmab_plot_run_dir() with the installed or repository scripts when a job plots; outcome to log (NULL: quiet), warnings to stderr. */
+void dmab_plot_after_run(const char *run_dir, const char *jobs, FILE *log);
+
 #endif

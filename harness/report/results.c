@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -224,6 +225,23 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 	if (ri->host_cpus)
 		cJSON_AddNumberToObject(env, "host_cpus", ri->host_cpus);
 	cJSON_AddItemToObject(o, "env", env);
+	if (ri->plan_id[0]) {
+		cJSON *pl = cJSON_CreateObject(), *labels = cJSON_CreateArray();
+
+		cJSON_AddStringToObject(pl, "id", ri->plan_id);
+		for (int i = 0; i < ri->plan_n && ri->plan_labels; i++)
+			cJSON_AddItemToArray(labels, cJSON_CreateString(ri->plan_labels[i]));
+		cJSON_AddItemToObject(pl, "vms", labels);
+		if (ri->shard_n) {
+			char sh[32];
+
+			snprintf(sh, sizeof(sh), "%d/%d", ri->shard_i, ri->shard_n);
+			cJSON_AddStringToObject(pl, "shard", sh);
+		} else {
+			cJSON_AddNullToObject(pl, "shard");
+		}
+		cJSON_AddItemToObject(o, "plan", pl);
+	}
 
 	for (int i = 0; i < n; i++) {
 		struct dmab_vm *vm = &vms[i];
@@ -231,6 +249,8 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		char mode[128];
 
 		cJSON_AddStringToObject(b, "name", vm->name);
+		if (ri->plan_id[0])
+			cJSON_AddNumberToObject(b, "plan_index", vm->plan_index);
 		if (vm->backend) {
 			cJSON_AddStringToObject(b, "backend", dmab_backend_label(vm->backend));
 			cJSON_AddStringToObject(b, "topology",
@@ -362,4 +382,24 @@ int dmab_update_latest(const char *out, const char *run_id)
 		return e;
 	}
 	return 0;
+}
+
+int dmab_run_dir_create(const char *out, const char *id, char *run_id, size_t idlen, char *dir, size_t dirlen)
+{
+	int r = dmab_mkdir_p(out, 0755);
+
+	if (r)
+		return r;
+	for (int k = 1; k < 100; k++) {
+		if (k == 1)
+			snprintf(run_id, idlen, "%s", id);
+		else
+			snprintf(run_id, idlen, "%.80s-%d", id, k);
+		snprintf(dir, dirlen, "%s/%s", out, run_id);
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
 }

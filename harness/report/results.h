@@ -31,6 +31,11 @@ struct dmab_run_info {
 	int smp;			/* vCPUs per VM */
 	int host_cpus;			/* online CPUs of the host: under TCG at most that many vCPUs run at once */
 	int exit_code;
+	/* the plan: its id, every VM label in order, and which shard of it this run is (0/0: all) */
+	char plan_id[24];
+	int plan_n;
+	const char *const *plan_labels;
+	int shard_i, shard_n;
 };
 
 /* "20261124T101500Z-abc1234" from t and sha. */
@@ -45,6 +50,11 @@ int dmab_write_json(const char *path, const cJSON *j);
 cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri);
 /* Write the markdown summary of a run.json object. */
 int dmab_summary_write(const cJSON *run, FILE *f);
+/*
+ * Create <out>/<id> (or <out>/<id>-2, -3 ... when it exists; <out> made as
+ * needed): its run id into run_id, its path into dir. 0 or -errno.
+ */
+int dmab_run_dir_create(const char *out, const char *id, char *run_id, size_t idlen, char *dir, size_t dirlen);
 /* Atomically point <out>/latest at run_id (tmp symlink + rename). */
 int dmab_update_latest(const char *out, const char *run_id);
 /* Effective mode string of an env.json object ("iommu/DMA", "direct/none", ...), or NULL. */

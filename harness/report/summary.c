@@ -538,6 +538,17 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 	if (*jstr(env, "accel_note", ""))
 		fprintf(f, " (%s)", jstr(env, "accel_note", ""));
 	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", jstr(env, "kernel", "-"), jstr(env, "job", "-"));
+	const cJSON *plan = jget(run, "plan"), *from = jget(plan, "merged_from"), *s;
+
+	if (*jstr(plan, "shard", ""))
+		fprintf(f, "- shard %s of plan %s (%d VMs; 'dmabench merge' joins the shards)\n", jstr(plan, "shard", ""),
+			jstr(plan, "id", "-"), cJSON_GetArraySize(jget(plan, "vms")));
+	if (cJSON_IsArray(from)) {
+		fprintf(f, "- plan %s merged from %d shards:", jstr(plan, "id", "-"), cJSON_GetArraySize(from));
+		cJSON_ArrayForEach(s, from)
+			fprintf(f, " %s", cJSON_IsString(s) ? s->valuestring : "?");
+		fputc('\n', f);
+	}
 
 	fprintf(f, "\n## Backends\n\n| backend | kernel | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
 		   "|---|---|---|---|---|---|---|---:|---:|\n");

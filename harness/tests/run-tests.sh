@@ -51,6 +51,12 @@ script packages "" ./harness/tests/test_packages.sh
 echo "== failure paths of dmabench run against real QEMU"
 script vm-failure "vm-failure " ./harness/tests/test_vm_failures.sh
 
+echo "== sharding: a 3-VM plan unsplit and as 3 shards joined by dmabench merge (harness/tests/test_shard.sh)"
+script shard "" ./harness/tests/test_shard.sh
+
+echo "== the example CI definitions: yamllint, their dmabench commands (harness/tests/test_ci.sh)"
+script ci "" ./harness/tests/test_ci.sh
+
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/tests/test_ab_vm.sh)"
 script ab-vm "" ./harness/tests/test_ab_vm.sh
 
