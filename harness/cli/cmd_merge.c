@@ -156,11 +156,8 @@ int dmab_cmd_merge(int argc, char **argv)
 		remove_tree(rundir);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/summary.md", rundir);
-	FILE *f = fopen(path, "we");
-
-	if (!f || dmab_summary_write(merged, f) || fclose(f)) {
-		fprintf(stderr, "dmabench: merge: cannot write %s; removed %s\n", path, rundir);
+	if (dmab_reports_write(rundir, merged, NULL, NULL)) {
+		fprintf(stderr, "dmabench: merge: cannot write %s/summary.md or details.md; removed it\n", rundir);
 		remove_tree(rundir);
 		goto out;
 	}

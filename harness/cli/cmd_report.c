@@ -19,11 +19,13 @@ int dmab_cmd_summary(int argc, char **argv)
 	cJSON *run;
 	int r;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "dmabench: usage: dmabench summary RUN_DIR (a results/<run-id> folder)\n");
+	bool details = argc == 3 && !strcmp(argv[1], "--details");
+
+	if (argc != 2 + details || argv[argc - 1][0] == '-') {
+		fprintf(stderr, "dmabench: usage: dmabench summary [--details] RUN_DIR (a results/<run-id> folder)\n");
 		return DMAB_EXIT_USAGE;
 	}
-	snprintf(path, sizeof(path), "%s/run.json", argv[1]);
+	snprintf(path, sizeof(path), "%s/run.json", argv[argc - 1]);
 	r = dmab_read_file(path, &buf, NULL, 1ULL << 32);
 	if (r) {
 		fprintf(stderr, "dmabench: %s: %s\n", path, strerror(-r));
@@ -35,7 +37,7 @@ int dmab_cmd_summary(int argc, char **argv)
 		fprintf(stderr, "dmabench: %s: not valid JSON\n", path);
 		return DMAB_EXIT_RESULTS;
 	}
-	r = dmab_summary_write(run, stdout);
+	r = details ? dmab_details_write(run, stdout) : dmab_summary_write(run, stdout);
 	cJSON_Delete(run);
 	return r ? DMAB_EXIT_USAGE : 0;
 }

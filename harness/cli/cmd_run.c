@@ -131,19 +131,8 @@ static int write_results(const char *rundir, struct dmab_vm *vms, int n, struct 
 	snprintf(path, sizeof(path), "%s/run.json", rundir);
 	if (dmab_write_json(path, run))
 		ret = -EIO;
-	snprintf(path, sizeof(path), "%s/summary.md", rundir);
-	char tmp[4500];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	if (f) {
-		dmab_summary_write(run, f);
-		if (fclose(f) || rename(tmp, path)) {
-			unlink(tmp);
-			ret = -EIO;
-		}
-	} else {
+	if (dmab_reports_write(rundir, run, NULL, NULL))
 		ret = -EIO;
-	}
 	cJSON_Delete(run);
 	return ret;
 }

@@ -28,7 +28,8 @@ static const struct command {
 	{ "kernels", dmab_cmd_kernels, "[fetch [--arch A] [--build] K,...]",
 	  "list the guest kernels (--kernel): Debian series, what is fetched and built;\n"
 	  "fetch: download and unpack (apt-get download, never installed) without a run" },
-	{ "summary", dmab_cmd_summary, "RUN_DIR", "print summary.md again from RUN_DIR/run.json" },
+	{ "summary", dmab_cmd_summary, "[--details] RUN_DIR",
+	  "print summary.md (the answers) again from RUN_DIR/run.json; --details: details.md (every table)" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "
 	  "[--kernel KA,KB] BASE [NEW]",

@@ -277,10 +277,22 @@ void dmab_plots_free(struct dmab_plots *p)
 	p->n = 0;
 }
 
+struct plot_tail {
+	const struct dmab_plots *p;
+	const char *note;
+};
+
+static int plot_tail(void *arg, FILE *f)
+{
+	const struct plot_tail *t = arg;
+
+	return dmab_plot_links(t->p, t->note, f);
+}
+
 int dmab_plot_run_dir(const char *run_dir, const char *gp_dir, size_t *npng, char *note, size_t notelen)
 {
 	struct dmab_plots p;
-	char path[4400], tmp[4500], *buf = NULL;
+	char path[4400], *buf = NULL;
 	const char *gnuplot = getenv("DMABENCH_GNUPLOT");
 	cJSON *run;
 	int r;
@@ -307,21 +319,9 @@ int dmab_plot_run_dir(const char *run_dir, const char *gp_dir, size_t *npng, cha
 	else
 		snprintf(note, notelen, "%zu plots drawn by gnuplot from plots/*.dat (scripts: results/*.gp).", *npng);
 	/* summary.md again, with the Plots section */
-	snprintf(path, sizeof(path), "%s/summary.md", run_dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	int w = f ? 0 : -errno;
-	if (f) {
-		w = dmab_summary_write(run, f);
-		if (!w)
-			w = dmab_plot_links(&p, note, f);
-		if (fclose(f) && !w)
-			w = -EIO;
-		if (w || rename(tmp, path)) {
-			unlink(tmp);
-			w = w ? w : -EIO;
-		}
-	}
+	struct plot_tail pt = { .p = &p, .note = note };
+	int w = dmab_reports_write(run_dir, run, plot_tail, &pt);
+
 	if (r == -ENOENT)
 		r = 0;	/* missing gnuplot: a note, not a failure */
 	if (!r)

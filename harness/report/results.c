@@ -403,3 +403,39 @@ int dmab_run_dir_create(const char *out, const char *id, char *run_id, size_t id
 	}
 	return -EEXIST;
 }
+
+static int write_md(const char *path, const cJSON *run, int (*body)(const cJSON *, FILE *),
+		    int (*tail)(void *arg, FILE *f), void *arg)
+{
+	char tmp[4600];
+	FILE *f;
+	int r;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	r = body(run, f);
+	if (!r && tail)
+		r = tail(arg, f);
+	if (fclose(f) && !r)
+		r = -EIO;
+	if (!r && rename(tmp, path))
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+int dmab_reports_write(const char *dir, const cJSON *run, int (*tail)(void *arg, FILE *f), void *arg)
+{
+	char path[4500];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/details.md", dir);
+	r = write_md(path, run, dmab_details_write, NULL, NULL);
+	snprintf(path, sizeof(path), "%s/summary.md", dir);
+	int r2 = write_md(path, run, dmab_summary_write, tail, arg);
+
+	return r ? r : r2;
+}

@@ -48,8 +48,14 @@ cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri);
 int dmab_write_json(const char *path, const cJSON *j);
 /* The run.json object: everything merged, guest files embedded (the VMs' parsed JSON moves into it). */
 cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri);
-/* Write the markdown summary of a run.json object. */
+/*
+ * The markdown of a run.json object: summary.md opens with the answers (latency as ratios to
+ * direct, the VA headline) and the backends' status; details.md has every table.
+ */
 int dmab_summary_write(const cJSON *run, FILE *f);
+int dmab_details_write(const cJSON *run, FILE *f);
+/* Both files into dir (atomically each); tail (may be NULL) appends to summary.md. 0 or -errno. */
+int dmab_reports_write(const char *dir, const cJSON *run, int (*tail)(void *arg, FILE *f), void *arg);
 /*
  * Create <out>/<id> (or <out>/<id>-2, -3 ... when it exists; <out> made as
  * needed): its run id into run_id, its path into dir. 0 or -errno.

@@ -14,6 +14,8 @@
 #include "harness/report/jget.h"
 #include "lib/util.h"
 #include "harness/report/share_summary.h"
+#include "harness/plan/arches.h"
+#include "harness/plan/backends.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -523,14 +525,144 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 	}
 }
 
-int dmab_summary_write(const cJSON *run, FILE *f)
-{
-	const cJSON *env = jget(run, "env"), *bs = jget(run, "backends"), *b;
-	char t1[32], t2[32];
 
-	if (!cJSON_IsArray(bs))
-		bs = NULL;
-	fprintf(f, "# dmabench run %s\n\n", jstr(run, "run_id", "-"));
+/* The reference of a VM for the answers: the VM whose label is the same with its backend
+ * descriptor swapped for its arch's direct backend ("intel-strict@bypass~debian-6.12" ->
+ * "direct@bypass~debian-6.12", "arm64-smmuv3-strict" -> "arm64-direct"). NULL: none in the run. */
+static const cJSON *reference_of(const cJSON *bs, const cJSON *b, char *ref, size_t len)
+{
+	const char *name = jstr(b, "name", ""), *desc = jstr(b, "backend", NULL), *ref_name;
+	const struct dmab_backend *be = desc ? dmab_backend_find(desc) : NULL;
+	const struct dmab_arch *a = be ? dmab_arch_find(be->arch) : NULL;
+	size_t dl;
+	const cJSON *o;
+
+	if (!a || strncmp(name, desc, dl = strlen(desc)))
+		return NULL;
+	snprintf(ref, len, "%sdirect", a->label_prefix);
+	ref_name = ref;
+	char full[200];
+
+	snprintf(full, sizeof(full), "%s%s", ref_name, name + dl);
+	cJSON_ArrayForEach(o, bs)
+		if (!strcmp(jstr(o, "name", ""), full))
+			return o;
+	return NULL;
+}
+
+static const cJSON *lat_row_find(const cJSON *b, const cJSON *like)
+{
+	const cJSON *r;
+	double s1 = -1, s2 = -2;
+
+	num(like, "size", &s1);
+	cJSON_ArrayForEach(r, jget(jfile(b, "lat.json"), "rows"))
+		if (!strcmp(jstr(r, "op", ""), jstr(like, "op", "")) &&
+		    !strcmp(jstr(r, "api", ""), jstr(like, "api", "")) &&
+		    !strcmp(jstr(r, "attrs", ""), jstr(like, "attrs", "")) && num(r, "size", &s2) && s1 == s2)
+			return r;
+	return NULL;
+}
+
+/* b has lat rows and its reference rf (not b itself) has too */
+static bool lat_pair(const cJSON *bs, const cJSON *b, const cJSON **rf)
+{
+	char ref[64];
+
+	*rf = reference_of(bs, b, ref, sizeof(ref));
+	return *rf && *rf != b && jfile(b, "lat.json") && jfile(*rf, "lat.json");
+}
+
+/* One table: the VMs whose reference is ref, a column each. */
+static void answers_lat_group(const cJSON *bs, const cJSON *ref, bool heading, FILE *f)
+{
+	const cJSON *b, *r, *rf;
+	int ncols = 0;
+
+	cJSON_ArrayForEach(b, bs)
+		ncols += lat_pair(bs, b, &rf) && rf == ref;
+	if (!ncols)
+		return;
+	if (heading) {
+		fputs("\n#### Against ", f);
+		dmab_md_escape(f, jstr(ref, "name", "-"));
+		fputc('\n', f);
+	}
+	fputs("\n| op | attrs | size | ", f);
+	dmab_md_escape(f, jstr(ref, "name", "-"));
+	fputs(" ns |", f);
+	cJSON_ArrayForEach(b, bs)
+		if (lat_pair(bs, b, &rf) && rf == ref) {
+			fputc(' ', f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fputs(" |", f);
+		}
+	fputs("\n|---|---|---:|---:|", f);
+	for (int i = 0; i < ncols; i++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	cJSON_ArrayForEach(r, jget(jfile(ref, "lat.json"), "rows")) {
+		char sb[32], t[32];
+		double s, e;
+
+		if (!cJSON_IsObject(r))
+			continue;
+		fputs("| ", f);
+		dmab_md_escape(f, jstr(r, "op", "-"));
+		fputs(" | ", f);
+		dmab_md_escape(f, jstr(r, "attrs", "-"));
+		if (num(r, "errno", &e) && e != 0)
+			snprintf(t, sizeof(t), "err %.0f", e);
+		else
+			fmt_u(r, "p50", t, sizeof(t));
+		fprintf(f, " | %s | %s |", num(r, "size", &s) ? dmab_size_str(s, sb, sizeof(sb)) : "-", t);
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *x;
+			double px, py = 0;
+
+			if (!lat_pair(bs, b, &rf) || rf != ref)
+				continue;
+			x = lat_row_find(b, r);
+			if (x && num(x, "errno", &e) && e != 0)
+				fprintf(f, " err %.0f |", e);
+			else if (x && num(x, "p50", &px) && num(r, "p50", &py) && py > 0 && !(num(r, "errno", &e) && e))
+				fprintf(f, " %.2f |", px / py);
+			else
+				fputs(" - |", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Answers, latency: per op and size, each backend's median as a ratio to its direct reference
+ * (the same kernel, arch and topology: one table per reference when there are several). */
+static void answers_lat(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *rf;
+	int nref = 0, npair = 0;
+	char ref[64];
+
+	cJSON_ArrayForEach(b, bs) {
+		nref += reference_of(bs, b, ref, sizeof(ref)) == b && jfile(b, "lat.json");
+		npair += lat_pair(bs, b, &rf);
+	}
+	if (!npair)
+		return;
+	fprintf(f, "\n### Latency: median (p50) as a ratio to `direct` on the same kernel, arch and topology\n\n"
+		   "One boot per VM: no interval (boot-to-boot variance unknown). 1.00 = as fast as direct, "
+		   "2.50 = two and a half times its time; the first number column is direct's own median (ns). "
+		   "`err N`: the operation failed with errno N.\n");
+	cJSON_ArrayForEach(b, bs)
+		if (reference_of(bs, b, ref, sizeof(ref)) == b)
+			answers_lat_group(bs, b, nref > 1, f);
+}
+
+static void header(const cJSON *run, FILE *f, const char *title)
+{
+	const cJSON *env = jget(run, "env");
+	char t1[32];
+
+	fprintf(f, "# dmabench run %s%s\n\n", jstr(run, "run_id", "-"), title);
 	fprintf(f, "- created: %s, exit %s (%s)\n", jstr(run, "created", "-"),
 		fmt_u(run, "exit_code", t1, sizeof(t1)), jstr(run, "exit_class", "-"));
 	fprintf(f, "- host kernel: %s; git %s\n", jstr(env, "host_kernel", "-"), jstr(env, "git_sha", "-"));
@@ -549,6 +681,12 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 			fprintf(f, " %s", cJSON_IsString(s) ? s->valuestring : "?");
 		fputc('\n', f);
 	}
+}
+
+static void backends_table(const cJSON *bs, FILE *f)
+{
+	const cJSON *b;
+	char t1[32], t2[32];
 
 	fprintf(f, "\n## Backends\n\n| backend | kernel | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
 		   "|---|---|---|---|---|---|---|---:|---:|\n");
@@ -581,6 +719,17 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 				fmt_s(vm, "total_s", t2, sizeof(t2)));
 		}
 	}
+}
+
+int dmab_details_write(const cJSON *run, FILE *f)
+{
+	const cJSON *bs = jget(run, "backends"), *b;
+
+	if (!cJSON_IsArray(bs))
+		bs = NULL;
+	header(run, f, ": every table");
+	fprintf(f, "\nThe answers are in [summary.md](summary.md).\n");
+	backends_table(bs, f);
 	if (bs) {
 		/* skipped tests and job results with their reasons (e.g. a feature the kernel lacks) */
 		bool any = false;
@@ -634,5 +783,21 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		mapbench_table(bs, f);
 		dmab_share_summary_write(bs, f);
 	}
+	return ferror(f) ? -5 : 0;
+}
+int dmab_summary_write(const cJSON *run, FILE *f)
+{
+	const cJSON *bs = jget(run, "backends");
+
+	if (!cJSON_IsArray(bs))
+		bs = NULL;
+	header(run, f, "");
+	fprintf(f, "\nThe answers first; every table of the run is in [details.md](details.md).\n");
+	if (bs) {
+		fprintf(f, "\n## Answers\n");
+		answers_lat(bs, f);
+		va_headline(bs, f);
+	}
+	backends_table(bs, f);
 	return ferror(f) ? -5 : 0;
 }

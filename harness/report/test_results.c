@@ -16,7 +16,7 @@ static char *summary_of(const char *json)
 	FILE *f = open_memstream(&buf, &len);
 
 	CHECK(run != NULL);
-	CHECK_EQ(dmab_summary_write(run, f), 0);
+	CHECK_EQ(dmab_details_write(run, f), 0);
 	fclose(f);
 	cJSON_Delete(run);
 	return buf;
@@ -185,5 +185,33 @@ int main(void)
 	CHECK_STR(r2.created, "1970-01-01T00:00:00Z");
 	dmab_run_info_env(&r2, "/", 0);
 	CHECK_STR(r2.git_sha, "nogit");
+	/* summary.md: the answers - each backend's median as a ratio to the direct of the same kernel and
+	 * arch (one table per reference), then a link to details.md */
+	{
+		cJSON *run = cJSON_Parse("{\"backends\":["
+			"{\"name\":\"direct\",\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":100},"
+			"{\"op\":\"alloc\",\"attrs\":\"none\",\"size\":4096,\"p50\":40}]}}},"
+			"{\"name\":\"intel-strict\",\"backend\":\"intel-strict\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"alloc\",\"attrs\":\"none\",\"size\":4096,\"p50\":0,\"errno\":12},"
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":250}]}}},"
+			"{\"name\":\"arm64-smmuv3-strict\",\"backend\":\"arm64-smmuv3-strict\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":300}]}}}]}");
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		CHECK(run != NULL);
+		CHECK_EQ(dmab_summary_write(run, f), 0);
+		fclose(f);
+		CHECK_CONTAINS(buf, "[details.md](details.md)");
+		CHECK_CONTAINS(buf, "| map_single | none | 4K | 100 | 2.50 |");
+		CHECK_CONTAINS(buf, "| alloc | none | 4K | 40 | err 12 |");
+		/* no arm64-direct in the run: no reference, no column for arm64-smmuv3-strict */
+		CHECK_CONTAINS(buf, "| op | attrs | size | direct ns | intel-strict |\n");
+		CHECK(!strstr(buf, "## Latency (ns"));	/* the full tables are in details.md */
+		free(buf);
+		cJSON_Delete(run);
+	}
 	return t_done("test_results");
 }

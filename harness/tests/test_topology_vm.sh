@@ -25,7 +25,7 @@ job=(--job share)
 "$D" run -q --backend intel-strict --topology "${topos// /,}" "${job[@]}" --accel tcg --jobs "${JOBS:-2}" --out "$out/run" \
 	--timeout 600 ${KERNEL:+--kernel "$KERNEL"} ${DMABENCH_INITRD:+--initrd "$DMABENCH_INITRD"} >"$out/run.log" 2>&1
 rc=$?
-sum=$out/run/latest/summary.md
+sum=$out/run/latest/details.md
 if [ ! -f "$sum" ]; then
 	echo "not ok topology-run: dmabench run exited $rc without a summary (see $out/run.log)"
 	exit 0
@@ -34,7 +34,7 @@ for t in $topos; do
 	line=$(grep -F "| intel-strict@$t | $t |" "$sum")
 	case $line in
 	*"| yes |") echo "ok topology-$t" ;;
-	*) echo "not ok topology-$t: ${line:-no line in summary.md} (run exit $rc)" ;;
+	*) echo "not ok topology-$t: ${line:-no line in details.md} (run exit $rc)" ;;
 	esac
 done
 
