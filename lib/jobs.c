@@ -32,7 +32,7 @@ const struct dmab_job dmab_jobs[] = {
 	  .result = "hyperfine.json", .arches = "x86_64", .benchmark = true,
 	  .help = "whole programs (alloc, mmap, touch, free) under hyperfine" },
 	{ .name = "share", .prog = "bin/share", .args_env = "DMABENCH_SHARE_ARGS", .result = "share.json",
-	  .topology_roles = true,
+	  .topology_roles = true, .plots = true,
 	  .help = "allocate on A, get_sgtable, map_sg / dma-buf on B and C, the edu engines check the bytes" },
 	{ .name = "mapbench", .prog = "bin/mapbench", .args_env = "DMABENCH_MAPBENCH_ARGS",
 	  .result = "mapbench.json", .benchmark = true,

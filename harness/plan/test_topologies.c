@@ -291,6 +291,15 @@ static void matrix(void)
 	/* devices */
 	CHECK_CONTAINS(out, "| intel-strict | same-group | edu:0 = 0000:01:01.0, g1, iommu/DMA, 64-bit, coherent |");
 	free(out);
+	/* the heatmap's data: the same cells as the overview (state 2 failure, 0 ok, -1 not run) */
+	out = NULL;
+	f = open_memstream(&out, &len);
+	CHECK_EQ(dmab_share_heat_data(bs, f), 4);
+	fclose(f);
+	CHECK_CONTAINS(out, "0 0 \"intel-strict\" \"same-group\" 2 3 2\n");
+	CHECK_CONTAINS(out, "1 0 \"intel-strict\" \"bypass\" -1 0 0\n");
+	CHECK_CONTAINS(out, "1 1 \"direct\" \"bypass\" 0 2 0\n");
+	free(out);
 
 	/* no VM ran share: nothing at all */
 	cJSON *none = cJSON_Parse("[{\"name\":\"direct\",\"files\":{\"env.json\":{\"jobs\":\"va\"}}}]");

@@ -2,12 +2,14 @@
 /* plot.c - gnuplot data files and PNGs of a run (see plot.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/report/plot.h"
+#include "harness/report/share_summary.h"
 #include "lib/jobs.h"
 #include "harness/report/jget.h"
 #include "harness/report/results.h"
@@ -183,6 +185,103 @@ static int va_data(const cJSON *b, const char *name, const char *dir, struct dma
 	return finish_file(f, tmp, pl->dat);
 }
 
+/* The sharing matrix as one heatmap: backend x topology, coloured by state (share-heat.gp). */
+static int share_heat(const cJSON *bs, const char *dir, struct dmab_plots *p)
+{
+	char tmp[4500];
+	struct dmab_plot *pl = plot_add(p);
+	FILE *f;
+
+	if (!pl)
+		return -ENOMEM;
+	plot_files(pl, "share-heat.gp", dir, "share", "heatmap");
+	snprintf(pl->name, sizeof(pl->name), "all backends");
+	snprintf(pl->what, sizeof(pl->what), "sharing matrix (backend x topology)");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (dmab_share_heat_data(bs, f) <= 0) {
+		fclose(f);
+		unlink(tmp);
+		p->n--;
+		return 0;
+	}
+	return finish_file(f, tmp, pl->dat);
+}
+
+/* 1 MiB dma_alloc_attrs kernel VA per backend and kernel, without and with NO_KERNEL_MAPPING (va-kernels.gp). */
+static int va_kernels(const cJSON *bs, const char *dir, struct dmab_plots *p)
+{
+	static const char *const sets[] = { "none", "NKM" };
+	const char *kern[16], *desc[64];
+	int nk = 0, nd = 0;
+	const cJSON *b, *r;
+	char tmp[4500];
+
+	cJSON_ArrayForEach(b, bs) {
+		const char *k = jstr(jget(b, "kernel"), "name", NULL), *d = jstr(b, "backend", NULL);
+		int i;
+
+		if (!k || !d || !jfile(b, "va.json"))
+			continue;
+		for (i = 0; i < nk && strcmp(kern[i], k); i++)
+			;
+		if (i == nk && nk < 16)
+			kern[nk++] = k;
+		for (i = 0; i < nd && strcmp(desc[i], d); i++)
+			;
+		if (i == nd && nd < 64)
+			desc[nd++] = d;
+	}
+	if (nk < 2)
+		return 0;
+	struct dmab_plot *pl = plot_add(p);
+	if (!pl)
+		return -ENOMEM;
+	plot_files(pl, "va-kernels.gp", dir, "va", "kernels");
+	snprintf(pl->name, sizeof(pl->name), "%d kernels", nk);
+	snprintf(pl->size, sizeof(pl->size), "%d", nk);	/* va-kernels.gp: the number of columns */
+	snprintf(pl->what, sizeof(pl->what), "1 MiB kernel VA by kernel and backend");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "# 1 MiB dma_alloc_attrs, kernel VA bytes (module's figure); one block per attribute set;\n"
+		   "# first line: the column heads (backend, then each kernel); NaN: not run or failed\n");
+	for (size_t s = 0; s < 2; s++) {
+		if (s)
+			fputs("\n\n", f);
+		fprintf(f, "%s", sets[s]);
+		for (int k = 0; k < nk; k++)
+			fprintf(f, " \"%s\"", kern[k]);
+		fputc('\n', f);
+		for (int d = 0; d < nd; d++) {
+			fprintf(f, "\"%s\"", desc[d]);
+			for (int k = 0; k < nk; k++) {
+				double v = NAN;
+
+				cJSON_ArrayForEach(b, bs) {
+					if (strcmp(jstr(b, "backend", ""), desc[d]) ||
+					    strcmp(jstr(jget(b, "kernel"), "name", ""), kern[k]))
+						continue;
+					cJSON_ArrayForEach(r, jget(jfile(b, "va.json"), "rows"))
+						if (!strcmp(jstr(r, "api", ""), "attrs") &&
+						    !strcmp(jstr(r, "attrs", ""), sets[s]) && jnum(r, "size", 0) == 1048576 &&
+						    cJSON_IsTrue(jget(r, "ok")) && isnan(v))
+							v = jnum(r, "kva_module", NAN);
+				}
+				if (isnan(v))
+					fputs(" NaN", f);
+				else
+					fprintf(f, " %.0f", v);
+			}
+			fputc('\n', f);
+		}
+	}
+	return finish_file(f, tmp, pl->dat);
+}
+
 int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 {
 	const cJSON *bs = jget(run, "backends"), *b;
@@ -214,7 +313,11 @@ int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 		if (r)
 			return r;
 	}
-	return 0;
+	/* the run's own pictures: the sharing matrix, VA by kernel */
+	r = share_heat(bs, run_dir, p);
+	if (!r)
+		r = va_kernels(bs, run_dir, p);
+	return r;
 }
 
 int dmab_plot_render(const struct dmab_plots *p, const char *gp_dir, const char *gnuplot, double timeout_s,

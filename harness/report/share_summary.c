@@ -320,11 +320,59 @@ static void devices_table(const cJSON *bs, FILE *f)
  * when every sharing cell of that VM works, else "<failing>/<all>" and the
  * distinct failures with the sizes they hit ("FAIL map_sg E2BIG @1M").
  */
+/* One backend x topology cell of the sharing matrix: cells run, failed, and the distinct failures with their sizes. */
+static void bt_cell(const struct share_tab *t, const char *bkn, const char *tpn, int *all, int *bad,
+		    char kinds[8][160], char sizes[8][48], int *nkp)
+{
+	char buf[160];
+	int nk = 0;
+
+	*all = *bad = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct rowkey *rk = &t->rows[r];
+		if (strcmp(vm_backend(rk->vm), bkn) || strcmp(vm_topology(rk->vm), tpn))
+			continue;
+		for (size_t c = 0; c < t->ncols; c++) {
+			const cJSON *rs[64];
+			int n = cell_rows(rk, &t->cols[c], rs, 64), i;
+			char sb[32];
+
+			if (!n)
+				continue;
+			(*all)++;
+			cell_text(rs, n, buf, sizeof(buf));
+			if (!strcmp(buf, "ok"))
+				continue;
+			(*bad)++;
+			/* "FAIL verify 1021 bad" -> "FAIL verify bad": counts vary per cell */
+			char *num = strstr(buf, " bad");
+			if (num) {
+				char *sp = num;
+				while (sp > buf && sp[-1] != ' ')
+					sp--;
+				memmove(sp, num + 1, strlen(num + 1) + 1);
+			}
+			for (i = 0; i < nk && strcmp(kinds[i], buf); i++)
+				;
+			if (i == nk && nk < 8) {
+				snprintf(kinds[nk], sizeof(kinds[0]), "%s", buf);
+				sizes[nk++][0] = 0;
+			}
+			if (i < nk) {
+				dmab_size_str(t->cols[c].size, sb, sizeof(sb));
+				if (!strstr(sizes[i], sb) && strlen(sizes[i]) + strlen(sb) + 2 < sizeof(sizes[0]))
+					snprintf(sizes[i] + strlen(sizes[i]), sizeof(sizes[0]) - strlen(sizes[i]), "%s%s",
+						 sizes[i][0] ? "," : "", sb);
+			}
+		}
+	}
+	*nkp = nk;
+}
+
 static void overview(const struct share_tab *t, FILE *f)
 {
 	const char *bk[64], *tp[32];
 	int nb = 0, nt = 0;
-	char buf[160];
 
 	for (size_t r = 0; r < t->nrows; r++) {
 		ord(bk, &nb, 64, vm_backend(t->rows[r].vm));
@@ -346,46 +394,9 @@ static void overview(const struct share_tab *t, FILE *f)
 		fputs(" |", f);
 		for (int k = 0; k < nt; k++) {
 			char kinds[8][160], sizes[8][48];
-			int nk = 0, all = 0, bad = 0;
+			int nk, all, bad;
 
-			for (size_t r = 0; r < t->nrows; r++) {
-				const struct rowkey *rk = &t->rows[r];
-				if (strcmp(vm_backend(rk->vm), bk[b]) || strcmp(vm_topology(rk->vm), tp[k]))
-					continue;
-				for (size_t c = 0; c < t->ncols; c++) {
-					const cJSON *rs[64];
-					int n = cell_rows(rk, &t->cols[c], rs, 64), i;
-					char sb[32];
-
-					if (!n)
-						continue;
-					all++;
-					cell_text(rs, n, buf, sizeof(buf));
-					if (!strcmp(buf, "ok"))
-						continue;
-					bad++;
-					/* "FAIL verify 1021 bad" -> "FAIL verify bad": counts vary per cell */
-					char *num = strstr(buf, " bad");
-					if (num) {
-						char *sp = num;
-						while (sp > buf && sp[-1] != ' ')
-							sp--;
-						memmove(sp, num + 1, strlen(num + 1) + 1);
-					}
-					for (i = 0; i < nk && strcmp(kinds[i], buf); i++)
-						;
-					if (i == nk && nk < 8) {
-						snprintf(kinds[nk], sizeof(kinds[0]), "%s", buf);
-						sizes[nk++][0] = 0;
-					}
-					if (i < nk) {
-						dmab_size_str(t->cols[c].size, sb, sizeof(sb));
-						if (!strstr(sizes[i], sb) && strlen(sizes[i]) + strlen(sb) + 2 < sizeof(sizes[0]))
-							snprintf(sizes[i] + strlen(sizes[i]), sizeof(sizes[0]) - strlen(sizes[i]), "%s%s",
-								 sizes[i][0] ? "," : "", sb);
-					}
-				}
-			}
+			bt_cell(t, bk[b], tp[k], &all, &bad, kinds, sizes, &nk);
 			if (!all) {
 				fputs(" - |", f);
 			} else if (!bad) {
@@ -542,4 +553,35 @@ int dmab_topology_summary_write(const cJSON *bs, FILE *f)
 		fputs(" |\n", f);
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+int dmab_share_heat_data(const cJSON *bs, FILE *f)
+{
+	struct share_tab t;
+	const char *bk[64], *tp[32];
+	int nb = 0, nt = 0, cells = 0;
+
+	if (!cJSON_IsArray(bs) || tab_build(bs, &t)) {
+		return 0;
+	}
+	for (size_t r = 0; r < t.nrows; r++) {
+		ord(bk, &nb, 64, vm_backend(t.rows[r].vm));
+		ord(tp, &nt, 32, vm_topology(t.rows[r].vm));
+	}
+	if (t.nrows && t.ncols) {
+		fputs("# x y backend topology state cells failed (state: 0 ok, 1 expected failure, 2 failure, -1 not run)\n", f);
+		for (int b = 0; b < nb; b++)
+			for (int k = 0; k < nt; k++) {
+				char kinds[8][160], sizes[8][48];
+				int nk, all, bad;
+
+				bt_cell(&t, bk[b], tp[k], &all, &bad, kinds, sizes, &nk);
+				fprintf(f, "%d %d \"%s\" \"%s\" %d %d %d\n", k, b, bk[b], tp[k],
+					!all ? -1 : bad ? 2 : 0, all, bad);
+				cells++;
+			}
+	}
+	free(t.cols);
+	free(t.rows);
+	return cells;
 }

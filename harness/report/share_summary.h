@@ -20,5 +20,7 @@ int dmab_share_summary_write(const cJSON *backends, FILE *f);
 int dmab_topology_summary_write(const cJSON *backends, FILE *f);
 /* s as one markdown table cell: "|" escaped, line breaks as spaces (NULL: nothing) */
 void dmab_md_escape(FILE *f, const char *s);
+/* The sharing matrix per backend x topology as gnuplot data (x y backend topology state cells failed). Returns the cells written. */
+int dmab_share_heat_data(const cJSON *backends, FILE *f);
 
 #endif
