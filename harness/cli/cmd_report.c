@@ -88,6 +88,14 @@ int dmab_cmd_compare(int argc, char **argv)
 	if (co.out)
 		fprintf(stderr, "dmabench: compare: %zu regressed, %zu improved; report in %s\n", c.nregressed,
 			c.nimproved, co.out);
+	if (co.plot) {
+		char note[4600];
+		int pr = dmab_plot_compare(&c, &co, co.plot, note, sizeof(note));
+
+		fprintf(stderr, "dmabench: compare: %s\n", note);
+		if (pr && pr != -ENODATA && !r)
+			r = pr == -ENOENT ? 0 : pr;	/* no gnuplot: the data file and a note */
+	}
 	r = r ? DMAB_EXIT_USAGE : c.nregressed ? DMAB_EXIT_REGRESSION : DMAB_EXIT_OK;
 	dmab_cmp_free(&c);
 	return r;

@@ -32,7 +32,7 @@ static const struct command {
 	  "print summary.md (the answers) again from RUN_DIR/run.json; --details: details.md (every table)" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "
-	  "[--kernel KA,KB] BASE [NEW]",
+	  "[--kernel KA,KB] [--plot FILE.png] BASE [NEW]",
 	  "statistical comparison of two runs (run dirs, run.json or baselines);\n"
 	  "--kernel KA,KB: KA's VMs against KB's, paired by backend (one run over both, or two runs);\n"
 	  "exit 8 when a metric regressed beyond the threshold (default 5%)" },

@@ -52,7 +52,7 @@ int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, si
 		}
 		if (strcmp(name, "--threshold") && strcmp(name, "--alpha") && strcmp(name, "--format") &&
 		    strcmp(name, "--min-delta") && strcmp(name, "--kernel") &&
-		    strcmp(name, "-o") && strcmp(name, "--out")) {
+		    strcmp(name, "-o") && strcmp(name, "--out") && strcmp(name, "--plot")) {
 			snprintf(err, errlen, "compare: unknown option '%s'", a);
 			return -EINVAL;
 		}
@@ -123,6 +123,14 @@ int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, si
 				snprintf(err, errlen, "compare: --format must be text, md or json");
 				return -EINVAL;
 			}
+		} else if (!strcmp(name, "--plot")) {
+			size_t l = strlen(v);
+
+			if (l < 5 || strcmp(v + l - 4, ".png") || strchr(v, '\'')) {
+				snprintf(err, errlen, "compare: --plot takes a FILE.png (no quotes in the path)");
+				return -EINVAL;
+			}
+			o->plot = v;
 		} else {
 			o->out = v;
 		}

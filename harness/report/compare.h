@@ -56,6 +56,7 @@ struct dmab_cmp_opts {
 	 */
 	char base_kernel[64], new_kernel[64];
 	const char *out;	/* -o FILE, NULL: stdout */
+	const char *plot;	/* --plot FILE.png: the chart (FILE.dat beside it), NULL: none */
 };
 
 struct dmab_cmp_row {

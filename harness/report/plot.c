@@ -10,6 +10,7 @@
 
 #include "harness/report/plot.h"
 #include "harness/report/share_summary.h"
+#include "harness/report/compare.h"
 #include "lib/jobs.h"
 #include "harness/report/jget.h"
 #include "harness/report/results.h"
@@ -452,4 +453,90 @@ void dmab_plot_after_run(const char *run_dir, const char *jobs, FILE *log)
 		fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
 	else if (log)
 		fprintf(log, "dmabench: plots: %s\n", note);
+}
+
+#define DMAB_CHART_MAX 60
+
+/* The chart of a comparison: every tested metric's change with its interval, verdicts marked (compare.gp). */
+int dmab_plot_compare(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, const char *png, char *note,
+		      size_t notelen)
+{
+	struct dmab_plots p = { 0 };
+	struct dmab_plot *pl;
+	char tmp[4500], dir[4200];
+	struct dmab_home home;
+	size_t n = 0, nok = 0;
+	const char *gnuplot = getenv("DMABENCH_GNUPLOT");
+	FILE *f;
+	int r;
+
+	note[0] = 0;
+	pl = plot_add(&p);
+	if (!pl)
+		return -ENOMEM;
+	snprintf(pl->gp, sizeof(pl->gp), "compare.gp");
+	snprintf(pl->png, sizeof(pl->png), "%s", png);
+	snprintf(pl->dat, sizeof(pl->dat), "%.*s.dat", (int)(strlen(png) - 4), png);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
+	f = fopen(tmp, "we");
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
+	fprintf(f, "# dmabench compare %s -> %s: i \"metric\" change_pct lo_pct hi_pct verdict"
+		   " (0 same, 1 regressed, 2 improved); interval: the medians' 95 %% intervals combined\n",
+		c->base_id, c->new_id);
+	/* the tested metrics; more than DMAB_CHART_MAX: those that moved most (all of them in FILE.dat) */
+	size_t *pick = calloc(c->nrows + 1, sizeof(*pick)), ntested = 0;
+
+	if (!pick) {
+		fclose(f);
+		unlink(tmp);
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].tested && c->rows[i].b.median && isfinite(c->rows[i].change))
+			pick[ntested++] = i;
+	for (size_t i = 0; i < ntested; i++) {
+		const struct dmab_cmp_row *row = &c->rows[pick[i]];
+		char sb[32];
+		double lo, hi;
+		int rank = 0;
+
+		for (size_t j = 0; j < ntested; j++)	/* its place by |change|, ties by order */
+			rank += fabs(c->rows[pick[j]].change) > fabs(row->change) ||
+				(fabs(c->rows[pick[j]].change) == fabs(row->change) && j < i);
+		lo = row->b.hi ? (double)row->n.lo / row->b.hi - 1 : row->change;
+		hi = row->b.lo ? (double)row->n.hi / row->b.lo - 1 : row->change;
+		fprintf(f, "%s%zu \"%s %s %s %s\" %.3f %.3f %.3f %d\n", rank < DMAB_CHART_MAX ? "" : "# ", n,
+			row->backend, row->op, row->attrs, dmab_size_str((double)row->size, sb, sizeof(sb)),
+			100 * row->change, 100 * lo, 100 * hi,
+			row->verdict == DMAB_V_REGRESSED ? 1 : row->verdict == DMAB_V_IMPROVED ? 2 : 0);
+		n += rank < DMAB_CHART_MAX;
+	}
+	free(pick);
+	r = finish_file(f, tmp, pl->dat);
+	if (r)
+		goto out;
+	if (!n) {
+		snprintf(note, notelen, "no tested latency metric: no chart");
+		r = -ENODATA;
+		goto out;
+	}
+	snprintf(pl->name, sizeof(pl->name), "%.60s -> %.60s", c->base_id, c->new_id);
+	snprintf(pl->size, sizeof(pl->size), "%.1f", 100 * o->threshold);	/* compare.gp: the threshold, % */
+	dmab_home(&home);
+	snprintf(dir, sizeof(dir), "%s", home.gnuplot);
+	r = dmab_plot_render(&p, dir, gnuplot && *gnuplot ? gnuplot : "gnuplot", 120, &nok);
+	if (r == -ENOENT)
+		snprintf(note, notelen, "no chart: gnuplot (or %s/compare.gp) not found; data in %s", dir, pl->dat);
+	else if (r)
+		snprintf(note, notelen, "gnuplot failed on %s (%s)", pl->dat, strerror(-r));
+	else
+		snprintf(note, notelen, "chart of %zu of %zu tested metrics%s: %s", n, ntested,
+			 n < ntested ? " (those that moved most; every one in the .dat)" : "", png);
+out:
+	dmab_plots_free(&p);
+	return r;
 }

@@ -51,4 +51,14 @@ int dmab_plot_run_dir(const char *run_dir, const char *gp_dir, size_t *npng, cha
 /* After a run (or merge) of jobs: dmab_plot_run_dir() with the installed or repository scripts when a job plots; outcome to log (NULL: quiet), warnings to stderr. */
 void dmab_plot_after_run(const char *run_dir, const char *jobs, FILE *log);
 
+struct dmab_cmp;
+struct dmab_cmp_opts;
+/*
+ * `compare --plot FILE.png`: FILE.dat (every tested metric: change and its
+ * interval in %, verdict) and the chart drawn from it by compare.gp. 0, or
+ * -errno with a one-line note (no gnuplot: -ENOENT, no tested metric: -ENODATA).
+ */
+int dmab_plot_compare(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, const char *png, char *note,
+		      size_t notelen);
+
 #endif

@@ -3,9 +3,12 @@
  * summary note without gnuplot, and (when gnuplot is installed) real PNGs. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/report/compare.h"
 #include "harness/report/plot.h"
 #include "lib/test_util.h"
 
@@ -116,6 +119,42 @@ int main(void)
 		CHECK_CONTAINS(t, "](plots/lat-bk.png)");
 		CHECK_CONTAINS(t, "](plots/va-bk.png)");
 		free(t);
+	}
+	/* compare --plot: the tested metrics with change and interval in %, verdict codes; no gnuplot: -ENOENT, data kept */
+	{
+		struct dmab_cmp_row rows[3] = { 0 };
+		struct dmab_cmp c = { .rows = rows, .nrows = 3 };
+		struct dmab_cmp_opts co = { .threshold = 0.05 };
+		char png[700], dat[700], *d = NULL;
+
+		snprintf(rows[0].backend, sizeof(rows[0].backend), "intel-strict");
+		snprintf(rows[0].op, sizeof(rows[0].op), "map_single");
+		snprintf(rows[0].attrs, sizeof(rows[0].attrs), "none");
+		rows[0].size = 4096;
+		rows[0].tested = true;
+		rows[0].b = (struct dmab_median_ci){ .median = 100, .lo = 95, .hi = 105 };
+		rows[0].n = (struct dmab_median_ci){ .median = 120, .lo = 110, .hi = 126 };
+		rows[0].change = 0.2;
+		rows[0].verdict = DMAB_V_REGRESSED;
+		rows[1] = rows[0];
+		rows[1].tested = false;	/* VA rows: not in the chart */
+		rows[2] = rows[0];
+		snprintf(rows[2].op, sizeof(rows[2].op), "unmap_single");
+		rows[2].change = -0.01;
+		rows[2].verdict = DMAB_V_SAME;
+		snprintf(png, sizeof(png), "%s/cmp.png", root);
+		snprintf(dat, sizeof(dat), "%s/cmp.dat", root);
+		setenv("DMABENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
+		CHECK_EQ(dmab_plot_compare(&c, &co, png, note, sizeof(note)), -ENOENT);
+		CHECK_CONTAINS(note, "not found");
+		CHECK_EQ(dmab_read_file(dat, &d, NULL, 1 << 20), 0);
+		CHECK_CONTAINS(d, "0 \"intel-strict map_single none 4K\" 20.000 4.762 32.632 1\n");
+		CHECK_CONTAINS(d, "1 \"intel-strict unmap_single none 4K\" -1.000");
+		CHECK(!strstr(d, "\n2 "));
+		free(d);
+		c.nrows = 0;
+		CHECK_EQ(dmab_plot_compare(&c, &co, png, note, sizeof(note)), -ENODATA);
+		unsetenv("DMABENCH_GNUPLOT");
 	}
 	return t_done("test_plot");
 }
