@@ -34,11 +34,11 @@ const struct dmab_job dmab_jobs[] = {
 	{ .name = "share", .prog = "bin/share", .args_env = "DMABENCH_SHARE_ARGS", .result = "share.json",
 	  .topology_roles = true,
 	  .help = "allocate on A, get_sgtable, map_sg / dma-buf on B and C, the edu engines check the bytes" },
-	{ .name = "fresh", .prog = "bin/fresh", .args_env = "DMABENCH_FRESH_ARGS", .result = "fresh.json",
-	  .help = "what a fresh buffer holds per API, attributes and size: zeroed or stale (mmap, kernel VA, device)" },
 	{ .name = "mapbench", .prog = "bin/mapbench", .args_env = "DMABENCH_MAPBENCH_ARGS",
 	  .result = "mapbench.json", .benchmark = true,
 	  .help = "dmabench's map loop against the kernel's dma_map_benchmark (needs the make kernel kernel)" },
+	{ .name = "fresh", .prog = "bin/fresh", .args_env = "DMABENCH_FRESH_ARGS", .result = "fresh.json",
+	  .help = "what a fresh buffer holds per API, attributes and size: zeroed or stale (mmap, kernel VA, device)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);

@@ -14,6 +14,7 @@
 #include "harness/report/jget.h"
 #include "lib/util.h"
 #include "harness/report/share_summary.h"
+#include "harness/report/fresh_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -622,6 +623,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		hyperfine_table(bs, f);
 		mapbench_table(bs, f);
 		dmab_share_summary_write(bs, f);
+		dmab_fresh_summary_write(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
 }
