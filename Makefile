@@ -171,7 +171,7 @@ $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring uring_async,$*),-luring) -lm
 
-guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
+guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(B)/initramfs/bin/fresh $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
 # arm64: the kernel's virtio console modules, numbered in dependency order
 # (decompressed: init loads them with finit_module() without flags)

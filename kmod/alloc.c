@@ -284,7 +284,7 @@ long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab
 	obj->buf.size = in->size;
 	obj->buf.attrs = dmab_attrs(in->attrs);
 	obj->buf.dir = dmab_dir(in->dir);
-	ret = dmab_buf_alloc(&obj->buf);
+	ret = dmab_fresh_unpark(f, &obj->buf) ? 0 : dmab_buf_alloc(&obj->buf);
 	if (ret) {
 		dmab_dev_put(d);
 		kfree(obj);

@@ -98,6 +98,7 @@ union dmab_ioctl_arg {
 	struct dmabench_verify verify;
 	struct dmabench_dmabuf_export dmabuf_export;
 	struct dmabench_dmabuf_attach dmabuf_attach;
+	struct dmabench_peek peek;
 };
 
 /*
@@ -134,6 +135,7 @@ static const struct dmab_ioctl dmab_ioctls[] = {
 	DMAB_IOCTL(DMABENCH_IOC_VERIFY, dmab_ioc_verify, dmabench_verify),
 	DMAB_IOCTL(DMABENCH_IOC_DMABUF_EXPORT, dmab_ioc_dmabuf_export, dmabench_dmabuf_export),
 	DMAB_IOCTL(DMABENCH_IOC_DMABUF_ATTACH, dmab_ioc_dmabuf_attach, dmabench_dmabuf_attach),
+	DMAB_IOCTL(DMABENCH_IOC_PEEK, dmab_ioc_peek, dmabench_peek),
 };
 
 static const struct dmab_ioctl *dmab_ioctl_find(unsigned int cmd)
@@ -260,6 +262,7 @@ static int dmab_release(struct inode *inode, struct file *file)
 		dmab_destroy(obj);
 		cond_resched();
 	}
+	dmab_fresh_drain(f);
 	xa_destroy(&f->objs);
 	mutex_destroy(&f->lock);
 	kfree(f);

@@ -18,6 +18,8 @@
  *   verify.c  VERIFY: the device reads a mapping, the CPU compares
  *   dmabuf.c  dma-buf exporter and importer; DMABUF_EXPORT, DMABUF_ATTACH
  *   uring.c   IORING_OP_URING_CMD
+ *   fresh.c   PEEK: an allocation read through its kernel VA or its device;
+ *             the test-only fresh_recycle path (dma_alloc_pages unzeroed)
  *   compat.h  kernel-version differences (dmab_compat_*())
  *
  * Locking and lifetime (as the code stands; new code follows these rules)
@@ -279,6 +281,7 @@ struct dmab_file {
 	struct list_head list;		/* newest first */
 	u32 next_handle;
 	u32 nobjs;
+	struct dmab_obj *parked;	/* fresh_recycle: a freed PAGES buffer (fresh.c) */
 };
 
 /* Live counters of the leak oracle (STATS). */
@@ -342,6 +345,12 @@ struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf);
 bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj);
 long dmab_ioc_dmabuf_export(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg);
+
+/* ---- fresh buffers (fresh.c) ---- */
+bool dmab_fresh_park(struct dmab_file *f, struct dmab_obj *obj);
+bool dmab_fresh_unpark(struct dmab_file *f, struct dmab_buf *b);
+void dmab_fresh_drain(struct dmab_file *f);
+long dmab_ioc_peek(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- io_uring (uring.c) ---- */
 int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);

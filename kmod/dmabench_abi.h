@@ -527,8 +527,51 @@ struct dmabench_dmabuf_attach {
 	__u64 reserved[4];		/* in: must be 0 */
 };
 
+
 /*
- * ---- ioctl commands: all of them, numbers 1 .. 14 ----
+ * ---- fresh buffers: what a new allocation holds (kmod/fresh.c) ----
+ *
+ * DMABENCH_IOC_PEEK: copy len bytes at offset of an allocation to
+ * userspace, read either by the CPU through the allocation's kernel VA
+ * (PEEK_KVA; a NO_KERNEL_MAPPING cookie is never dereferenced, and a bare
+ * noncontiguous allocation has no VA: -EOPNOTSUPP) or by the allocating
+ * device (PEEK_DEVICE: the edu engine reads through the allocation's own
+ * DMA address(es), after dma_sync_*_for_device for dma_alloc_pages() and
+ * noncontiguous memory, into its buffer and writes that back into the
+ * check page; len <= DMABENCH_VERIFY_MAX_LEN, 2 transfers, ~200 ms).
+ * Nothing is written into the allocation. Errors: reserved, unknown via,
+ * len 0, data 0, offset + len beyond the allocation -EINVAL; len above the
+ * via's limit -E2BIG; handle not an allocation -EBADF; no kernel VA, or a
+ * device without an engine -EOPNOTSUPP; DEVICE on an allocation made
+ * DMABENCH_DIR_FROM_DEVICE -EACCES; engine errors as VERIFY (-EIO,
+ * -ETIMEDOUT, -EINTR); -EFAULT.
+ *
+ * Module parameter fresh_recycle (test only, 0 = off, the default): FREE
+ * of a dma_alloc_pages() allocation parks it in its file, and the next
+ * dma_alloc_pages() ALLOC of that file with the same device, size and
+ * direction gets the parked buffer back without clearing it (a driver
+ * page pool that forgets to zero); a parked buffer is freed at close.
+ */
+enum dmabench_peek_via {
+	DMABENCH_PEEK_KVA = 1,		/* the kernel VA of the allocation */
+	DMABENCH_PEEK_DEVICE = 2,	/* the allocating edu device's DMA engine */
+};
+#define DMABENCH_PEEK_VIA_MAX		2
+#define DMABENCH_PEEK_MAX_LEN		(1U << 20)	/* PEEK_KVA bytes per call (-E2BIG above) */
+
+struct dmabench_peek {
+	__u32 handle;			/* in: allocation handle */
+	__u32 via;			/* in: enum dmabench_peek_via */
+	__u64 offset;			/* in: byte offset in the allocation */
+	__u32 len;			/* in: 1 .. DMABENCH_PEEK_MAX_LEN (KVA), DMABENCH_VERIFY_MAX_LEN (DEVICE) */
+	__u32 reserved0;		/* in: must be 0 */
+	__u64 data;			/* in: user pointer to len bytes (out: what was read) */
+	__u64 dma_addr;			/* out: DEVICE: DMA address of the first byte read */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/*
+ * ---- ioctl commands: all of them, numbers 1 .. 15 ----
  * A number is never reused or changed; a new command takes the next one.
  */
 #define DMABENCH_IOC_MAGIC		0xDB
@@ -546,6 +589,7 @@ struct dmabench_dmabuf_attach {
 #define DMABENCH_IOC_VERIFY		_IOWR(DMABENCH_IOC_MAGIC, 12, struct dmabench_verify)
 #define DMABENCH_IOC_DMABUF_EXPORT	_IOWR(DMABENCH_IOC_MAGIC, 13, struct dmabench_dmabuf_export)
 #define DMABENCH_IOC_DMABUF_ATTACH	_IOWR(DMABENCH_IOC_MAGIC, 14, struct dmabench_dmabuf_attach)
+#define DMABENCH_IOC_PEEK		_IOWR(DMABENCH_IOC_MAGIC, 15, struct dmabench_peek)
 
 /* Sizes are part of the ABI: identical on 32- and 64-bit */
 #define DMABENCH_ASSERT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), #t " size is ABI")
@@ -564,6 +608,7 @@ DMABENCH_ASSERT_SIZE(dmabench_lat, 200);
 DMABENCH_ASSERT_SIZE(dmabench_verify, 152);
 DMABENCH_ASSERT_SIZE(dmabench_dmabuf_export, 48);
 DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
+DMABENCH_ASSERT_SIZE(dmabench_peek, 72);
 
 /*
  * io_uring: the ctl file also takes IORING_OP_URING_CMD (additive; same

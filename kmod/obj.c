@@ -189,6 +189,8 @@ long dmab_free_core(struct dmab_file *f, u32 handle)
 	ret = dmab_unpublish(f, obj);
 	if (ret)
 		return ret;
+	if (dmab_fresh_park(f, obj))
+		return 0;	/* fresh_recycle: kept for the next ALLOC */
 	dmab_destroy(obj);
 	return 0;
 }

@@ -120,3 +120,8 @@ int dmab_dmabuf_attach(int fd, struct dmabench_dmabuf_attach *a)
 {
 	return xioctl(fd, DMABENCH_IOC_DMABUF_ATTACH, a);
 }
+
+int dmab_peek(int fd, struct dmabench_peek *p)
+{
+	return xioctl(fd, DMABENCH_IOC_PEEK, p);
+}

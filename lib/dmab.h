@@ -31,6 +31,7 @@ int dmab_lat(int fd, struct dmabench_lat *l);
 int dmab_verify(int fd, struct dmabench_verify *v);
 int dmab_dmabuf_export(int fd, struct dmabench_dmabuf_export *e);
 int dmab_dmabuf_attach(int fd, struct dmabench_dmabuf_attach *a);
+int dmab_peek(int fd, struct dmabench_peek *p);
 
 /*
  * Find the index-th device (0-based) of the given kind (0: any kind).

@@ -37,6 +37,8 @@ const struct dmab_job dmab_jobs[] = {
 	{ .name = "mapbench", .prog = "bin/mapbench", .args_env = "DMABENCH_MAPBENCH_ARGS",
 	  .result = "mapbench.json", .benchmark = true,
 	  .help = "dmabench's map loop against the kernel's dma_map_benchmark (needs the make kernel kernel)" },
+	{ .name = "fresh", .prog = "bin/fresh", .args_env = "DMABENCH_FRESH_ARGS", .result = "fresh.json",
+	  .help = "what a fresh buffer holds per API, attributes and size: zeroed or stale (mmap, kernel VA, device)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);

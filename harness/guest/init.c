@@ -895,7 +895,7 @@ int main(int argc, char **argv)
 	if (status)
 		return finish(status);
 
-	/* platform devices under test: va / lat run on them (appended: explicit args win last) */
+	/* platform devices under test: va / lat / fresh run on them (appended: explicit args win last) */
 	if (!strcmp(env_or("DMABENCH_DEV_KIND", "edu"), "platform")) {
 		char a[512];
 
@@ -911,6 +911,8 @@ int main(int argc, char **argv)
 		else
 			snprintf(a, sizeof(a), "%s --dev %d", env_or("DMABENCH_LAT_ARGS", ""), g_test_devs[0]);
 		setenv("DMABENCH_LAT_ARGS", a, 1);
+		snprintf(a, sizeof(a), "%s --dev %d", env_or("DMABENCH_FRESH_ARGS", ""), g_test_devs[0]);
+		setenv("DMABENCH_FRESH_ARGS", a, 1);
 	}
 
 	/*

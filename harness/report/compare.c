@@ -2,6 +2,7 @@
 /* compare.c - statistical comparison of two runs (see compare.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,52 @@ static int cmp_va(struct dmab_cmp *c, const char *bname, const cJSON *bv, const 
 	return 0;
 }
 
+/*
+ * fresh.json: per backend / api / attrs / size, zeroed or stale. A cell
+ * that was zeroed and is stale now is a regression (stale data reaches
+ * userspace or the device), stale -> zeroed an improvement; the figure
+ * shown is the stale bytes (0: zeroed).
+ */
+static int cmp_fresh(struct dmab_cmp *c, const char *bname, const cJSON *bf, const cJSON *nf)
+{
+	const cJSON *brows = jget(bf, "rows"), *nrows = jget(nf, "rows"), *r;
+
+	cJSON_ArrayForEach(r, brows) {
+		const cJSON *m = nrows ? find_row(nrows, r, false) : NULL;
+		struct dmab_cmp_row *row = add_row(c, bname, "fresh", "fresh", r);
+		const char *x, *y;
+
+		if (!row)
+			return -ENOMEM;
+		if (!m) {
+			row->verdict = DMAB_V_ONLY_BASE;
+			continue;
+		}
+		x = jstr(r, "verdict", "");
+		y = jstr(m, "verdict", "");
+		if ((strcmp(x, "zeroed") && strcmp(x, "stale")) || (strcmp(y, "zeroed") && strcmp(y, "stale"))) {
+			row->verdict = DMAB_V_NA;
+			continue;
+		}
+		row->b = (struct dmab_median_ci){ (uint32_t)jnum(r, "stale_bytes", 0), 0, 0, 1 };
+		row->n = (struct dmab_median_ci){ (uint32_t)jnum(m, "stale_bytes", 0), 0, 0, 1 };
+		if (!strcmp(x, "zeroed") && !strcmp(y, "stale"))
+			row->verdict = DMAB_V_REGRESSED;
+		else if (!strcmp(x, "stale") && !strcmp(y, "zeroed"))
+			row->verdict = DMAB_V_IMPROVED;
+	}
+	cJSON_ArrayForEach(r, nrows) {
+		if (brows && find_row(brows, r, false))
+			continue;
+		struct dmab_cmp_row *row = add_row(c, bname, "fresh", "fresh", r);
+
+		if (!row)
+			return -ENOMEM;
+		row->verdict = DMAB_V_ONLY_NEW;
+	}
+	return 0;
+}
+
 static void env_notes(struct dmab_cmp *c, const cJSON *base, const cJSON *new)
 {
 	static const char *const keys[] = { "accel", "qemu_version", "host_kernel", "kernel" };
@@ -453,6 +500,8 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 				    o->min_delta < 0 ? 0 : o->min_delta);
 		if (!r)
 			r = cmp_va(c, name, jfile(b, "va.json"), jfile(nb, "va.json"), o->threshold);
+		if (!r)
+			r = cmp_fresh(c, name, jfile(b, "fresh.json"), jfile(nb, "fresh.json"));
 		if (r)
 			return r;
 	}
@@ -466,6 +515,8 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 			r = cmp_lat(c, name, NULL, jfile(b, "uring.json"), 0);
 		if (!r)
 			r = cmp_va(c, name, NULL, jfile(b, "va.json"), o->threshold);
+		if (!r)
+			r = cmp_fresh(c, name, NULL, jfile(b, "fresh.json"));
 		if (r)
 			return r;
 	}
@@ -530,6 +581,13 @@ static const char *fmt_med(const struct dmab_cmp_row *r, const struct dmab_media
 		snprintf(buf, len, "-");
 		return buf;
 	}
+	if (!strcmp(r->kind, "fresh")) {
+		if (m->median)
+			snprintf(buf, len, "stale %" PRIu32, m->median);
+		else
+			snprintf(buf, len, "zeroed");
+		return buf;
+	}
 	if (!strcmp(r->kind, "va")) {
 		dmab_size_str(m->median, buf, len);
 		return buf;
@@ -549,6 +607,7 @@ static const char *fmt_med(const struct dmab_cmp_row *r, const struct dmab_media
 static const char *fmt_change(const struct dmab_cmp_row *r, char *buf, size_t len)
 {
 	if (r->verdict == DMAB_V_ONLY_BASE || r->verdict == DMAB_V_ONLY_NEW || r->verdict == DMAB_V_NA ||
+	    !strcmp(r->kind, "fresh") ||
 	    !r->b.n || !r->n.n)
 		snprintf(buf, len, "-");
 	else if (isinf(r->change))
@@ -571,7 +630,8 @@ static const char *fmt_p(const struct dmab_cmp_row *r, char *buf, size_t len)
 
 static bool shown(const struct dmab_cmp_row *r, const struct dmab_cmp_opts *o)
 {
-	return o->all || strcmp(r->kind, "va") || (r->verdict != DMAB_V_SAME && r->verdict != DMAB_V_NA);
+	return o->all || (strcmp(r->kind, "va") && strcmp(r->kind, "fresh")) ||
+	       (r->verdict != DMAB_V_SAME && r->verdict != DMAB_V_NA);
 }
 
 static void write_json(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, FILE *f)
@@ -670,7 +730,7 @@ int dmab_cmp_write(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, FILE
 			hidden++;
 			continue;
 		}
-		if (!strcmp(r->kind, "va"))
+		if (!strcmp(r->kind, "va") || !strcmp(r->kind, "fresh"))
 			snprintf(metric, sizeof(metric), "%s %s", r->op, r->api);
 		else
 			snprintf(metric, sizeof(metric), "%s", r->op);
@@ -690,7 +750,7 @@ int dmab_cmp_write(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, FILE
 	fprintf(f, "\n%s%zu metrics (%zu latency tested), %zu regressed, %zu improved beyond %g%%", md ? "**" : "",
 		c->nrows, c->ntested, c->nregressed, c->nimproved, o->threshold * 100);
 	if (hidden)
-		fprintf(f, "; %zu unchanged VA rows not shown (--all)", hidden);
+		fprintf(f, "; %zu unchanged VA and fresh rows not shown (--all)", hidden);
 	fprintf(f, "%s\n", md ? "**" : "");
 	return ferror(f) ? -EIO : 0;
 }
@@ -744,6 +804,7 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 		cJSON *nb = cJSON_CreateObject(), *files;
 		const cJSON *va = jfile(b, "va.json"), *lat = jfile(b, "lat.json");
 		const cJSON *ur = jfile(b, "uring.json");
+		const cJSON *fr = jfile(b, "fresh.json");
 
 		for (size_t i = 0; i < sizeof(bkeys) / sizeof(bkeys[0]); i++)
 			if (jget(b, bkeys[i]))
@@ -753,6 +814,8 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 			cJSON_AddItemToObject(files, "va.json", cJSON_Duplicate(va, true));
 		if (ur)
 			cJSON_AddItemToObject(files, "uring.json", cJSON_Duplicate(ur, true));
+		if (fr)
+			cJSON_AddItemToObject(files, "fresh.json", cJSON_Duplicate(fr, true));
 		if (lat) {
 			cJSON *l = compact_lat(lat, max_samples ? max_samples : 1);
 

@@ -22,6 +22,9 @@
  *   /proc/vmallocinfo shows it (kva_vmallocinfo) and as the module reports
  *   it (kva_module). Deterministic: any change beyond the threshold (or
  *   from 0 to non-zero) is a verdict; no p-value, not in the Holm family.
+ * - fresh: backend / api / attrs / size from fresh.json: zeroed -> stale is
+ *   "regressed", stale -> zeroed "improved" (shown: stale bytes or
+ *   "zeroed"); deterministic, not in the Holm family.
  * Rows present on one side only are reported as "only base"/"only new";
  * rows with an error or no samples as "n/a". Neither is a regression.
  */

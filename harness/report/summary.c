@@ -16,6 +16,7 @@
 #include "harness/report/share_summary.h"
 #include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
+#include "harness/report/fresh_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -782,6 +783,7 @@ int dmab_details_write(const cJSON *run, FILE *f)
 		hyperfine_table(bs, f);
 		mapbench_table(bs, f);
 		dmab_share_summary_write(bs, f);
+		dmab_fresh_summary_write(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
 }
@@ -797,6 +799,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		fprintf(f, "\n## Answers\n");
 		answers_lat(bs, f);
 		va_headline(bs, f);
+		dmab_fresh_summary_write(bs, f);	/* zeroed or stale: a security property, an answer */
 	}
 	backends_table(bs, f);
 	return ferror(f) ? -5 : 0;

@@ -6,7 +6,8 @@
  * A/A: 200 pairs of independent draws of a 28-metric matrix at the default
  * threshold give no verdict at all. A 10 % slowdown of one metric (every
  * sample x 1.10) is "regressed" with a change within 10 +- 2 %, and only it.
- * VA rows: an increase from 0 is a regression. Matching and exit counts.
+ * VA rows: an increase from 0 is a regression; fresh rows: zeroed -> stale is
+ * one, stale -> zeroed an improvement. Matching and exit counts.
  * What this cannot show: boot-to-boot and host-contention noise (see
  * harness/test_compare_vm.sh and README "Comparing runs").
  */
@@ -171,6 +172,42 @@ int main(void)
 		dmab_cmp_free(&c);
 		cJSON_Delete(a);
 		cJSON_Delete(b);
+	}
+	/* fresh: zeroed -> stale is a regression, stale -> zeroed an improvement, same verdicts nothing */
+	{
+		const char *verd[2][3] = { { "zeroed", "stale", "zeroed" }, { "stale", "zeroed", "zeroed" } };
+		cJSON *runs[2];
+
+		for (int s = 0; s < 2; s++) {
+			cJSON *files, *rows;
+
+			runs[s] = make_run(s ? "b" : "a", 50, -1, 1, 0);
+			files = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(runs[s], "backends"), 0),
+						    "files");
+			rows = cJSON_AddArrayToObject(cJSON_AddObjectToObject(files, "fresh.json"), "rows");
+			for (int k = 0; k < 3; k++) {
+				cJSON *r = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(r, "api", "attrs");
+				cJSON_AddStringToObject(r, "attrs", k == 0 ? "NKM" : k == 1 ? "none" : "FC");
+				cJSON_AddNumberToObject(r, "size", 4096);
+				cJSON_AddStringToObject(r, "verdict", verd[s][k]);
+				cJSON_AddNumberToObject(r, "stale_bytes", strcmp(verd[s][k], "stale") ? 0 : 4080);
+				cJSON_AddItemToArray(rows, r);
+			}
+		}
+		CHECK_EQ(dmab_cmp_run(runs[0], runs[1], &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 1);
+		CHECK_EQ_U(c.nimproved, 1);
+		for (size_t i = 0; i < c.nrows; i++) {
+			if (strcmp(c.rows[i].kind, "fresh"))
+				continue;
+			CHECK_EQ(c.rows[i].verdict, !strcmp(c.rows[i].attrs, "NKM") ? DMAB_V_REGRESSED :
+						    !strcmp(c.rows[i].attrs, "none") ? DMAB_V_IMPROVED : DMAB_V_SAME);
+		}
+		dmab_cmp_free(&c);
+		cJSON_Delete(runs[0]);
+		cJSON_Delete(runs[1]);
 	}
 	/* a bare lat.json (lat --slow-slots slot files) loads as a one-backend run named after its folder */
 	{

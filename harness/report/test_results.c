@@ -118,6 +118,24 @@ int main(void)
 	CHECK_CONTAINS(txt, "| #1 | 4K | attrs | none | 0 / 0 | - |");
 	free(txt);
 
+	/* Fresh buffers: zeroed, stale N/M summed over sizes, n/a for a kernel without the API */
+	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"fresh.json\":{\"dev_kind\":\"edu\",\"ops\":\"direct\","
+			 "\"init_on_alloc\":{\"cmdline\":\"0\",\"effective\":\"off\"},\"rows\":["
+			 "{\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"ok\":true,\"verdict\":\"zeroed\",\"stale_bytes\":0,\"read_bytes\":12287},"
+			 "{\"api\":\"attrs\",\"attrs\":\"NKM\",\"size\":4096,\"ok\":true,\"verdict\":\"stale\",\"stale_bytes\":8000,\"read_bytes\":8191,\"pattern_bytes\":7990},"
+			 "{\"api\":\"attrs\",\"attrs\":\"NKM\",\"size\":65536,\"ok\":true,\"verdict\":\"zeroed\",\"stale_bytes\":0,\"read_bytes\":69631},"
+			 "{\"api\":\"noncontig\",\"attrs\":\"none\",\"size\":4096,\"ok\":false,\"skipped\":\"old kernel\"}]}}}]}");
+	CHECK_CONTAINS(txt, "## Fresh buffers");
+	CHECK_CONTAINS(txt, "| init_on_alloc | | off (init_on_alloc=0) |");
+	CHECK_CONTAINS(txt, "| sizes, device | | 4K, edu direct |");
+	CHECK_CONTAINS(txt, "| attrs | none | zeroed |");
+	CHECK_CONTAINS(txt, "| attrs | NKM | **stale 8000/77822** (1/2 sizes, 7990 pattern) |");
+	CHECK_CONTAINS(txt, "| noncontig | none | n/a |");
+	free(txt);
+	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{}}]}");
+	CHECK(!strstr(txt, "Fresh buffers"));
+	free(txt);
+
 	/* summary is tolerant: missing fields, wrong types, empty objects */
 	txt = summary_of("{}");
 	CHECK_CONTAINS(txt, "# dmabench run -");

@@ -27,6 +27,7 @@ static const struct cmd cmds[] = {
 	{ DMABENCH_IOC_SYNC, "SYNC", sizeof(struct dmabench_sync) },
 	{ DMABENCH_IOC_STATS, "STATS", sizeof(struct dmabench_stats) },
 	{ DMABENCH_IOC_LAT, "LAT", sizeof(struct dmabench_lat) },
+	{ DMABENCH_IOC_PEEK, "PEEK", sizeof(struct dmabench_peek) },
 };
 
 static uint32_t P, E;	/* a platform device, the other device (edu if any) */
@@ -284,6 +285,54 @@ int main(void)
 	t_assert(s1.live_mmaps == s0.live_mmaps + 1, "live_mmaps");
 	munmap(p, pg);
 	t_assert(!t_free(fd, a.handle), "free after munmap");
+
+	/* PEEK */
+	{
+		struct dmabench_peek pk;
+		uint8_t pbuf[64];
+
+		alloc_base(&a2);
+		t_xioctl(fd, DMABENCH_IOC_ALLOC, &a2);
+#define PEEK_BASE() do { memset(&pk, 0, sizeof(pk)); pk.handle = a2.handle; pk.via = DMABENCH_PEEK_KVA; \
+			 pk.len = sizeof(pbuf); pk.data = (uintptr_t)pbuf; } while (0)
+		PEEK_BASE(); pk.reserved[3] = 1;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek reserved");
+		PEEK_BASE(); pk.reserved0 = 1;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek reserved0");
+		PEEK_BASE(); pk.via = 0;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek via 0");
+		PEEK_BASE(); pk.via = DMABENCH_PEEK_VIA_MAX + 1;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek via max+1");
+		PEEK_BASE(); pk.len = 0;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek len 0");
+		PEEK_BASE(); pk.data = 0;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek data 0");
+		PEEK_BASE(); pk.len = DMABENCH_PEEK_MAX_LEN + 1;
+		t_expect_err(E2BIG, fd, DMABENCH_IOC_PEEK, &pk, "peek kva len max+1");
+		PEEK_BASE(); pk.via = DMABENCH_PEEK_DEVICE; pk.len = DMABENCH_VERIFY_MAX_LEN + 1;
+		t_expect_err(E2BIG, fd, DMABENCH_IOC_PEEK, &pk, "peek device len max+1");
+		PEEK_BASE(); pk.handle = 4242424;
+		t_expect_err(EBADF, fd, DMABENCH_IOC_PEEK, &pk, "peek unknown handle");
+		PEEK_BASE(); pk.offset = 4096;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek offset at the end");
+		PEEK_BASE(); pk.offset = 4096 - sizeof(pbuf) + 1;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek past the end");
+		PEEK_BASE(); pk.offset = ~0ULL;
+		t_expect_err(EINVAL, fd, DMABENCH_IOC_PEEK, &pk, "peek offset ~0");
+		PEEK_BASE(); pk.data = (uintptr_t)BAD;
+		t_expect_err(EFAULT, fd, DMABENCH_IOC_PEEK, &pk, "peek bad data");
+		PEEK_BASE(); pk.via = DMABENCH_PEEK_DEVICE;
+		t_expect_err(EOPNOTSUPP, fd, DMABENCH_IOC_PEEK, &pk, "peek device on a platform device");
+		PEEK_BASE();
+		t_xioctl(fd, DMABENCH_IOC_PEEK, &pk);
+		t_assert(!t_free(fd, a2.handle), "free peeked alloc");
+		alloc_base(&a2); a2.attrs = DMABENCH_ATTR_NO_KERNEL_MAPPING;
+		t_xioctl(fd, DMABENCH_IOC_ALLOC, &a2);
+		PEEK_BASE();
+		t_expect_err(EOPNOTSUPP, fd, DMABENCH_IOC_PEEK, &pk, "peek kva of a NKM cookie");
+		t_assert(!t_free(fd, a2.handle), "free NKM alloc");
+#undef PEEK_BASE
+	}
 
 	/* LAT */
 	lat_base(&l); l.op = 0;
