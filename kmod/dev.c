@@ -243,6 +243,15 @@ out:
 #define DMAB_EDU_VENDOR	0x1234
 #define DMAB_EDU_DEVICE	0x11e8
 
+/*
+ * edu devices bind by the id table (the VMs); `dmabench run --host` loads the
+ * module with bind_ids=0, so that only the devices it names (driver_override)
+ * bind: a QEMU guest playing the real machine keeps its other edu devices.
+ */
+static bool dmab_bind_ids = true;
+module_param_named(bind_ids, dmab_bind_ids, bool, 0444);
+MODULE_PARM_DESC(bind_ids, "bind edu devices by PCI id (default 1); 0: only devices bound through driver_override");
+
 static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	u32 kind = (pdev->vendor == DMAB_EDU_VENDOR && pdev->device == DMAB_EDU_DEVICE) ?
@@ -250,6 +259,9 @@ static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	void __iomem *bar = NULL;
 	int ret, slot;
 
+	/* probe runs under the device lock, which driver_override's store takes too */
+	if (!dmab_bind_ids && !pdev->driver_override)
+		return -ENODEV;
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;

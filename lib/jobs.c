@@ -37,6 +37,9 @@ const struct dmab_job dmab_jobs[] = {
 	{ .name = "mapbench", .prog = "bin/mapbench", .args_env = "DMABENCH_MAPBENCH_ARGS",
 	  .result = "mapbench.json", .benchmark = true,
 	  .help = "dmabench's map loop against the kernel's dma_map_benchmark (needs the make kernel kernel)" },
+	{ .name = "hostmode", .prog = "host/hostmode", .args_env = "DMABENCH_HOSTMODE_ARGS", .result = "hostrun.json",
+	  .arches = "x86_64",
+	  .help = "the VM plays the real machine: dmabench run --host --device <its first edu> (run.json back)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);
