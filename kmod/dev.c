@@ -245,8 +245,10 @@ out:
 
 /*
  * edu devices bind by the id table (the VMs); `dmabench run --host` loads the
- * module with bind_ids=0, so that only the devices it names (driver_override)
- * bind: a QEMU guest playing the real machine keeps its other edu devices.
+ * module with bind_ids=0: the driver registers without its id table, so that
+ * only the devices it names (driver_override, which matches any driver) bind
+ * and a QEMU guest playing the real machine keeps its other edu devices. No
+ * driver_override field is read (6.12's moved into struct device).
  */
 static bool dmab_bind_ids = true;
 module_param_named(bind_ids, dmab_bind_ids, bool, 0444);
@@ -259,9 +261,6 @@ static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	void __iomem *bar = NULL;
 	int ret, slot;
 
-	/* probe runs under the device lock, which driver_override's store takes too */
-	if (!dmab_bind_ids && !pdev->driver_override)
-		return -ENODEV;
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
@@ -368,6 +367,8 @@ int dmab_devs_init(unsigned int nplatform)
 		}
 	}
 
+	if (!dmab_bind_ids)
+		dmab_pci_driver.id_table = NULL;
 	ret = pci_register_driver(&dmab_pci_driver);
 	if (ret)
 		return ret;
