@@ -224,6 +224,17 @@ $(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 # the fuzz job (lib/jobs.c: x86_64 only) runs bin/fuzz, the campaign around fuzz-dmabench
 guest: $(B)/initramfs/bin/fuzz-dmabench $(B)/initramfs/bin/fuzz
+# job hostmode (x86_64): the VM plays the real machine of `dmabench run --host`; host/hostmode runs
+# the host command, copied as host/dmabench with the shared libraries ldd lists at their own paths
+# (libcjson has no static archive). Not under bin/: `make install` leaves both out of the runner.
+$(B)/initramfs/host/hostmode: harness/guest/hostmode.c $(GUEST_LIB)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ -lm
+$(B)/initramfs/host/dmabench: $(H)/dmabench
+	@mkdir -p $(@D)
+	cp $< $@
+	for l in $$(ldd $< | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
+guest: $(B)/initramfs/host/hostmode $(B)/initramfs/host/dmabench
 endif
 
 # hyperfine is dynamically linked: it and what ldd lists go to the same paths in the initramfs

@@ -243,6 +243,17 @@ out:
 #define DMAB_EDU_VENDOR	0x1234
 #define DMAB_EDU_DEVICE	0x11e8
 
+/*
+ * edu devices bind by the id table (the VMs); `dmabench run --host` loads the
+ * module with bind_ids=0: the driver registers without its id table, so that
+ * only the devices it names (driver_override, which matches any driver) bind
+ * and a QEMU guest playing the real machine keeps its other edu devices. No
+ * driver_override field is read (6.12's moved into struct device).
+ */
+static bool dmab_bind_ids = true;
+module_param_named(bind_ids, dmab_bind_ids, bool, 0444);
+MODULE_PARM_DESC(bind_ids, "bind edu devices by PCI id (default 1); 0: only devices bound through driver_override");
+
 static int dmab_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	u32 kind = (pdev->vendor == DMAB_EDU_VENDOR && pdev->device == DMAB_EDU_DEVICE) ?
@@ -356,6 +367,8 @@ int dmab_devs_init(unsigned int nplatform)
 		}
 	}
 
+	if (!dmab_bind_ids)
+		dmab_pci_driver.id_table = NULL;
 	ret = pci_register_driver(&dmab_pci_driver);
 	if (ret)
 		return ret;

@@ -39,6 +39,9 @@ const struct dmab_job dmab_jobs[] = {
 	  .help = "dmabench's map loop against the kernel's dma_map_benchmark (needs the make kernel kernel)" },
 	{ .name = "fresh", .prog = "bin/fresh", .args_env = "DMABENCH_FRESH_ARGS", .result = "fresh.json",
 	  .help = "what a fresh buffer holds per API, attributes and size: zeroed or stale (mmap, kernel VA, device)" },
+	{ .name = "hostmode", .prog = "host/hostmode", .args_env = "DMABENCH_HOSTMODE_ARGS", .result = "hostrun.json",
+	  .arches = "x86_64",
+	  .help = "the VM plays the real machine: dmabench run --host --device <its first edu> (run.json back)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);

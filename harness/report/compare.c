@@ -245,6 +245,64 @@ static const cJSON *find_backend(const cJSON *run, const char *name)
 	return NULL;
 }
 
+/* A `dmabench run --host` run: env.accel "host" and its one entry */
+static const cJSON *host_entry(const cJSON *run)
+{
+	const cJSON *bs = jget(run, "backends");
+
+	if (strcmp(jstr(jget(run, "env"), "accel", ""), "host") || cJSON_GetArraySize(bs) != 1)
+		return NULL;
+	return cJSON_GetArrayItem(bs, 0);
+}
+
+/*
+ * A host run against a VM run: the host entry pairs with the VM run's backend of the same
+ * effective mode (ops/domain of the devices under test) when exactly one has it; a note says
+ * which, or why none. Other entries pair by name.
+ */
+static void pair_host(struct dmab_cmp *c, const cJSON *base, const cJSON *new)
+{
+	const cJSON *hb = host_entry(base), *nh = host_entry(new), *vm, *b;
+	const char *mode;
+	char names[160] = "";
+	int n = 0;
+
+	if (!hb == !nh)
+		return;	/* two VM runs, or two host runs: by name */
+	vm = hb ? new : base;
+	hb = hb ? hb : nh;
+	mode = jstr(hb, "effective_mode", NULL);
+	if (!mode) {
+		snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "host run: not paired (no effective mode)");
+		return;
+	}
+	cJSON_ArrayForEach(b, jget(vm, "backends"))
+		if (!strcmp(jstr(b, "effective_mode", ""), mode)) {
+			c->pair_vm = b;
+			size_t l = strlen(names);
+			snprintf(names + l, sizeof(names) - l, "%s%s", n++ ? ", " : "", jstr(b, "name", "-"));
+		}
+	if (n == 1) {
+		c->pair_host = hb;
+		snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "host run: paired %s with %s (the only backend "
+			 "of effective mode %s)", jstr(hb, "name", "host"), names, mode);
+	} else {
+		c->pair_vm = NULL;
+		snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "host run: not paired: %d backends of effective "
+			 "mode %s in the other run%s%s%s", n, mode, n ? " (" : "", names, n ? ")" : "");
+	}
+}
+
+/* b's partner in the other run: the host pairing, else the entry of the same name */
+static const cJSON *partner(const struct dmab_cmp *c, const cJSON *b, const cJSON *other)
+{
+	if (c->pair_host && b == c->pair_host)
+		return c->pair_vm;
+	if (c->pair_host && b == c->pair_vm)
+		return c->pair_host;
+	return find_backend(other, jstr(b, "name", "-"));
+}
+
 static bool same_key(const cJSON *x, const cJSON *y, bool lat)
 {
 	return (!lat || !strcmp(jstr(x, "op", ""), jstr(y, "op", ""))) &&
@@ -470,7 +528,7 @@ static void env_notes(struct dmab_cmp *c, const cJSON *base, const cJSON *new)
 	static const char *const keys[] = { "accel", "qemu_version", "host_kernel", "kernel" };
 	const cJSON *be = jget(base, "env"), *ne = jget(new, "env");
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && c->nnotes < 4; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && c->nnotes < DMAB_CMP_NOTES; i++) {
 		const char *x = jstr(be, keys[i], "-"), *y = jstr(ne, keys[i], "-");
 
 		if (strcmp(x, y))
@@ -489,10 +547,15 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 	memset(c, 0, sizeof(*c));
 	snprintf(c->base_id, sizeof(c->base_id), "%s", jstr(base, "run_id", "-"));
 	snprintf(c->new_id, sizeof(c->new_id), "%s", jstr(new, "run_id", "-"));
+	pair_host(c, base, new);
 	env_notes(c, base, new);
 	cJSON_ArrayForEach(b, jget(base, "backends")) {
-		const char *name = jstr(b, "name", "-");
-		const cJSON *nb = find_backend(new, name);
+		const cJSON *nb = partner(c, b, new);
+		const char *bn = jstr(b, "name", "-"), *nn = jstr(nb, "name", bn);
+		char name[sizeof(c->rows[0].backend)];
+
+		/* a host pairing shows both names: "intel-strict/host" */
+		snprintf(name, sizeof(name), "%s%s%s", bn, strcmp(bn, nn) ? "/" : "", strcmp(bn, nn) ? nn : "");
 
 		r = cmp_lat(c, name, jfile(b, "lat.json"), jfile(nb, "lat.json"), o->min_delta);
 		if (!r)	/* ioctl vs io_uring pairs: per-round ns/pair as samples; floor 0 */
@@ -508,7 +571,7 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 	cJSON_ArrayForEach(b, jget(new, "backends")) {
 		const char *name = jstr(b, "name", "-");
 
-		if (find_backend(base, name))
+		if (partner(c, b, base))
 			continue;
 		r = cmp_lat(c, name, NULL, jfile(b, "lat.json"), o->min_delta);
 		if (!r)

@@ -25,6 +25,11 @@
  * - fresh: backend / api / attrs / size from fresh.json: zeroed -> stale is
  *   "regressed", stale -> zeroed "improved" (shown: stale bytes or
  *   "zeroed"); deterministic, not in the Holm family.
+ * Pairing: backends by name; a --host run (env.accel "host", one entry) against
+ * a VM run pairs its entry with the VM run's backend of the same effective mode
+ * (run.json effective_mode, what the devices under test used) when exactly one
+ * has it, rows labelled "<base>/<new>", and a note names the pair (or why
+ * there is none).
  * Rows present on one side only are reported as "only base"/"only new";
  * rows with an error or no samples as "n/a". Neither is a regression.
  */
@@ -62,6 +67,8 @@ struct dmab_cmp_opts {
 	const char *plot;	/* --plot FILE.png: the chart (FILE.dat beside it), NULL: none */
 };
 
+#define DMAB_CMP_NOTES 6
+
 struct dmab_cmp_row {
 	char backend[40], kind[8], op[32], api[24], attrs[40];
 	uint64_t size;
@@ -78,8 +85,9 @@ struct dmab_cmp {
 	size_t nrows, cap;
 	size_t ntested, nregressed, nimproved;
 	char base_id[128], new_id[128];
-	char notes[4][256];	/* environment differences worth knowing */
+	char notes[DMAB_CMP_NOTES][256];	/* the host pairing, environment differences worth knowing */
 	int nnotes;
+	const cJSON *pair_host, *pair_vm;	/* a host run's entry and its VM backend, or NULL */
 };
 
 /* Parse `compare` arguments (argv[0] = "compare"); 0 or -EINVAL with err. */

@@ -7,7 +7,8 @@
  * threshold give no verdict at all. A 10 % slowdown of one metric (every
  * sample x 1.10) is "regressed" with a change within 10 +- 2 %, and only it.
  * VA rows: an increase from 0 is a regression; fresh rows: zeroed -> stale is
- * one, stale -> zeroed an improvement. Matching and exit counts.
+ * one, stale -> zeroed an improvement. Matching and exit counts. A --host
+ * run pairs with the one VM backend of its effective mode, and with none of two.
  * What this cannot show: boot-to-boot and host-contention noise (see
  * harness/test_compare_vm.sh and README "Comparing runs").
  */
@@ -208,6 +209,78 @@ int main(void)
 		dmab_cmp_free(&c);
 		cJSON_Delete(runs[0]);
 		cJSON_Delete(runs[1]);
+	}
+	/*
+	 * a --host run (env.accel "host", one entry "host") against a VM run: paired with the VM
+	 * backend of the same effective mode when exactly one has it, and the note says which
+	 */
+	{
+		static const char *const names[] = { "direct", "intel-strict", "intel-lazy", "amd" };
+		static const char *const modes[] = { "direct/none", "iommu/DMA", "iommu/DMA-FQ", "iommu/DMA" };
+		cJSON *vm = cJSON_CreateObject(), *vbs = cJSON_AddArrayToObject(vm, "backends");
+		cJSON *host = make_run("h", 200, -1, 1, 0), *hb = cJSON_GetArrayItem(cJSON_GetObjectItem(host, "backends"), 0);
+		cJSON *env = cJSON_AddObjectToObject(host, "env");
+		bool noted = false;
+		size_t paired = 0, other = 0;
+
+		cJSON_AddStringToObject(env, "accel", "host");
+		cJSON_ReplaceItemInObjectCaseSensitive(hb, "name", cJSON_CreateString("host"));
+		cJSON_AddStringToObject(hb, "effective_mode", "iommu/DMA");
+		cJSON_AddStringToObject(vm, "run_id", "vm");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(vm, "env"), "accel", "tcg");
+		for (int i = 0; i < 3; i++) {	/* amd comes later: first without it */
+			cJSON *r = make_run("v", 200, -1, 1, 0), *b = cJSON_DetachItemFromArray(cJSON_GetObjectItem(r, "backends"), 0);
+
+			cJSON_ReplaceItemInObjectCaseSensitive(b, "name", cJSON_CreateString(names[i]));
+			cJSON_AddStringToObject(b, "effective_mode", modes[i]);
+			cJSON_AddItemToArray(vbs, b);
+			cJSON_Delete(r);
+		}
+		CHECK_EQ(dmab_cmp_run(vm, host, &o, &c), 0);
+		CHECK_EQ_U(c.ntested, 28);	/* only intel-strict's lat rows have a partner */
+		for (size_t i = 0; i < c.nrows; i++) {
+			if (!strcmp(c.rows[i].backend, "intel-strict/host")) {
+				paired++;
+				CHECK(c.rows[i].verdict != DMAB_V_ONLY_BASE && c.rows[i].verdict != DMAB_V_ONLY_NEW);
+			} else {
+				other++;
+				CHECK_EQ(c.rows[i].verdict, DMAB_V_ONLY_BASE);	/* direct, intel-lazy; never host only-new */
+			}
+		}
+		CHECK_EQ_U(paired, 30);
+		CHECK_EQ_U(other, 60);
+		for (int i = 0; i < c.nnotes; i++)
+			noted |= strstr(c.notes[i], "paired host with intel-strict") != NULL;
+		CHECK(noted);
+		dmab_cmp_free(&c);
+		/* the other way round: host as the base */
+		CHECK_EQ(dmab_cmp_run(host, vm, &o, &c), 0);
+		CHECK_EQ_U(c.ntested, 28);
+		CHECK(c.nrows > 0 && !strcmp(c.rows[0].backend, "host/intel-strict"));
+		dmab_cmp_free(&c);
+		/* two backends of the host's mode (amd is strict too): no pairing, the note says why */
+		{
+			cJSON *r = make_run("v", 200, -1, 1, 0), *b = cJSON_DetachItemFromArray(cJSON_GetObjectItem(r, "backends"), 0);
+
+			cJSON_ReplaceItemInObjectCaseSensitive(b, "name", cJSON_CreateString(names[3]));
+			cJSON_AddStringToObject(b, "effective_mode", modes[3]);
+			cJSON_AddItemToArray(vbs, b);
+			cJSON_Delete(r);
+		}
+		CHECK_EQ(dmab_cmp_run(vm, host, &o, &c), 0);
+		CHECK_EQ_U(c.ntested, 0);
+		noted = false;
+		for (int i = 0; i < c.nnotes; i++)
+			noted |= strstr(c.notes[i], "not paired") && strstr(c.notes[i], "intel-strict, amd");
+		CHECK(noted);
+		CHECK_EQ(c.rows[c.nrows - 1].verdict, DMAB_V_ONLY_NEW);
+		dmab_cmp_free(&c);
+		/* two VM runs are never paired across names */
+		CHECK_EQ(dmab_cmp_run(vm, vm, &o, &c), 0);
+		CHECK_EQ_U(c.ntested, 4 * 28);
+		dmab_cmp_free(&c);
+		cJSON_Delete(vm);
+		cJSON_Delete(host);
 	}
 	/* a bare lat.json (lat --slow-slots slot files) loads as a one-backend run named after its folder */
 	{

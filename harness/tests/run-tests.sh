@@ -63,6 +63,9 @@ script ab-vm "" ./harness/tests/test_ab_vm.sh
 echo "== concurrency: LAT with 2 kernel threads in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
 script smp-vm "" ./harness/tests/test_smp_vm.sh
 
+echo "== host mode end to end: an intel-strict VM runs dmabench run --host on its edu device (harness/tests/test_hostmode_vm.sh)"
+script hostmode-vm "" ./harness/tests/test_hostmode_vm.sh
+
 echo "== topologies and the sharing matrix: intel-strict x same-group, bypass (harness/tests/test_topology_vm.sh)"
 script topology-vm "" ./harness/tests/test_topology_vm.sh
 

@@ -168,8 +168,11 @@ int dmab_host_setup(const struct dmab_opts *o, struct dmab_host_state *st, char 
 		snprintf(err, errlen, "open %s: %s", o->module, strerror(errno));
 		return -errno;
 	}
-	/* MODULE_INIT_COMPRESSED_FILE (4): the kernel decompresses (CONFIG_MODULE_DECOMPRESS, 6.6+) */
-	if (syscall(SYS_finit_module, fd, "", compressed(o->module) ? 4 : 0) == 0) {
+	/*
+	 * bind_ids=0: only the --device functions bind (kmod/dev.c), no edu device by its id;
+	 * MODULE_INIT_COMPRESSED_FILE (4): the kernel decompresses (CONFIG_MODULE_DECOMPRESS, 6.6+)
+	 */
+	if (syscall(SYS_finit_module, fd, "bind_ids=0", compressed(o->module) ? 4 : 0) == 0) {
 		st->loaded = true;
 	} else if (errno != EEXIST) {
 		ret = -errno;

@@ -4,6 +4,8 @@
  * re-executed with DMAB_FAKE_QEMU=<scenario>. The fake takes the two
  * "-serial file:PATH" arguments of the real command line and plays a guest:
  * boots (or not), prints progress, sends results, panics, hangs, ...
+ * With DMABENCH_HOST=1 it plays the --host runner instead (guest init as a
+ * local process: its console is its stdout, results go to DMABENCH_RESULTS).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/plan/plan.h"
 #include "harness/plan/qemu.h"
 #include "lib/test_util.h"
 #include "harness/vm/vm.h"
@@ -100,6 +103,22 @@ static int fake_qemu(const char *mode, int argc, char **argv)
 	return 0;
 }
 
+/* the --host runner: init's lines on stdout, the results file named by DMABENCH_RESULTS */
+static int fake_runner(void)
+{
+	const char *chan = getenv("DMABENCH_RESULTS");
+
+	if (!chan)
+		return 99;
+	printf("dmabench-init: start\ndmabench-progress: test 1/1 a\n");
+	fflush(stdout);
+	send_file(chan, "env.json", "{\"schema\":1,\"host_mode\":true,\"uname\":{\"release\":\"6.1.0-fake\"}}");
+	send_file(chan, "test.ktap", "KTAP version 1\n1..1\nok 1 a\n");
+	put(chan, "DMABENCH-END 0\n");
+	printf("dmabench-init: done status=0\n");
+	return 0;
+}
+
 /* ---- the tests ---- */
 static char self[4096];
 static volatile sig_atomic_t stop_flag;
@@ -173,6 +192,8 @@ int main(int argc, char **argv)
 
 	if (mode)
 		return fake_qemu(mode, argc, argv);
+	if (getenv("DMABENCH_HOST"))
+		return fake_runner();
 	ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (l <= 0)
 		return 4;
@@ -286,6 +307,30 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		dmab_vm_release(&vms[i]);
 	stop_flag = 0;
+
+	/* the --host runner (no backend): its stdout is the console the watcher reads */
+	{
+		static struct dmab_opts o;
+		struct dmab_plan_vm p = { .label = "host" };
+		char dir[4200];
+
+		dmab_opts_init(&o);
+		o.host = true;
+		snprintf(o.runner, sizeof(o.runner), "%s", self);
+		snprintf(dir, sizeof(dir), "%s/host", root);
+		CHECK_EQ(dmab_mkdir_p(dir, 0755), 0);
+		dmab_vm_init(&vm, NULL, dir, "test");
+		CHECK_EQ(dmab_plan_command(&o, &p, "host", "test", NULL, NULL, vm.console_path, vm.chan_path, &vm.argv,
+					   &vm.env), 0);
+		struct dmab_runner r4 = { .vms = &vm, .n = 1, .parallel = 1, .timeout = 20, .boot_timeout = 10,
+					  .end_grace = 1, .stop = &stop_flag };
+		CHECK_EQ(dmab_run_vms(&r4), 0);
+		CHECK(vm.facts.saw_init && vm.facts.end_seen);
+		CHECK(vm.have_ktap && vm.ktap.passed == 1);
+		CHECK(fsize(vm.dir, "console.log") > 0);
+		CHECK_EQ(fsize(vm.dir, "qemu.log"), -1);
+		dmab_vm_release(&vm);
+	}
 
 	/* no children left behind */
 	CHECK_EQ(waitpid(-1, NULL, WNOHANG), -1);

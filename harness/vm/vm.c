@@ -129,7 +129,8 @@ static int vm_start(struct dmab_runner *r, struct dmab_vm *vm)
 	if (vm->con_fd < 0 || vm->chan_fd < 0)
 		goto setup_err;
 	vm->t_start = dmab_now();
-	int ret = dmab_spawn(vm->argv, vm->env, vm->log_path, &vm->pid);
+	/* QEMU writes the console itself (-serial file:); the --host runner's console is its stdout */
+	int ret = dmab_spawn(vm->argv, vm->env, vm->backend ? vm->log_path : vm->console_path, &vm->pid);
 	if (ret) {
 		errno = -ret;
 		goto setup_err;
