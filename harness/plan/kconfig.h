@@ -20,8 +20,9 @@
  */
 int dmab_kernel_config_path(const char *kernel, char *out, size_t outlen);
 /*
- * 1 when the config file has "<opt>=y" (built in: the guest loads no modules but
- * dmabench.ko), 0 when not (absent, "not set" or =m), -errno when it cannot be read.
+ * 1 when the config file has "<opt>=y" (built in), 2 when "<opt>=m" (a module: usable
+ * when the initramfs carries it in lib/mods/, which init loads before dmabench.ko),
+ * 0 when neither (absent or "not set"), -errno when it cannot be read.
  */
 int dmab_config_file_has(const char *config, const char *opt);
 
