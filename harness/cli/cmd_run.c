@@ -39,6 +39,7 @@ static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struc
 	dmab_vm_init(vm, p->backend, dir, o->job);
 	vm->topology = p->topology;
 	vm->kernel = p->kernel;
+	vm->qemu = p->qemu;
 	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
 	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
 				 &vm->env);
@@ -255,6 +256,8 @@ static int cmd_run(struct dmab_opts *o)
 		fprintf(stderr, "dmabench: note: %s\n", o->backend_note);
 	if (o->kernel_note[0] && !o->quiet)	/* e.g. debian:5.10 with arm64 backends */
 		fprintf(stderr, "dmabench: note: %s\n", o->kernel_note);
+	if (o->qemu_note[0] && !o->quiet)	/* e.g. intel-flts on QEMU 7.2 */
+		fprintf(stderr, "dmabench: note: %s\n", o->qemu_note);
 	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
@@ -282,8 +285,9 @@ static int cmd_run(struct dmab_opts *o)
 		snprintf(ri.accel_note, sizeof(ri.accel_note), "--host: running kernel");
 		snprintf(ri.qemu_version, sizeof(ri.qemu_version), "-");
 	} else {
-		/* the QEMU of the first VM's arch */
-		const char *qemu = dmab_opts_paths(o, dmab_arch_find(plan[0].backend->arch))->qemu;
+		/* the QEMU of the first VM (each VM records its own: vm.json, run.json "qemu") */
+		const char *qemu = plan[0].qemu ? plan[0].qemu->bin[dmab_arch_index(dmab_arch_find(plan[0].backend->arch))] :
+				   dmab_opts_paths(o, dmab_arch_find(plan[0].backend->arch))->qemu;
 
 		dmab_find_exe(qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
 		if (dmab_qemu_version(qemu, ri.qemu_version, sizeof(ri.qemu_version)))

@@ -28,6 +28,9 @@ static const struct command {
 	{ "kernels", dmab_cmd_kernels, "[fetch [--arch A] [--build] K,...]",
 	  "list the guest kernels (--kernel): Debian series, what is fetched and built;\n"
 	  "fetch: download and unpack (apt-get download, never installed) without a run" },
+	{ "qemus", dmab_cmd_qemus, "[fetch Q,...]",
+	  "list the emulators (--qemu): Debian's QEMU builds, what is fetched, which\n"
+	  "backends each lacks; fetch: download and unpack without a run" },
 	{ "summary", dmab_cmd_summary, "RUN_DIR", "print summary.md again from RUN_DIR/run.json" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "

@@ -79,6 +79,13 @@ static int kernel_has(const char *kernel, const char *opt, bool module_ok, char 
 	return r ? (r < 0 ? r : 1) : 0;
 }
 
+int dmab_backend_kernel_ok(const struct dmab_backend *b, const char *kernel, char *why, size_t wlen)
+{
+	if (!b->kernel_config || !kernel)
+		return 1;
+	return kernel_has(kernel, b->kernel_config, b->kernel_config_module, why, wlen);
+}
+
 int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t max, bool all,
 			     const char *arches, const char *const kernels[], char *note, size_t notelen,
 			     char *err, size_t errlen)

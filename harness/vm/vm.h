@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "harness/plan/kernels.h"
+#include "harness/plan/qemus.h"
 #include "harness/plan/backends.h"
 #include "harness/vm/channel.h"
 #include "harness/vm/console.h"
@@ -31,7 +32,8 @@ struct dmab_vm {
 	const struct dmab_backend *backend;
 	const struct dmab_topology *topology;	/* NULL: the default (pair) */
 	const struct dmab_kernel *kernel;	/* NULL: --host (the running kernel) */
-	char name[80];			/* label in progress lines */
+	const struct dmab_qemu *qemu;		/* NULL: --host, or a plan without emulators */
+	char name[112];			/* label in progress lines */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
 	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */
