@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * expect.h - the expectation table (prototype): every cell of
+ * expect.h - the expectation table: every cell of
  * arch x kernel series x QEMU version x backend x topology x job x item has an
  * expected outcome; a known failure carries its cause. Only unexpected
  * results change the exit code (DESIGN.md, "Axes of a measurement").
@@ -18,12 +18,12 @@
  *   xfail   a known failure, and the failure looks like the entry says
  *           (symptom substring): printed with the entry's cause; exit 0
  *   xpass   a known failure that passed: the table is stale or the bug is
- *           fixed in this kernel/QEMU: exit 1 (strict, like pytest's
- *           xfail_strict) so that the table is corrected
+ *           fixed in this kernel/QEMU: exit 9 when nothing failed unexpectedly
+ *           (strict, like pytest's xfail_strict) so that the table is corrected
  *   fail    no entry, or an entry whose symptom does not match (a new failure
- *           hiding behind a known one): exit as today (1, 3, 5, ...)
- * KTAP: an xfail test is written "not ok N name # TODO <cause>" (TAP's
- * expected-failure directive), so KTAP readers count it as not a failure.
+ *           hiding behind a known one): exit as without a table (1, 3, 6, ...)
+ * Applied to a finished VM by harness/report/verdicts.c; summary.md lists the
+ * unexpected results first, then the expected failures with their causes.
  */
 #ifndef DMAB_EXPECT_H
 #define DMAB_EXPECT_H

@@ -10,6 +10,7 @@
 
 #include "harness/report/jget.h"
 #include "harness/report/results.h"
+#include "harness/report/verdicts.h"
 #include "lib/util.h"
 
 int dmab_run_id(time_t t, const char *sha, char *out, size_t len)
@@ -239,6 +240,8 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		}
 		cJSON_AddStringToObject(b, "status", dmab_class_name(vm->cls));
 		cJSON_AddNumberToObject(b, "exit_code", vm->cls);
+		if (vm->backend)	/* against harness/plan/expect.c: what counts for the exit code */
+			cJSON_AddItemToObject(b, "expectations", dmab_vm_verdicts_json(vm));
 		cJSON_AddStringToObject(b, "reason", vm->reason);
 		if (vm->backend) {
 			cJSON_AddStringToObject(b, "expect_ops", vm->backend->expect_ops);

@@ -27,6 +27,15 @@
 
 enum dmab_vm_state { DMAB_VM_PENDING = 0, DMAB_VM_RUNNING, DMAB_VM_DONE };
 
+/* One result that is not simply ok (harness/report/verdicts.c). */
+struct dmab_vm_verdict {
+	char job[16];			/* "" for the VM itself */
+	char item[112];			/* test name, share cell, "" for the VM */
+	int verdict;			/* enum dmab_verdict (harness/plan/expect.h) */
+	char text[192];			/* what happened */
+	const char *cause;		/* the table's, for xfail and xpass */
+};
+
 struct dmab_vm {
 	/* set by the caller */
 	const struct dmab_backend *backend;
@@ -56,6 +65,16 @@ struct dmab_vm {
 	struct dmab_vm_facts facts;
 	int cls;			/* exit class (exitcodes.h) */
 	char reason[512];
+	/*
+	 * Against the expectation table (harness/report/verdicts.c, after the run):
+	 * every result that is not "ok" (expected failures with their cause, unexpected
+	 * passes and failures), counts by verdict, and ucls, the exit class that counts
+	 * only unexpected results (what the run exits with).
+	 */
+	struct dmab_vm_verdict *verdicts;
+	int nverdicts;
+	int nverdict[5];		/* by enum dmab_verdict */
+	int ucls;
 	bool have_ktap;
 	struct dmab_ktap ktap;
 	/* each received .json file parsed once (dmab_vm_finish), by chan.files index; NULL otherwise */
