@@ -137,6 +137,9 @@ deps:
 	  build/host/dmabench kernels fetch --arch $${ak%%:*} $${ak#*:} || \
 	  { echo "deps: fetching $${ak#*:} for $${ak%%:*} failed (network? see the message above)"; exit 1; }; \
 	done
+	@# the QEMU make test boots besides the host's (harness/tests/test_qemu_vm.sh): fetched once (build/qemus/)
+	@build/host/dmabench qemus fetch $(TEST_QEMUS) || \
+	  { echo "deps: fetching QEMU $(TEST_QEMUS) failed (network? see the message above)"; exit 1; }
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -287,6 +290,8 @@ clean:
 # make deps fetches them. KERNELS_RUN: the kernel axis of make run (x86_64; arm64 takes
 # the ones that exist for it), empty for the default kernel only.
 TEST_KERNELS ?= x86_64:debian:5.10,debian:6.12 arm64:debian:6.12
+# the emulators make deps fetches for make test (dmabench qemus)
+TEST_QEMUS ?= debian:10.0
 KERNELS_RUN ?= debian:5.10,debian:6.1,debian:6.12
 # Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
 ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)
