@@ -70,9 +70,16 @@ int dmab_qemu_locate(struct dmab_qemu *q, const struct dmab_qemu_desc *d, const 
 	snprintf(q->name, sizeof(q->name), "%s", d->name);
 	snprintf(q->label, sizeof(q->label), "qemu-%s", d->series);
 	snprintf(q->qenv, sizeof(q->qenv), "%.3900s/build/qemus/%s/qemu.env", repo, d->dir);
-	for (size_t i = 0; i < dmab_narches && i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (dmab_kernel_env_get(q->qenv, keys[i], q->bin[i], sizeof(q->bin[i])))
+	/* where the wrappers will be (a --dry-run before the fetch shows them) */
+	for (size_t i = 0; i < dmab_narches; i++)
+		snprintf(q->bin[i], sizeof(q->bin[i]), "%.3900s/build/qemus/%s/bin/%s", repo, d->dir, dmab_arches[i].qemu);
+	for (size_t i = 0; i < dmab_narches && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char b[sizeof(q->bin[i])];
+
+		if (dmab_kernel_env_get(q->qenv, keys[i], b, sizeof(b)))
 			return -ENOENT;
+		memcpy(q->bin[i], b, sizeof(b));
+	}
 	if (!dmab_kernel_env_get(q->qenv, "QEMU_VERSION", v, sizeof(v)))
 		snprintf(q->version, sizeof(q->version), "QEMU emulator version %s", v);
 	return 0;

@@ -49,6 +49,7 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL);
 	CHECK_EQ(dmab_qemu_locate(&q, dmab_qemu_desc_find("debian:10.0"), dir), -ENOENT);
 	CHECK_STR(q.label, "qemu-10.0");
+	CHECK_CONTAINS(q.bin[0], "/build/qemus/debian-10.0/bin/qemu-system-x86_64");	/* where it will be */
 	CHECK_STR(dmab_qemu_upstream_of(&q, v, sizeof(v)), "10.0");	/* the table's series until fetched */
 	snprintf(path, sizeof(path), "%s/build/qemus/debian-10.0", dir);
 	CHECK_EQ(dmab_mkdir_p(path, 0755), 0);
