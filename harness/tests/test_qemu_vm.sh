@@ -18,7 +18,9 @@ rm -rf "$out"
 mkdir -p "$out"
 
 env=build/qemus/debian-10.0/qemu.env
-if build/host/dmabench qemus | grep -qE '^debian:10\.0 +10\.0\.' && [ -x build/qemus/debian-10.0/bin/qemu-system-x86_64 ]; then
+# (the listing captured first: grep -q closing the pipe would fail the pipeline under pipefail)
+list=$(build/host/dmabench qemus 2>&1)
+if grep -qE '^debian:10\.0 +10\.0\.' <<<"$list" && [ -x build/qemus/debian-10.0/bin/qemu-system-x86_64 ]; then
 	echo "ok qemu10-fetched $(sed -n 's/^QEMU_PKGVER=//p' "$env")"
 else
 	echo "not ok qemu10-fetched: build/qemus/debian-10.0 missing (make deps fetches it: build/host/dmabench qemus fetch debian:10.0)"
