@@ -47,9 +47,11 @@ KMOD_M := $(CURDIR)/build/$(KNAME)/$(ARCH)/kmod
 KMOD_ARGS := $(if $(KCROSS_COMPILE),ARCH=$(KARCH) CROSS_COMPILE=$(KCROSS_COMPILE))
 # the compiler the kernel was built with if installed, else the host's (5.10: gcc-10, not in bookworm)
 KMOD_ARGS += $(if $(shell command -v $(KCROSS_COMPILE)$(KCC_BUILT)),,CC=$(KCROSS_COMPILE)gcc)
-# arm64: the virtio console modules this kernel has as modules (6.12: built in, none)
+# arm64: the virtio console modules this kernel has as modules (6.12: built in, none);
+# any arch: virtio-iommu when the kernel has it as a module (Debian 6.12: the virtio-iommu
+# backends, harness/plan/backends.c kernel_config_module), loaded after the console
 ARM64_MODDIR := $(MODDIR)/kernel/drivers
-ARM64_MODS := $(strip $(foreach m,$(ARM64_MODS),$(if $(wildcard $(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX)),$(m))))
+ARM64_MODS := $(strip $(foreach m,$(ARM64_MODS) iommu/virtio-iommu,$(if $(wildcard $(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX)),$(m))))
 GUEST_MODS = $(if $(ARM64_MODS),$(B)/mods.stamp)
 endif
 MODULE_SUFFIX ?= .ko
@@ -137,6 +139,9 @@ deps:
 	  build/host/dmabench kernels fetch --arch $${ak%%:*} $${ak#*:} || \
 	  { echo "deps: fetching $${ak#*:} for $${ak%%:*} failed (network? see the message above)"; exit 1; }; \
 	done
+	@# the QEMU make test boots besides the host's (harness/tests/test_qemu_vm.sh): fetched once (build/qemus/)
+	@build/host/dmabench qemus fetch $(TEST_QEMUS) || \
+	  { echo "deps: fetching QEMU $(TEST_QEMUS) failed (network? see the message above)"; exit 1; }
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -173,14 +178,18 @@ $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 
 guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(B)/initramfs/bin/fresh $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
-# arm64: the kernel's virtio console modules, numbered in dependency order
-# (decompressed: init loads them with finit_module() without flags)
-$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX))
-	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods
-	i=1; for m in $^; do n=$$(basename $$m .xz); \
+# the kernel's modules init loads before dmabench.ko (arm64's virtio console, virtio-iommu),
+# numbered in dependency order (decompressed: init loads them with finit_module() without flags)
+MOD_FILES = $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX))
+# the stamp holds the list: a kernel that gained a module (virtio-iommu) repacks
+$(B)/mods.stamp: $(MOD_FILES) FORCE
+	@want='$(strip $(MOD_FILES))'; if [ -f $@ ] && [ "$$(cat $@)" = "$$want" ] && [ -z "$$(find $(MOD_FILES) -newer $@)" ]; then exit 0; fi; \
+	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods && \
+	i=1; for m in $(MOD_FILES); do n=$$(basename $$m .xz); \
 	  case $$m in *.xz) xz -dc $$m >$(B)/initramfs/lib/mods/$$i-$$n ;; *) cp $$m $(B)/initramfs/lib/mods/$$i-$$n ;; esac || exit 1; \
-	  i=$$((i + 1)); done
-	touch $@
+	  echo "mods: lib/mods/$$i-$$n"; i=$$((i + 1)); done; \
+	echo "$$want" >$@
+FORCE:
 
 # ---- fuzzer (fuzz/README.md): decoder + executor, the replay driver, the seed corpus ----
 $(H)/fuzz/%.o: fuzz/%.c
@@ -294,6 +303,8 @@ clean:
 # make deps fetches them. KERNELS_RUN: the kernel axis of make run (x86_64; arm64 takes
 # the ones that exist for it), empty for the default kernel only.
 TEST_KERNELS ?= x86_64:debian:5.10,debian:6.12 arm64:debian:6.12
+# the emulators make deps fetches for make test (dmabench qemus)
+TEST_QEMUS ?= debian:10.0
 KERNELS_RUN ?= debian:5.10,debian:6.1,debian:6.12
 # Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
 ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)

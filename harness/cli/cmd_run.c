@@ -19,6 +19,8 @@
 #include "harness/plan/qemu.h"
 #include "harness/report/plot.h"
 #include "harness/report/results.h"
+#include "harness/report/verdicts.h"
+#include "harness/plan/expect.h"
 #include "harness/vm/exitcodes.h"
 #include "harness/vm/hostmode.h"
 #include "harness/vm/vm.h"
@@ -39,6 +41,7 @@ static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struc
 	dmab_vm_init(vm, p->backend, dir, o->job);
 	vm->topology = p->topology;
 	vm->kernel = p->kernel;
+	vm->qemu = p->qemu;
 	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
 	vm->plan_index = p->index;
 	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
@@ -72,6 +75,53 @@ static void print_tests(struct dmab_vm *vms, int n)
 		}
 	}
 	printf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+}
+
+/*
+ * Results against the expectation table: unexpected ones first, then the
+ * expected failures grouped by VM, job and cause (a share run has many cells).
+ */
+static void print_verdicts(struct dmab_vm *vms, int n)
+{
+	int tot[5] = { 0 };
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			struct dmab_vm *vm = &vms[i];
+
+			for (int k = 0; k < vm->nverdicts; k++) {
+				const struct dmab_vm_verdict *v = &vm->verdicts[k];
+				int same = 0;
+
+				if ((v->verdict == DMAB_V_XFAIL) != (pass == 1))
+					continue;
+				if (v->verdict == DMAB_V_XFAIL) {
+					/* one line per VM, job and cause: the first item and how many */
+					bool seen = false;
+
+					for (int j = 0; j < k && !seen; j++)
+						seen = vm->verdicts[j].verdict == DMAB_V_XFAIL &&
+						       vm->verdicts[j].cause == v->cause && !strcmp(vm->verdicts[j].job, v->job);
+					if (seen)
+						continue;
+					for (int j = k; j < vm->nverdicts; j++)
+						same += vm->verdicts[j].verdict == DMAB_V_XFAIL &&
+							vm->verdicts[j].cause == v->cause && !strcmp(vm->verdicts[j].job, v->job);
+				}
+				printf("%s: %s: %s%s%s%s%s", vm->name, dmab_verdict_name(v->verdict), v->job[0] ? v->job : "VM",
+				       v->item[0] ? " " : "", v->item, v->text[0] ? ": " : "", v->text);
+				if (same > 1)
+					printf(" (and %d more alike)", same - 1);
+				if (v->cause)
+					printf(" -- %s", v->cause);
+				putchar('\n');
+			}
+		}
+	for (int i = 0; i < n; i++)
+		for (int v = 0; v < 5; v++)
+			tot[v] += vms[i].nverdict[v];
+	printf("expectations: %d ok, %d expected failures, %d unexpected passes, %d unexpected failures\n",
+	       tot[DMAB_V_OK], tot[DMAB_V_XFAIL], tot[DMAB_V_XPASS], tot[DMAB_V_FAIL]);
 }
 
 /* KVM for the arches that can use it (the host's own), probed with that arch's kernel */
@@ -232,6 +282,8 @@ static int cmd_run(struct dmab_opts *o)
 		fprintf(stderr, "dmabench: note: %s\n", o->backend_note);
 	if (o->kernel_note[0] && !o->quiet)	/* e.g. debian:5.10 with arm64 backends */
 		fprintf(stderr, "dmabench: note: %s\n", o->kernel_note);
+	if (o->qemu_note[0] && !o->quiet)	/* e.g. intel-flts on QEMU 7.2 */
+		fprintf(stderr, "dmabench: note: %s\n", o->qemu_note);
 	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
@@ -281,8 +333,9 @@ static int cmd_run(struct dmab_opts *o)
 		snprintf(ri.accel_note, sizeof(ri.accel_note), "--host: running kernel");
 		snprintf(ri.qemu_version, sizeof(ri.qemu_version), "-");
 	} else {
-		/* the QEMU of the first VM's arch */
-		const char *qemu = dmab_opts_paths(o, dmab_arch_find(plan[0].backend->arch))->qemu;
+		/* the QEMU of the first VM (each VM records its own: vm.json, run.json "qemu") */
+		const char *qemu = plan[0].qemu ? plan[0].qemu->bin[dmab_arch_index(dmab_arch_find(plan[0].backend->arch))] :
+				   dmab_opts_paths(o, dmab_arch_find(plan[0].backend->arch))->qemu;
 
 		dmab_find_exe(qemu, ri.qemu_binary, sizeof(ri.qemu_binary));
 		if (dmab_qemu_version(qemu, ri.qemu_version, sizeof(ri.qemu_version)))
@@ -337,7 +390,14 @@ static int cmd_run(struct dmab_opts *o)
 			dmab_host_teardown(&hs, r.log);
 		}
 	} else {
-		worst = dmab_run_vms(&r);
+		dmab_run_vms(&r);
+		/* only unexpected results count (harness/plan/expect.c, harness/report/verdicts.c) */
+		worst = DMAB_EXIT_OK;
+		for (int i = 0; i < n; i++) {
+			dmab_vm_verdicts(&vms[i], vms[i].qemu && vms[i].qemu->version[0] ? vms[i].qemu->version :
+						  ri.qemu_version);
+			worst = dmab_class_worse(worst, vms[i].ucls);
+		}
 	}
 	ri.exit_code = worst;
 
@@ -355,6 +415,7 @@ static int cmd_run(struct dmab_opts *o)
 		       vm->cls, vm->t_init ? vm->t_init - vm->t_start : 0.0,
 		       vm->t_exit ? vm->t_exit - vm->t_start : 0.0, vm->reason[0] ? "  " : "", vm->reason);
 	}
+	print_verdicts(vms, n);
 	printf("summary: %s/summary.md\n", rundir);
 	printf("dmabench: exit %d (%s)\n", worst, dmab_class_name(worst));
 	for (int i = 0; i < n; i++)

@@ -28,6 +28,9 @@ static const struct command {
 	{ "kernels", dmab_cmd_kernels, "[fetch [--arch A] [--build] K,...]",
 	  "list the guest kernels (--kernel): Debian series, what is fetched and built;\n"
 	  "fetch: download and unpack (apt-get download, never installed) without a run" },
+	{ "qemus", dmab_cmd_qemus, "[fetch Q,...]",
+	  "list the emulators (--qemu): Debian's QEMU builds, what is fetched, which\n"
+	  "backends each lacks; fetch: download and unpack without a run" },
 	{ "summary", dmab_cmd_summary, "[--details] RUN_DIR",
 	  "print summary.md (the answers) again from RUN_DIR/run.json; --details: details.md (every table)" },
 	{ "compare", dmab_cmd_compare,
@@ -76,8 +79,8 @@ void dmab_usage(FILE *f)
 	dmab_opts_usage(f, DMAB_OPT_RUN);
 	fprintf(f,
 "\n"
-"exit codes (the most severe over all backends:\n"
-"            panic > interrupted > oops > timeout > boot > results > setup > warning > test failure):\n"
+"exit codes (the most severe over all backends: panic > interrupted > oops > timeout > boot >\n"
+"            results > setup > warning > test failure > unexpected pass):\n"
 "  0    ok\n"
 "  1    test failure ('not ok' in test.ktap, or the guest's DMABENCH-END status non-zero)\n"
 "  2    usage or setup error (bad option, unknown backend, missing kernel, initrd, QEMU)\n"
@@ -86,9 +89,14 @@ void dmab_usage(FILE *f)
 "  6    kernel WARNING on the console\n"
 "  7    results missing or corrupt (no DMABENCH-END, malformed channel, invalid JSON)\n"
 "  8    (compare only) a metric regressed beyond the threshold\n"
+"  9    unexpected pass: a known failure of the expectation table (harness/plan/expect.c)\n"
+"       passed, and nothing failed unexpectedly (the table is stale or the bug fixed)\n"
 "  124  timeout (VM still running after --timeout)\n"
 "  130  interrupted (SIGINT/SIGTERM)\n"
 "  255  kernel panic\n"
+"Only unexpected results count: a failure the expectation table knows (with the same\n"
+"symptom) is an 'expected failure', shown with its cause, and leaves the exit code 0;\n"
+"summary.md lists the unexpected results first.\n"
 "The console log of every VM is kept in <out>/<run-id>/<backend>/console.log.\n");
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness/plan/kconfig.h"
+#include "harness/plan/qemu.h"
 #include "harness/vm/hostmode.h"
 #include "lib/jobs.h"
 #include "harness/cli/opts.h"
@@ -159,10 +160,13 @@ static int set_initrd(struct dmab_opts *o, const char *v, char *err, size_t errl
 	return set_path(o->given.initrd, v, "--initrd", err, errlen);
 }
 
+/* --qemu LIST: table names (dmabench qemus) and at most one path; split in dmab_opts_finish() */
 static int set_qemu(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
-	o->qemu_set = true;
-	return set_path(o->given.qemu, v, "--qemu", err, errlen);
+	if (!*v || strlen(v) >= sizeof(o->qemu_list))
+		return errf(err, errlen, "--qemu: empty or too long");
+	snprintf(o->qemu_list, sizeof(o->qemu_list), "%s", v);
+	return 0;
 }
 
 static int set_out(struct dmab_opts *o, const char *v, char *err, size_t errlen)
@@ -354,7 +358,11 @@ static const struct opt opts[] = {
 	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
 	{ "--smp", NULL, "N", R | F, set_smp,
 	  "vCPUs per VM (default 1; under TCG only as many run at once as the host has cores)" },
-	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
+	{ "--qemu", NULL, "Q,...", R | F, set_qemu,
+	  "emulators: debian:7.2, debian:10.0 (see 'dmabench qemus': fetched when missing)\n"
+	  "and/or one PATH (a QEMU binary); every backend runs on each, except where a\n"
+	  "backend needs a newer QEMU (said, not booted) (default qemu-system-x86_64, or\n"
+	  "$DMABENCH_QEMU)" },
 	{ "--shard", NULL, "I/N", R, set_shard,
 	  "run the I-th of N parts of the plan (every N-th VM from the I-th); 'dmabench merge' joins them" },
 	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
@@ -519,6 +527,36 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 		if (o->given.initrd[0] && !o->given.kernel[0])
 			return errf(err, errlen, "--initrd goes with a kernel path; a debian:* kernel has its own "
 				    "initramfs (build/<kernel>/<arch>/)");
+	}
+	/* --qemu: table names, and one path (the first arch's binary, as --kernel PATH is) */
+	o->nqemu_descs = 0;
+	o->qemu_set = false;
+	o->given.qemu[0] = 0;
+	if (o->qemu_list[0]) {
+		char buf[sizeof(o->qemu_list)];
+
+		snprintf(buf, sizeof(buf), "%s", o->qemu_list);
+		for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			const struct dmab_qemu_desc *d = dmab_qemu_desc_find(t);
+
+			if (d) {
+				for (int k = 0; k < o->nqemu_descs; k++)
+					if (o->qemu_descs[k] == d)
+						return errf(err, errlen, "--qemu: %s given twice", t);
+				if (o->nqemu_descs >= DMAB_MAX_QEMUS - 1)
+					return errf(err, errlen, "--qemu: too many emulators");
+				o->qemu_descs[o->nqemu_descs++] = d;
+			} else if (!strchr(t, '/') && !strncmp(t, "debian", 6)) {
+				return errf(err, errlen, "--qemu: unknown emulator '%s' (known: %s; or a path)", t,
+					    dmab_qemu_desc_names());
+			} else if (o->qemu_set) {
+				return errf(err, errlen, "--qemu: one path at most (%s, %s)", o->given.qemu, t);
+			} else {
+				if (set_path(o->given.qemu, t, "--qemu", err, errlen))
+					return -EINVAL;
+				o->qemu_set = true;
+			}
+		}
 	}
 	/* --kernel PATH/--initrd/--qemu: the first arch of --arch in table order */
 	for (size_t i = 0; i < dmab_narches; i++) {
@@ -698,6 +736,141 @@ int dmab_opts_prepare_kernels(struct dmab_opts *o, FILE *log, char *err, size_t 
 	return 0;
 }
 
+/* n += "<sep><fmt>" into buf of len (bounded) */
+static void note_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t l = strlen(buf);
+	va_list ap;
+
+	if (l + 3 >= len)
+		return;
+	if (l)
+		l += (size_t)snprintf(buf + l, len - l, "; ");
+	va_start(ap, fmt);
+	vsnprintf(buf + l, len - l, fmt, ap);
+	va_end(ap);
+}
+
+/* "QEMU >= 10.0" / "QEMU < 10.2" / "QEMU >= 9.0 and < 10.2" of a bounded backend */
+static const char *qemu_need(const struct dmab_backend *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "QEMU %s%s%s%s", b->qemu_min ? ">= " : "", b->qemu_min ? b->qemu_min : "",
+		 b->qemu_min && b->qemu_max ? " and < " : b->qemu_max ? "< " : "", b->qemu_max ? b->qemu_max : "");
+	return buf;
+}
+
+/*
+ * The run's emulators: the host's (or the --qemu path) unless only table ones are
+ * named, then the table ones in --qemu order, fetched when missing (not with
+ * --dry-run or --no-build). Then the QEMU-bounded backends: "all" adds those some
+ * emulator of the run has (and the kernel allows); a bounded backend is planned
+ * only on the emulators in its range, the others are said in qemu_note; one that
+ * runs on none is a usage error when named.
+ */
+static int resolve_qemus(struct dmab_opts *o, const bool want[], const char *kernels[], char *err, size_t errlen)
+{
+	char need[64], v[32], why[512];
+	int r;
+
+	o->nqemus = 0;
+	o->qemu_note[0] = 0;
+	if (!o->nqemu_descs || o->qemu_set) {
+		struct dmab_qemu *q = &o->qemus[o->nqemus++];
+
+		memset(q, 0, sizeof(*q));
+		if (o->qemu_set) {
+			const char *b = strrchr(o->given.qemu, '/');
+
+			snprintf(q->name, sizeof(q->name), "%.63s", b ? b + 1 : o->given.qemu);
+			snprintf(q->label, sizeof(q->label), "qemu-custom");
+		} else {
+			snprintf(q->name, sizeof(q->name), "default");
+			snprintf(q->label, sizeof(q->label), "qemu-default");
+		}
+		for (size_t i = 0; i < dmab_narches; i++)
+			snprintf(q->bin[i], sizeof(q->bin[i]), "%s", o->paths[i].qemu);
+		/* the version of the first wanted arch's binary (bounds, results) */
+		for (size_t i = 0; i < dmab_narches; i++)
+			if (want[i]) {
+				if (dmab_qemu_version(q->bin[i], q->version, sizeof(q->version)))
+					q->version[0] = 0;
+				break;
+			}
+	}
+	for (int d = 0; d < o->nqemu_descs; d++) {
+		const struct dmab_qemu_desc *qd = o->qemu_descs[d];
+		struct dmab_qemu *q = &o->qemus[o->nqemus++];
+
+		if (!dmab_qemu_locate(q, qd, o->repo) || o->dry_run)
+			continue;
+		if (o->no_build)
+			return errf(err, errlen, "QEMU %s not fetched: run 'build/host/dmabench qemus fetch %s' "
+				    "(or drop --no-build)", qd->name, qd->name);
+		if ((r = dmab_qemu_fetch(o->repo, qd, o->quiet ? NULL : stderr, err, errlen)))
+			return r;
+		if (dmab_qemu_locate(q, qd, o->repo))
+			return errf(err, errlen, "QEMU %s: no %s after fetching", qd->name, q->qenv);
+	}
+	for (int k = 0; k < o->nqemus && !o->dry_run; k++)
+		for (size_t i = 0; i < dmab_narches; i++)
+			if (want[i] && o->qemus[k].desc && !dmab_is_file(o->qemus[k].bin[i]))
+				return errf(err, errlen, "QEMU %s: %s not found (remove build/qemus/%s and fetch "
+					    "again)", o->qemus[k].name, o->qemus[k].bin[i], o->qemus[k].desc->dir);
+	o->qemu_suffix = o->nqemus > 1;
+
+	/* "all": the bounded backends of the selected arches that the kernel allows */
+	for (size_t i = 0; i < dmab_nbackends && o->backend_all; i++) {
+		const struct dmab_backend *b = &dmab_backends[i];
+		const char *kernel = kernels[dmab_arch_index(dmab_arch_find(b->arch))];
+		bool have = false, any = false;
+
+		if ((!b->qemu_min && !b->qemu_max) || !dmab_arch_in(o->arch, b->arch))
+			continue;
+		for (int j = 0; j < o->nbackends; j++)
+			have |= o->backends[j] == b;
+		if (have)
+			continue;
+		if (dmab_backend_kernel_ok(b, kernel, why, sizeof(why)) != 1) {
+			note_add(o->backend_note, sizeof(o->backend_note), "%s left out of 'all': %s",
+				 dmab_backend_label(b), why);
+			continue;
+		}
+		for (int k = 0; k < o->nqemus; k++)
+			any |= dmab_qemu_runs(&o->qemus[k], b);
+		if (!any) {
+			note_add(o->qemu_note, sizeof(o->qemu_note), "%s left out of 'all': needs %s",
+				 dmab_backend_label(b), qemu_need(b, need, sizeof(need)));
+			continue;
+		}
+		if (o->nbackends >= DMAB_MAX_BACKENDS)
+			return errf(err, errlen, "--backend: too many backends");
+		o->backends[o->nbackends++] = b;
+	}
+	/* every bounded backend: the emulators it is not planned on */
+	for (int j = 0; j < o->nbackends; j++) {
+		const struct dmab_backend *b = o->backends[j];
+		int on = 0;
+
+		if (!b->qemu_min && !b->qemu_max)
+			continue;
+		for (int k = 0; k < o->nqemus; k++) {
+			if (dmab_qemu_runs(&o->qemus[k], b)) {
+				on++;
+				continue;
+			}
+			note_add(o->qemu_note, sizeof(o->qemu_note), "%s not run on QEMU %s (%s): needs %s",
+				 dmab_backend_label(b), o->qemus[k].name,
+				 *dmab_qemu_upstream_of(&o->qemus[k], v, sizeof(v)) ? v : "version unknown",
+				 qemu_need(b, need, sizeof(need)));
+		}
+		if (!on)
+			return errf(err, errlen, "backend %s needs %s; no emulator of the run has it (%s): "
+				    "--qemu debian:10.0", dmab_backend_label(b), qemu_need(b, need, sizeof(need)),
+				    o->qemu_note);
+	}
+	return 0;
+}
+
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 {
 	const char *kernels[DMAB_MAX_ARCHES] = { NULL };
@@ -749,6 +922,9 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 	if (dmab_backends_for_kernel(o->backends, &o->nbackends, DMAB_MAX_BACKENDS, o->backend_all, o->arch, kernels,
 				     o->backend_note, sizeof(o->backend_note), err, errlen))
 		return err[0] ? -EINVAL : errf(err, errlen, "--backend: too many backends");
+	r = resolve_qemus(o, want, kernels, err, errlen);
+	if (r)
+		return r;
 	if (kernels[0]) {
 		/* benchmarks on a DMA-API-debug kernel boot with dma_debug=off (kconfig.h) */
 		char note[400] = "";

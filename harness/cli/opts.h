@@ -13,6 +13,7 @@
 #include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
 #include "harness/plan/kernels.h"
+#include "harness/plan/qemus.h"
 #include "harness/plan/topologies.h"
 #include "lib/jobs.h"
 
@@ -63,6 +64,18 @@ struct dmab_opts {
 	bool kernel_suffix;		/* several kernels: labels get "~<kernel dir>" */
 	char kernel_note[512];		/* table kernels not defined for some selected arch */
 	bool no_build;			/* --no-build: fetch nor build a table kernel, only check */
+	/*
+	 * --qemu: table emulators (debian:7.2, debian:10.0) and at most one path, comma
+	 * separated. After dmab_opts_resolve(): every emulator of the run in --qemu order
+	 * (without --qemu: the host's, "default"), harness/plan/qemus.h.
+	 */
+	char qemu_list[1024];
+	const struct dmab_qemu_desc *qemu_descs[DMAB_MAX_QEMUS];
+	int nqemu_descs;
+	struct dmab_qemu qemus[DMAB_MAX_QEMUS];
+	int nqemus;
+	bool qemu_suffix;		/* several emulators: labels get "~qemu-<series>" */
+	char qemu_note[1024];		/* backends left out on some emulators, and why */
 	char out[DMAB_PATH_MAX];
 	char module[DMAB_PATH_MAX];	/* --host */
 	char runner[DMAB_PATH_MAX];	/* --host */

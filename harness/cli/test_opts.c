@@ -31,7 +31,7 @@ int main(void)
 	/* defaults */
 	CHECK_EQ(parse("run"), 0);
 	CHECK_EQ(o.cmd, DMAB_CMD_RUN);
-	CHECK_EQ(o.nbackends, 6);
+	CHECK_EQ(o.nbackends, 7);	/* intel-sm added; the QEMU-bounded backends are named only */
 	CHECK_STR(o.job, "va,lat");
 	CHECK(o.timeout == 600);
 	CHECK_EQ(o.jobs, 1);
@@ -53,7 +53,7 @@ int main(void)
 	CHECK_STR(o.out, "/o");
 	CHECK(o.dry_run);
 	CHECK_EQ(parse("run --backend=all --job=test,va,lat -j 2"), 0);
-	CHECK_EQ(o.nbackends, 6);
+	CHECK_EQ(o.nbackends, 7);
 	CHECK_STR(o.job, "test,va,lat");
 
 	CHECK_EQ(parse("run --help"), 0);
@@ -127,7 +127,7 @@ int main(void)
 	CHECK_EQ(o.nbackends, 1);
 	CHECK_STR(o.backends[0]->arch, "arm64");
 	CHECK_EQ(parse("run --arch x86_64,arm64"), 0);
-	CHECK_EQ(o.nbackends, 11);
+	CHECK_EQ(o.nbackends, 12);
 	CHECK_EQ(parse("run --arch riscv64"), -EINVAL);
 	CHECK_CONTAINS(err, "riscv64");
 	CHECK_EQ(parse("run --arch arm64 --backend intel-strict"), -EINVAL);

@@ -11,6 +11,7 @@
 #include "harness/plan/arches.h"
 
 #define DMAB_MAX_QEMU_DEVICES	4
+#define DMAB_MAX_QEMU_GLOBALS	4
 #define DMAB_EDU_DEVICE		"edu,dma_mask=0xffffffffffffffff"
 #define DMAB_EDU_COUNT		2
 
@@ -38,7 +39,37 @@ struct dmab_backend {
 	 * naming it for a kernel without it is a usage error.
 	 */
 	const char *kernel_config;
+	/*
+	 * kernel_config may be a module (=m): the initramfs carries it in lib/mods/ and
+	 * init loads it before dmabench.ko (make EXTRA_MODS=...; Debian 6.12's virtio-iommu)
+	 */
+	bool kernel_config_module;
+	/* -global arguments (defaults of QEMU devices the machine creates), NULL-terminated */
+	const char *globals[DMAB_MAX_QEMU_GLOBALS];
+	/*
+	 * The QEMU versions the backend exists on: [qemu_min, qemu_max), upstream
+	 * "major.minor[.micro]"; NULL = no bound. A backend with a bound is left out of
+	 * "all" and its VM is refused on a QEMU outside the range (a usage error naming
+	 * the property that QEMU lacks), never booted to fail.
+	 */
+	const char *qemu_min;
+	const char *qemu_max;
+	/*
+	 * No kernel-series bound: what a backend needs from a kernel is a feature
+	 * (kernel_config, read from the kernel's own config: =y, or =m with
+	 * kernel_config_module), not a version; how a series behaves with it is
+	 * the expectation table's business (harness/plan/expect.c).
+	 */
 };
+
+/*
+ * Compare two dotted versions ("10.0.2" vs "10.0"): <0, 0, >0; missing parts are 0.
+ * dmab_qemu_upstream() takes "QEMU emulator version 10.0.2 (Debian ...)" to "10.0.2".
+ */
+int dmab_version_cmp(const char *a, const char *b);
+const char *dmab_qemu_upstream(const char *version_line, char *out, size_t len);
+/* true if the QEMU of version_line (a --version line) is in [qemu_min, qemu_max) */
+bool dmab_backend_qemu_ok(const struct dmab_backend *b, const char *version_line);
 
 extern const struct dmab_backend dmab_backends[];
 extern const size_t dmab_nbackends;

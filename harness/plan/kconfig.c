@@ -49,14 +49,18 @@ int dmab_config_file_has(const char *config, const char *opt)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, opt, ol) && line[ol] == '=')
-			found = !strcmp(line + ol + 1, "y\n") || !strcmp(line + ol + 1, "y");
+			found = !strcmp(line + ol + 1, "y\n") || !strcmp(line + ol + 1, "y") ? 1 :
+				!strcmp(line + ol + 1, "m\n") || !strcmp(line + ol + 1, "m") ? 2 : 0;
 	}
 	fclose(f);
 	return found;
 }
 
-/* 1 has, 0 lacks, -ENOENT no config; why says which config was read */
-static int kernel_has(const char *kernel, const char *opt, char *why, size_t wlen)
+/*
+ * 1 has (built in, or a module when module_ok: the initramfs carries it in lib/mods),
+ * 0 lacks, -ENOENT no config; why says which config was read
+ */
+static int kernel_has(const char *kernel, const char *opt, bool module_ok, char *why, size_t wlen)
 {
 	char cfg[8300];
 	int r = dmab_kernel_config_path(kernel, cfg, sizeof(cfg));
@@ -66,11 +70,20 @@ static int kernel_has(const char *kernel, const char *opt, char *why, size_t wle
 		return r;
 	}
 	r = dmab_config_file_has(cfg, opt);
+	if (r == 2 && !module_ok)
+		r = 0;
 	if (r < 0)
 		snprintf(why, wlen, "%s: %s", cfg, strerror(-r));
 	else if (!r)
-		snprintf(why, wlen, "%s has no %s=y", cfg, opt);
-	return r;
+		snprintf(why, wlen, "%s has no %s=y%s", cfg, opt, module_ok ? " or =m" : "");
+	return r ? (r < 0 ? r : 1) : 0;
+}
+
+int dmab_backend_kernel_ok(const struct dmab_backend *b, const char *kernel, char *why, size_t wlen)
+{
+	if (!b->kernel_config || !kernel)
+		return 1;
+	return kernel_has(kernel, b->kernel_config, b->kernel_config_module, why, wlen);
 }
 
 int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t max, bool all,
@@ -86,7 +99,7 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 		const struct dmab_backend *b = list[i];
 		const char *kernel = kernels[dmab_arch_index(dmab_arch_find(b->arch))];
 
-		if (!b->kernel_config || !kernel || kernel_has(kernel, b->kernel_config, why, sizeof(why)) == 1)
+		if (!b->kernel_config || !kernel || kernel_has(kernel, b->kernel_config, b->kernel_config_module, why, sizeof(why)) == 1)
 			continue;
 		snprintf(err, errlen, "backend %s needs a guest kernel with %s=y, and %s: build one with "
 			 "'make kernel' and pass --kernel build/kernel/bzImage --initrd "
@@ -100,13 +113,14 @@ int dmab_backends_for_kernel(const struct dmab_backend **list, int *n, size_t ma
 		const char *kernel = kernels[dmab_arch_index(dmab_arch_find(b->arch))];
 		bool have = false;
 
-		if (!b->kernel_config || !dmab_arch_in(arches, b->arch) || !kernel)
+		/* QEMU-bounded backends are run by name only (backends.h) */
+		if (!b->kernel_config || !dmab_arch_in(arches, b->arch) || !kernel || b->qemu_min || b->qemu_max)
 			continue;
 		for (int j = 0; j < *n; j++)
 			have |= list[j] == b;
 		if (have)
 			continue;
-		if (kernel_has(kernel, b->kernel_config, why, sizeof(why)) != 1) {
+		if (kernel_has(kernel, b->kernel_config, b->kernel_config_module, why, sizeof(why)) != 1) {
 			if (note && nl < notelen)
 				nl += (size_t)snprintf(note + nl, notelen - nl, "%s%s left out of 'all': %s",
 						       nl ? "; " : "", dmab_backend_label(b), why);

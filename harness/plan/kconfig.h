@@ -20,11 +20,17 @@
  */
 int dmab_kernel_config_path(const char *kernel, char *out, size_t outlen);
 /*
- * 1 when the config file has "<opt>=y" (built in: the guest loads no modules but
- * dmabench.ko), 0 when not (absent, "not set" or =m), -errno when it cannot be read.
+ * 1 when the config file has "<opt>=y" (built in), 2 when "<opt>=m" (a module: usable
+ * when the initramfs carries it in lib/mods/, which init loads before dmabench.ko),
+ * 0 when neither (absent or "not set"), -errno when it cannot be read.
  */
 int dmab_config_file_has(const char *config, const char *opt);
 
+/*
+ * Does kernel have what b needs (kernel_config, =m when kernel_config_module)? 1 yes
+ * (or nothing needed, or kernel NULL), 0 no, -ENOENT no config; why says which config was read.
+ */
+int dmab_backend_kernel_ok(const struct dmab_backend *b, const char *kernel, char *why, size_t wlen);
 /*
  * The backends of list[0..*n) that need a kernel option (b->kernel_config) against
  * their arch's kernel (kernels[] by dmab_arch_index(); NULL: that arch is not

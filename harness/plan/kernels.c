@@ -122,8 +122,7 @@ int dmab_kernel_locate(struct dmab_kernel *k, const struct dmab_kernel_desc *d, 
 	return 0;
 }
 
-/* Run argv with its output into log_path; 0 when it exited 0, else -EIO. */
-static int run_logged(char *const argv[], char *const env[], const char *log_path)
+int dmab_run_logged(char *const argv[], char *const env[], const char *log_path)
 {
 	pid_t pid;
 	int st;
@@ -136,8 +135,7 @@ static int run_logged(char *const argv[], char *const env[], const char *log_pat
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 }
 
-/* The last line of a log that says "error" (or its last line), for messages. */
-static void log_reason(const char *log_path, char *out, size_t len)
+void dmab_log_reason(const char *log_path, char *out, size_t len)
 {
 	char *buf = NULL, *last = NULL, *err = NULL;
 
@@ -179,8 +177,8 @@ int dmab_kernel_fetch(const char *repo, const struct dmab_kernel_desc *d, const 
 		dmab_mkdir_p(dest, 0755);
 		rmdir(dest);	/* the script renames its temporary directory to dest */
 	}
-	if (run_logged(argv, NULL, logp)) {
-		log_reason(logp, why, sizeof(why));
+	if (dmab_run_logged(argv, NULL, logp)) {
+		dmab_log_reason(logp, why, sizeof(why));
 		snprintf(err, errlen, "fetching %s for %s failed: %.300s (log %.200s)", d->name, a->name, why, logp);
 		return -EIO;
 	}
@@ -212,8 +210,8 @@ int dmab_kernel_build(const char *repo, const struct dmab_kernel *k, FILE *log, 
 	char *argv[] = { "make", "-C", (char *)repo, "-j2", kenv, "initramfs", NULL };
 	if (log)
 		fprintf(log, "dmabench: %s %s: %s (log %s)\n", k->name, k->arch->name, cmd, logp);
-	if (run_logged(argv, NULL, logp)) {
-		log_reason(logp, why, sizeof(why));
+	if (dmab_run_logged(argv, NULL, logp)) {
+		dmab_log_reason(logp, why, sizeof(why));
 		snprintf(err, errlen, "building %s for %s failed: %.300s (run '%.300s' in %.200s; log %.200s)",
 			 k->name, k->arch->name, why, cmd, repo, logp);
 		return -EIO;

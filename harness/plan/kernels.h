@@ -88,6 +88,10 @@ void dmab_kernel_make_cmd(const struct dmab_kernel *k, char *out, size_t len);
  * <build dir>/make.log. 0 or -EIO with the reason in err.
  */
 int dmab_kernel_build(const char *repo, const struct dmab_kernel *k, FILE *log, char *err, size_t errlen);
+/* Run argv (env NULL: ours) with its output into log_path; 0 when it exited 0, else -EIO. */
+int dmab_run_logged(char *const argv[], char *const env[], const char *log_path);
+/* The last line of a log that says "error" (or its last line), for messages. */
+void dmab_log_reason(const char *log_path, char *out, size_t len);
 /* Extra kernel command line words for backend b on k ("" when none). */
 const char *dmab_kernel_append(const struct dmab_kernel *k, const struct dmab_backend *b);
 

@@ -22,25 +22,33 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 	for (int kn = 0; kn < o->nkernels; kn++) {
 		const struct dmab_kernel *kern = &o->kernels[kn];
 
-		for (int i = 0; i < o->nbackends; i++) {
-			if (dmab_arch_find(o->backends[i]->arch) != kern->arch)
-				continue;
-			for (int k = 0; k < o->ntopologies && n < max; k++) {
-				if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
-					skipped[k] += kn == 0;
+		for (int qn = 0; qn < (o->nqemus ? o->nqemus : 1); qn++) {
+			const struct dmab_qemu *q = o->nqemus ? &o->qemus[qn] : NULL;
+
+			for (int i = 0; i < o->nbackends; i++) {
+				if (dmab_arch_find(o->backends[i]->arch) != kern->arch ||
+				    (q && !dmab_qemu_runs(q, o->backends[i])))	/* said in o->qemu_note */
 					continue;
-				}
-				out[n].backend = o->backends[i];
-				out[n].topology = o->topologies[k];
-				out[n].kernel = kern;
-				out[n].index = n;
-				dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
-				if (o->kernel_suffix) {
+				for (int k = 0; k < o->ntopologies && n < max; k++) {
+					if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
+						skipped[k] += kn == 0 && qn == 0;
+						continue;
+					}
+					out[n].backend = o->backends[i];
+					out[n].topology = o->topologies[k];
+					out[n].kernel = kern;
+					out[n].qemu = q;
+					out[n].index = n;
+					dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
 					size_t l = strlen(out[n].label);
 
-					snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s", kern->dir);
+					if (o->kernel_suffix)
+						l += (size_t)snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s",
+								      kern->dir);
+					if (o->qemu_suffix && q && l < sizeof(out[n].label))
+						snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s", q->label);
+					n++;
 				}
-				n++;
 			}
 		}
 	}
@@ -85,7 +93,8 @@ void dmab_plan_id(const struct dmab_opts *o, const struct dmab_plan_vm *plan, in
 	char num[64];
 
 	for (int i = 0; i < n; i++)
-		h = fnv(fnv(h, plan[i].label), plan[i].kernel ? plan[i].kernel->name : "host");
+		h = fnv(fnv(fnv(h, plan[i].label), plan[i].kernel ? plan[i].kernel->name : "host"),
+			plan[i].qemu ? plan[i].qemu->label : "");
 	snprintf(num, sizeof(num), "%d %g %g", o->smp ? o->smp : 1, o->timeout, o->boot_timeout);
 	h = fnv(fnv(fnv(h, o->job), o->append), num);
 	snprintf(out, len, "%016llx", (unsigned long long)h);
@@ -133,7 +142,7 @@ int dmab_plan_command(const struct dmab_opts *o, const struct dmab_plan_vm *p, c
 
 	snprintf(words, sizeof(words), "%s%s%s", quirk, *quirk && *user ? " " : "", user);
 	struct dmab_vm_spec s = {
-		.qemu = ap->qemu, .kernel = p->kernel ? p->kernel->image : ap->kernel,
+		.qemu = p->qemu ? p->qemu->bin[dmab_arch_index(a)] : ap->qemu, .kernel = p->kernel ? p->kernel->image : ap->kernel,
 		.initrd = p->kernel ? p->kernel->initrd : ap->initrd, .backend = p->backend,
 		.job = job, .accel = a->kvm ? accel : "tcg", .console_path = console_path, .chan_path = chan_path,
 		.append = words, .topology = p->topology, .extra_args = extra_args,

@@ -2,7 +2,9 @@
 /*
  * plan.h - the VMs of a run and the command that starts each: every
  * selected backend x every selected topology defined for its arch
- * (backend-major order) on every kernel of its arch (kernel-major), booted by QEMU (harness/plan/qemu.c); or, with
+ * (backend-major order) on every kernel of its arch (kernel-major) and every
+ * emulator of the run that has what the backend needs (kernel, then emulator,
+ * then backend), booted by QEMU (harness/plan/qemu.c); or, with
  * --host, one entry run by the local runner (harness/vm/hostmode.c) on the
  * running kernel - syzkaller's vm/local beside vm/qemu. `dmabench run`,
  * `dmabench fuzz` and `dmabench replay` all plan their VMs here.
@@ -21,12 +23,14 @@ struct dmab_plan_vm {
 	const struct dmab_backend *backend;	/* NULL: the running kernel (--host) */
 	const struct dmab_topology *topology;	/* NULL with --host */
 	const struct dmab_kernel *kernel;	/* what it boots (o->kernels[]); NULL with --host */
+	const struct dmab_qemu *qemu;		/* what boots it (o->qemus[]); NULL: the arch's paths[].qemu */
 	/*
-	 * "<backend>[@<topology>][~<kernel dir>]", "host": its results folder. The
-	 * kernel only when the run has several (o->kernel_suffix), so that a
-	 * single-kernel run keeps the labels older runs have.
+	 * "<backend>[@<topology>][~<kernel dir>][~qemu-<series>]", "host": its results
+	 * folder. The kernel only when the run has several (o->kernel_suffix), the
+	 * emulator likewise (o->qemu_suffix), so that a single-kernel single-QEMU run
+	 * keeps the labels older runs have.
 	 */
-	char label[80];
+	char label[112];
 	int index;				/* its place in the whole plan (before --shard) */
 };
 

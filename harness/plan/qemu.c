@@ -125,6 +125,10 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 		add(&a, "-serial");
 		add(&a, "file:%s", s->chan_path);
 	}
+	for (int i = 0; i < DMAB_MAX_QEMU_GLOBALS && s->backend->globals[i]; i++) {
+		add(&a, "-global");
+		add(&a, "%s", s->backend->globals[i]);
+	}
 	/* IOMMU (and other backend devices) strictly before the edu devices */
 	for (int i = 0; i < DMAB_MAX_QEMU_DEVICES && s->backend->devices[i]; i++) {
 		add(&a, "-device");

@@ -71,7 +71,28 @@ int main(void)
 			CHECK(argv_has(argv, "virtconsole,chardev=dmabres", NULL));
 			CHECK_CONTAINS(cmd, a->results_dev);
 		}
+		/* -global per backend, as the descriptor says */
+		for (int g = 0; g < DMAB_MAX_QEMU_GLOBALS && b->globals[g]; g++)
+			CHECK(argv_has(argv, "-global", b->globals[g]));
 		dmab_argv_free(argv);
 	}
+
+	/* QEMU version bounds */
+	char v[32];
+	CHECK_STR(dmab_qemu_upstream("QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)", v, sizeof(v)),
+		  "10.0.2");
+	CHECK_STR(dmab_qemu_upstream("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)", v, sizeof(v)), "7.2.22");
+	CHECK_STR(dmab_qemu_upstream("unknown", v, sizeof(v)), "");
+	CHECK(dmab_version_cmp("10.0.2", "10.0") > 0);
+	CHECK(dmab_version_cmp("10.0", "10.0.0") == 0);
+	CHECK(dmab_version_cmp("7.2.22", "10.0") < 0);
+	CHECK(dmab_version_cmp("9.2", "10.0") < 0);
+	const struct dmab_backend *fl = dmab_backend_find("intel-flts"), *am = dmab_backend_find("amd");
+	CHECK(fl && am);
+	CHECK(dmab_backend_qemu_ok(fl, "QEMU emulator version 10.0.2 (Debian)"));
+	CHECK(!dmab_backend_qemu_ok(fl, "QEMU emulator version 7.2.22 (Debian)"));
+	CHECK(!dmab_backend_qemu_ok(fl, "unknown"));
+	CHECK(dmab_backend_qemu_ok(am, "unknown"));
+	CHECK(argv_has((char *[]){ "-global", "arm-smmuv3.stage=2", NULL }, "-global", "arm-smmuv3.stage=2"));
 	return t_done("test_arches");
 }

@@ -38,7 +38,7 @@ int main(void)
 	CHECK_EQ(dmab_config_file_has(p, "CONFIG_KASAN"), 1);
 	CHECK_EQ(dmab_config_file_has(p, "CONFIG_KASA"), 0);		/* no prefix match */
 	CHECK_EQ(dmab_config_file_has(p, "CONFIG_VIRTIO_IOMMU"), 0);
-	CHECK_EQ(dmab_config_file_has(p, "CONFIG_FOO"), 0);		/* a module is not built in */
+	CHECK_EQ(dmab_config_file_has(p, "CONFIG_FOO"), 2);		/* a module: 2, not 1 (built in) */
 	CHECK_EQ(dmab_config_file_has("/nonexistent/config", "CONFIG_KASAN"), -ENOENT);
 
 	/* "all" on that kernel: virtio-iommu left out and named in the note */
@@ -68,18 +68,21 @@ int main(void)
 	n = dmab_backend_parse_list_arch("all", "x86_64", l, 32, &bad);
 	before = n;
 	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
-	CHECK_EQ(n, before + 1);
-	CHECK_STR(l[n - 1]->name, "virtio-iommu");
+	CHECK_EQ(n, before + 2);	/* virtio-iommu, virtio-iommu-lazy; -64k is QEMU-bounded: by name only */
+	CHECK_STR(l[n - 2]->name, "virtio-iommu");
+	CHECK_STR(l[n - 1]->name, "virtio-iommu-lazy");
 	CHECK_STR(note, "");
 	/* named and supported: kept once; "all" besides does not add it twice */
 	n = dmab_backend_parse_list_arch("virtio-iommu,all", "x86_64", l, 32, &bad);
 	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "x86_64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
 	CHECK_EQ(count_named(l, n, "virtio-iommu"), 1);
-	/* arm64 only: no x86 kernel-dependent backend joins */
+	/* arm64 only: no x86 kernel-dependent backend joins, arm64's own virtio-iommu does
+	 * (virtio-iommu-16k is QEMU-bounded: by name only) */
 	n = dmab_backend_parse_list_arch("all", "arm64", l, 32, &bad);
 	before = n;
 	CHECK_EQ(dmab_backends_for_kernel(l, &n, 32, true, "arm64", (const char *[]){ k, k }, note, sizeof(note), err, sizeof(err)), 0);
-	CHECK_EQ(n, before);
+	CHECK_EQ(n, before + 1);
+	CHECK_STR(dmab_backend_label(l[n - 1]), "arm64-virtio-iommu");
 
 	/* no config anywhere near the kernel: named is an error, "all" leaves it out */
 	unlink(p);

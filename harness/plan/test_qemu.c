@@ -131,7 +131,7 @@ int main(void)
 		CHECK(!strstr(cmd, "  "));
 		dmab_argv_free(argv);
 	}
-	CHECK_EQ(narm, 5);
+	CHECK_EQ(narm, 8);
 
 	/* kvm accel and custom memory */
 	struct dmab_vm_spec s = {

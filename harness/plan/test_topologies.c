@@ -157,7 +157,7 @@ static void qemu_args(void)
 	CHECK_EQ(dmab_qemu_argv(&s0, &a0), 0);
 	CHECK_STR(a0[idx(a0, "-machine", 0) + 1], "q35,default_bus_bypass_iommu=on");
 	d = idx(a0, "-device", 0);
-	CHECK(d > 0 && !strcmp(a0[d + 1], "amd-iommu"));
+	CHECK(d > 0 && !strcmp(a0[d + 1], "amd-iommu,pt=off,intremap=off"));
 	CHECK(idx(a0, "pxb-pcie,id=pxb1,bus_nr=0x80,bypass_iommu=off,bus=pcie.0", 0) > d);
 	dmab_argv_free(a0);
 

@@ -11,6 +11,7 @@
 
 #include "harness/report/jget.h"
 #include "harness/report/results.h"
+#include "harness/report/verdicts.h"
 #include "lib/util.h"
 
 int dmab_run_id(time_t t, const char *sha, char *out, size_t len)
@@ -93,7 +94,8 @@ cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri)
 		cJSON_AddItemToArray(argv, cJSON_CreateString(*p));
 	cJSON_AddItemToObject(o, "qemu_argv", argv);
 	cJSON_AddStringToObject(o, "accel", ri->accel);
-	cJSON_AddStringToObject(o, "qemu_version", ri->qemu_version);
+	cJSON_AddStringToObject(o, "qemu_version", vm->qemu && vm->qemu->version[0] ? vm->qemu->version :
+						    ri->qemu_version);
 	cJSON_AddStringToObject(o, "job", vm->job ? vm->job : "");
 	add_num_or_null(o, "boot_to_init_s", vm->t_init > 0, vm->t_init - vm->t_start);
 	add_num_or_null(o, "boot_to_end_s", vm->t_end_rec > 0, vm->t_end_rec - vm->t_start);
@@ -258,6 +260,8 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		}
 		cJSON_AddStringToObject(b, "status", dmab_class_name(vm->cls));
 		cJSON_AddNumberToObject(b, "exit_code", vm->cls);
+		if (vm->backend)	/* against harness/plan/expect.c: what counts for the exit code */
+			cJSON_AddItemToObject(b, "expectations", dmab_vm_verdicts_json(vm));
 		cJSON_AddStringToObject(b, "reason", vm->reason);
 		if (vm->backend) {
 			cJSON_AddStringToObject(b, "expect_ops", vm->backend->expect_ops);
@@ -332,6 +336,19 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 			cJSON_AddStringToObject(k, "image", vm->kernel->image);
 			cJSON_AddStringToObject(k, "initrd", vm->kernel->initrd);
 			cJSON_AddItemToObject(b, "kernel", k);
+		}
+		if (vm->qemu && vm->backend) {
+			/* the emulator axis: its name (table, "default" or the binary's file), version, binary */
+			cJSON *q = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(q, "name", vm->qemu->name);
+			cJSON_AddStringToObject(q, "label", vm->qemu->label);
+			cJSON_AddStringToObject(q, "version", vm->qemu->version);
+			if (vm->qemu->desc)
+				cJSON_AddStringToObject(q, "series", vm->qemu->desc->series);
+			cJSON_AddStringToObject(q, "binary",
+						vm->qemu->bin[dmab_arch_index(dmab_arch_find(vm->backend->arch))]);
+			cJSON_AddItemToObject(b, "qemu", q);
 		}
 		if (cmd)
 			cJSON_AddStringToObject(b, "guest_cmdline", cmd);

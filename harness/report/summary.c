@@ -526,6 +526,89 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 	}
 }
 
+/*
+ * Against the expectation table (harness/plan/expect.c): the unexpected results
+ * first (what the exit code counts), then the expected failures, one row per VM,
+ * job and cause with how many items and the first of them.
+ */
+static void expectations_write(const cJSON *bs, FILE *f)
+{
+	const cJSON *b, *it;
+	int n[3] = { 0 };
+
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *e = jget(b, "expectations");
+
+		n[0] += (int)jnum(e, "unexpected_failures", 0) + (int)jnum(e, "unexpected_passes", 0);
+		n[1] += (int)jnum(e, "expected_failures", 0);
+		n[2] += (int)jnum(e, "ok", 0);
+	}
+	if (!n[0] && !n[1])
+		return;
+	fprintf(f, "\n## Unexpected results\n\n");
+	if (!n[0]) {
+		fprintf(f, "None: %d results as expected, %d of them known failures (below).\n", n[1] + n[2], n[1]);
+	} else {
+		fprintf(f, "| VM | verdict | job | item | what happened |\n|---|---|---|---|---|\n");
+		cJSON_ArrayForEach(b, bs)
+			cJSON_ArrayForEach(it, jget(jget(b, "expectations"), "items")) {
+				if (!strcmp(jstr(it, "verdict", ""), "xfail"))
+					continue;
+				fputs("| ", f);
+				dmab_md_escape(f, jstr(b, "name", "-"));
+				fprintf(f, " | %s | %s | ", !strcmp(jstr(it, "verdict", ""), "xpass") ?
+					"unexpected pass" : "unexpected failure", *jstr(it, "job", "") ? jstr(it, "job", "") : "VM");
+				dmab_md_escape(f, jstr(it, "item", ""));
+				fputs(" | ", f);
+				dmab_md_escape(f, jstr(it, "text", ""));
+				if (jstr(it, "cause", NULL)) {
+					fputs(" (known failure: ", f);
+					dmab_md_escape(f, jstr(it, "cause", ""));
+					fputs(")", f);
+				}
+				fputs(" |\n", f);
+			}
+	}
+	if (!n[1])
+		return;
+	fprintf(f, "\n## Expected failures\n\n| VM | job | items | first | what happened | cause |\n|---|---|---:|---|---|---|\n");
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *items = jget(jget(b, "expectations"), "items"), *jt;
+		int i = 0;
+
+		cJSON_ArrayForEach(it, items) {
+			int same = 0, j = 0;
+			bool seen = false;
+
+			if (strcmp(jstr(it, "verdict", ""), "xfail")) {
+				i++;
+				continue;
+			}
+			cJSON_ArrayForEach(jt, items) {
+				bool alike = !strcmp(jstr(jt, "verdict", ""), "xfail") &&
+					     !strcmp(jstr(jt, "job", ""), jstr(it, "job", "")) &&
+					     !strcmp(jstr(jt, "cause", ""), jstr(it, "cause", ""));
+
+				seen |= alike && j < i;
+				same += alike;
+				j++;
+			}
+			i++;
+			if (seen)
+				continue;
+			fputs("| ", f);
+			dmab_md_escape(f, jstr(b, "name", "-"));
+			fprintf(f, " | %s | %d | ", *jstr(it, "job", "") ? jstr(it, "job", "") : "VM", same);
+			dmab_md_escape(f, jstr(it, "item", ""));
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(it, "text", ""));
+			fputs(" | ", f);
+			dmab_md_escape(f, jstr(it, "cause", ""));
+			fputs(" |\n", f);
+		}
+	}
+}
+
 
 /* The reference of a VM for the answers: the VM whose label is the same with its backend
  * descriptor swapped for its arch's direct backend ("intel-strict@bypass~debian-6.12" ->
@@ -730,6 +813,8 @@ int dmab_details_write(const cJSON *run, FILE *f)
 		bs = NULL;
 	header(run, f, ": every table");
 	fprintf(f, "\nThe answers are in [summary.md](summary.md).\n");
+	if (bs)
+		expectations_write(bs, f);
 	backends_table(bs, f);
 	if (bs) {
 		/* skipped tests and job results with their reasons (e.g. a feature the kernel lacks) */
@@ -795,6 +880,8 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		bs = NULL;
 	header(run, f, "");
 	fprintf(f, "\nThe answers first; every table of the run is in [details.md](details.md).\n");
+	if (bs)
+		expectations_write(bs, f);	/* what changes the exit code comes first */
 	if (bs) {
 		fprintf(f, "\n## Answers\n");
 		answers_lat(bs, f);

@@ -72,6 +72,9 @@ script topology-vm "" ./harness/tests/test_topology_vm.sh
 echo "== fuzzing: OSS-Fuzz contract, 60 s campaigns on direct and intel-strict, crash drill (harness/tests/test_fuzz_vm.sh)"
 script fuzz-vm "" ./harness/tests/test_fuzz_vm.sh
 
+echo "== QEMU 10.0: AMD-Vi probe, amd and intel-flts booted on it, modes read back (harness/tests/test_qemu_vm.sh)"
+script qemu-vm "" ./harness/tests/test_qemu_vm.sh
+
 vmlog=$(mktemp)
 trap 'rm -f "$vmlog"' EXIT
 # A dmabench run of the test job (its arguments), its "N passed, N failed, N skipped" counted.

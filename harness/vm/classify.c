@@ -14,6 +14,7 @@ const char *dmab_class_name(int code)
 	case DMAB_EXIT_WARN: return "warning";
 	case DMAB_EXIT_RESULTS: return "results-missing";
 	case DMAB_EXIT_REGRESSION: return "regression";
+	case DMAB_EXIT_UNEXPECTED_PASS: return "unexpected-pass";
 	case DMAB_EXIT_TIMEOUT: return "timeout";
 	case DMAB_EXIT_INTERRUPTED: return "interrupted";
 	case DMAB_EXIT_PANIC: return "kernel-panic";
@@ -25,16 +26,17 @@ int dmab_class_severity(int code)
 {
 	switch (code) {
 	case DMAB_EXIT_OK: return 0;
-	case DMAB_EXIT_TESTFAIL: return 1;
-	case DMAB_EXIT_WARN: return 2;
-	case DMAB_EXIT_USAGE: return 3;
-	case DMAB_EXIT_RESULTS: return 4;
-	case DMAB_EXIT_BOOT: return 5;
-	case DMAB_EXIT_TIMEOUT: return 6;
-	case DMAB_EXIT_OOPS: return 7;
-	case DMAB_EXIT_INTERRUPTED: return 8;
-	case DMAB_EXIT_PANIC: return 10;
-	default: return 9;
+	case DMAB_EXIT_UNEXPECTED_PASS: return 1;	/* below any failure: those say more */
+	case DMAB_EXIT_TESTFAIL: return 2;
+	case DMAB_EXIT_WARN: return 3;
+	case DMAB_EXIT_USAGE: return 4;
+	case DMAB_EXIT_RESULTS: return 5;
+	case DMAB_EXIT_BOOT: return 6;
+	case DMAB_EXIT_TIMEOUT: return 7;
+	case DMAB_EXIT_OOPS: return 8;
+	case DMAB_EXIT_INTERRUPTED: return 9;
+	case DMAB_EXIT_PANIC: return 11;
+	default: return 10;
 	}
 }
 

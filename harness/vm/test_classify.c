@@ -69,14 +69,18 @@ int main(void)
 	CHECK_STR(dmab_class_name(42), "unknown");
 
 	/* backend table */
-	CHECK_EQ(dmab_nbackends, 12);	/* 7 x86_64 (virtio-iommu: built kernel only) + 5 arm64 */
+	/* 11 x86_64 (virtio-iommu*: kernels with VIRTIO_IOMMU; intel-flts, virtio-iommu-64k: QEMU >= 10.0)
+	 * + 8 arm64 (smmuv3-s2, virtio-iommu-16k: QEMU >= 10.0; virtio-iommu: kernels with it) */
+	CHECK_EQ(dmab_nbackends, 19);
 	static const struct { const char *n, *ops, *dom, *dev, *cmd; } want[] = {
 		{ "direct", "direct", "none", NULL, "intel_iommu=off" },
 		{ "swiotlb", "swiotlb", "none", NULL, "swiotlb=force" },
 		{ "intel-strict", "iommu", "DMA", "intel-iommu", "iommu.strict=1" },
 		{ "intel-lazy", "iommu", "DMA-FQ", "intel-iommu", "iommu.strict=0" },
 		{ "intel-pt", "direct", "identity", "intel-iommu", "iommu=pt" },
-		{ "amd", "iommu", "DMA", "amd-iommu", "" },
+		{ "amd", "iommu", "DMA", "amd-iommu,pt=off,intremap=off", "" },
+		{ "intel-sm", "iommu", "DMA", "intel-iommu,x-scalable-mode=on", "sm_on" },
+		{ "intel-flts", "iommu", "DMA", "intel-iommu,x-scalable-mode=on,x-flts=on", "sm_on" },
 		{ "virtio-iommu", "iommu", "DMA", "virtio-iommu-pci", "iommu.strict=1" },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -99,12 +103,12 @@ int main(void)
 
 	const struct dmab_backend *l[8];
 	const char *bad;
-	CHECK_EQ(dmab_backend_parse_list("all", l, 8, &bad), 6);
+	CHECK_EQ(dmab_backend_parse_list("all", l, 8, &bad), 7);	/* + intel-sm; QEMU-bounded ones by name */
 	CHECK_STR(l[0]->name, "direct");
 	CHECK_EQ(dmab_backend_parse_list("amd,direct,amd", l, 8, &bad), 2);
 	CHECK_STR(l[0]->name, "amd");
 	CHECK_STR(l[1]->name, "direct");
-	CHECK_EQ(dmab_backend_parse_list("direct,all", l, 8, &bad), 6);
+	CHECK_EQ(dmab_backend_parse_list("direct,all", l, 8, &bad), 7);
 	CHECK_EQ(dmab_backend_parse_list("direct,nope", l, 8, &bad), -EINVAL);
 	CHECK_STR(bad, "nope");
 	CHECK_EQ(dmab_backend_parse_list("", l, 8, &bad), -EINVAL);
@@ -138,8 +142,8 @@ int main(void)
 	CHECK_STR(l[0]->arch, "arm64");
 	CHECK_EQ(dmab_backend_parse_list("smmuv3-lazy", l, 8, &bad), -EINVAL);	/* x86_64 only */
 	CHECK_EQ(dmab_backend_parse_list("arm64-smmuv3-lazy,amd", l, 8, &bad), 2);	/* labels: any arch */
-	CHECK_EQ(dmab_backend_parse_list_arch("all", "x86_64,arm64", l, 16, &bad), 11);
-	CHECK_STR(l[6]->arch, "arm64");
+	CHECK_EQ(dmab_backend_parse_list_arch("all", "x86_64,arm64", l, 16, &bad), 12);
+	CHECK_STR(l[7]->arch, "arm64");
 	CHECK_EQ(dmab_backend_parse_list_arch("direct", "x86_64,arm64", l, 16, &bad), 1);	/* first arch */
 	CHECK_STR(l[0]->arch, "x86_64");
 	CHECK_EQ(dmab_arch_list_check("x86_64,arm64", &bad), 0);

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "harness/plan/kernels.h"
+#include "harness/plan/qemus.h"
 #include "harness/plan/backends.h"
 #include "harness/vm/channel.h"
 #include "harness/vm/console.h"
@@ -26,12 +27,22 @@
 
 enum dmab_vm_state { DMAB_VM_PENDING = 0, DMAB_VM_RUNNING, DMAB_VM_DONE };
 
+/* One result that is not simply ok (harness/report/verdicts.c). */
+struct dmab_vm_verdict {
+	char job[16];			/* "" for the VM itself */
+	char item[112];			/* test name, share cell, "" for the VM */
+	int verdict;			/* enum dmab_verdict (harness/plan/expect.h) */
+	char text[192];			/* what happened */
+	const char *cause;		/* the table's, for xfail and xpass */
+};
+
 struct dmab_vm {
 	/* set by the caller */
 	const struct dmab_backend *backend;
 	const struct dmab_topology *topology;	/* NULL: the default (pair) */
 	const struct dmab_kernel *kernel;	/* NULL: --host (the running kernel) */
-	char name[80];			/* label in progress lines */
+	const struct dmab_qemu *qemu;		/* NULL: --host, or a plan without emulators */
+	char name[112];			/* label in progress lines */
 	int plan_index;			/* its place in the run's whole plan (before --shard) */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
@@ -55,6 +66,16 @@ struct dmab_vm {
 	struct dmab_vm_facts facts;
 	int cls;			/* exit class (exitcodes.h) */
 	char reason[512];
+	/*
+	 * Against the expectation table (harness/report/verdicts.c, after the run):
+	 * every result that is not "ok" (expected failures with their cause, unexpected
+	 * passes and failures), counts by verdict, and ucls, the exit class that counts
+	 * only unexpected results (what the run exits with).
+	 */
+	struct dmab_vm_verdict *verdicts;
+	int nverdicts;
+	int nverdict[5];		/* by enum dmab_verdict */
+	int ucls;
 	bool have_ktap;
 	struct dmab_ktap ktap;
 	/* each received .json file parsed once (dmab_vm_finish), by chan.files index; NULL otherwise */
