@@ -37,6 +37,9 @@ const struct dmab_job dmab_jobs[] = {
 	{ .name = "mapbench", .prog = "bin/mapbench", .args_env = "DMABENCH_MAPBENCH_ARGS",
 	  .result = "mapbench.json", .benchmark = true,
 	  .help = "dmabench's map loop against the kernel's dma_map_benchmark (needs the make kernel kernel)" },
+	{ .name = "scale", .prog = "bin/scale", .args_env = "DMABENCH_SCALE_ARGS", .result = "scale.json",
+	  .benchmark = true,
+	  .help = "throughput of map_single, map_sg, alloc/free against threads (bound kthreads; --smp N)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);
