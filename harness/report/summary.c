@@ -14,6 +14,7 @@
 #include "harness/report/jget.h"
 #include "lib/util.h"
 #include "harness/report/share_summary.h"
+#include "harness/report/scale_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -621,6 +622,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		uring_table(bs, f);
 		hyperfine_table(bs, f);
 		mapbench_table(bs, f);
+		dmab_scale_summary_write(run, f);
 		dmab_share_summary_write(bs, f);
 	}
 	return ferror(f) ? -5 : 0;
