@@ -4,6 +4,7 @@
 #define DMAB_SCALE_SUMMARY_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -14,5 +15,16 @@
  * Returns 0 or -EIO on a write error.
  */
 int dmab_scale_summary_write(const cJSON *run, FILE *f);
+
+/*
+ * Is a scale.json (bench/scale.c) complete and consistent? Structure only, never timings:
+ * schema 1, points; each point's op, threads (<= cpus_online unless its errno is E2BIG),
+ * granule, size = granule x page_size; a point without error has n == iters (or fewer with
+ * budget_hit), wall_ns > 0, ops_per_s = threads x n / wall_ns, a.n == b.n == threads x n,
+ * ordered percentiles, efficiency = speedup / threads, one per_thread entry per thread with n
+ * samples of each half whose minimum and maximum over all threads are a's and b's.
+ * Returns 0, or -EBADMSG with the first problem in err.
+ */
+int dmab_scale_check(const cJSON *scale, char *err, size_t errlen);
 
 #endif
