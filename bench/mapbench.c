@@ -5,7 +5,7 @@
  * in one VM, on one device, with the same size and direction (guest job "mapbench").
  *
  *   mapbench OUT.json [--size BYTES] [--dir bidi|to|from] [--seconds S] [--rounds R]
- *                     [--iters N]
+ *                     [--iters N] [--kthread] [--kmb-steps S0,S1,...]
  *
  * The device is the second edu device of dmabench.ko (the first stays with the module for
  * every other job). Each round: (1) DMABENCH_IOC_LAT op MAP_SINGLE on it (raw samples,
@@ -23,6 +23,11 @@
  * "agree_resolution": within 1 unit; "agree_noise": within 2 standard errors of the
  * difference (the kernel tool's loop count, which it does not report, estimated from its
  * means and the duration).
+ *
+ * --kthread: dmabench's loop in a bound kernel thread (LAT_KTHREAD), as the kernel tool's
+ * runs, instead of the ioctl's context. --kmb-steps (issue 16 experiment): round i writes
+ * S[i mod n] to the steps parameter of bench/kmb/map_benchmark_steps.ko (the kernel tool's
+ * loop turned into dmabench's step by step) before the kernel tool runs; kernel_tool[i].steps.
  *
  * Output {"schema":1, "device", "size", "dir", "seconds", "rounds", "dma_api_errors_before",
  * "dma_api_errors_after", "kernel_tool":[per round], "dmabench":[per round], "map":{...},
@@ -76,6 +81,7 @@ _Static_assert(sizeof(struct map_benchmark) == 136, "struct map_benchmark as in 
 #define KMB_DEBUGFS	"/sys/kernel/debug/dma_map_benchmark"
 #define DMA_API_ERRORS	"/sys/kernel/debug/dma-api/error_count"
 #define MAX_ROUNDS	16
+#define KMB_STEPS	"/sys/module/map_benchmark_steps/parameters/steps"
 
 struct opts {
 	uint64_t size;
@@ -83,11 +89,14 @@ struct opts {
 	uint32_t seconds;
 	uint32_t rounds;
 	uint32_t iters;
+	bool kthread;		/* dmabench's loop in a bound kernel thread */
+	uint32_t ksteps[MAX_ROUNDS], nksteps;	/* --kmb-steps */
 };
 
 struct round {
 	struct map_benchmark k;		/* the kernel tool's result */
 	int kret;			/* its ioctl: 0 or -errno */
+	int32_t steps;			/* --kmb-steps value of this round, or -1 */
 	uint32_t n;			/* dmabench samples */
 	int lerr;			/* LAT loop error */
 	struct dmab_kstat map, unmap;	/* dmabench's samples in the kernel tool's units */
@@ -213,7 +222,8 @@ static int kernel_tool(const struct opts *o, struct map_benchmark *k)
 static int usage(void)
 {
 	fprintf(stderr, "usage: mapbench OUT.json [--size BYTES (multiple of 4096, <= 4 MiB)] "
-		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N]\n", MAX_ROUNDS);
+		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N] [--kthread] "
+		"[--kmb-steps S0,S1,...]\n", MAX_ROUNDS);
 	return 2;
 }
 
@@ -303,6 +313,8 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	for (uint32_t i = 0; i < nr; i++) {
 		dmab_json_obj_begin(&j);
 		dmab_json_kv_i64(&j, "ret", rs[i].kret);
+		if (rs[i].steps >= 0)
+			dmab_json_kv_i64(&j, "steps", rs[i].steps);
 		dmab_json_kv_u64(&j, "avg_map_100ns", rs[i].k.avg_map_100ns);
 		dmab_json_kv_u64(&j, "map_stddev_100ns", rs[i].k.map_stddev);
 		dmab_json_kv_u64(&j, "avg_unmap_100ns", rs[i].k.avg_unmap_100ns);
@@ -340,7 +352,8 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "size", required_argument, NULL, 's' }, { "dir", required_argument, NULL, 'd' },
 		{ "seconds", required_argument, NULL, 't' }, { "rounds", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
+			{ "kthread", no_argument, NULL, 'k' }, { "kmb-steps", required_argument, NULL, 'K' },
+	{ "iters", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 4096, .dir = DMABENCH_DIR_BIDIRECTIONAL, .seconds = 2, .rounds = 3,
 			  .iters = 200000 };
@@ -393,6 +406,23 @@ int main(int argc, char **argv)
 				return usage();
 			o.iters = (uint32_t)v;
 			break;
+		case 'k':
+			o.kthread = true;
+			break;
+		case 'K': {
+			char *s = optarg, *e2;
+
+			o.nksteps = 0;
+			do {
+				unsigned long x = strtoul(s, &e2, 0);
+
+				if (e2 == s || x > 255 || o.nksteps >= MAX_ROUNDS || (*e2 && *e2 != ','))
+					return usage();
+				o.ksteps[o.nksteps++] = (uint32_t)x;
+				s = e2 + 1;
+			} while (*e2);
+			break;
+		}
 		default:
 			return usage();
 		}
@@ -433,6 +463,7 @@ int main(int argc, char **argv)
 			.op = DMABENCH_LAT_MAP_SINGLE, .size = o.size, .dir = o.dir, .iters = o.iters,
 			.budget_ns = (uint64_t)o.seconds * 1000000000ULL,
 			.samples_a = (uintptr_t)sa, .samples_b = (uintptr_t)sb,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0,
 		};
 
 		dev = dev_by_name(fd, bdf);
@@ -458,6 +489,7 @@ int main(int argc, char **argv)
 		struct dmabench_lat l2 = {
 			.op = DMABENCH_LAT_MAP_SINGLE, .dev = (uint32_t)dev, .size = o.size, .dir = o.dir,
 			.iters = o.iters, .budget_ns = (uint64_t)o.seconds * 1000000000ULL,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0,
 		};
 		r = dmab_lat(fd, &l2);
 		if (r) {
@@ -475,6 +507,20 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mapbench: binding %s to " KMB_DRIVER ": %s\n", bdf, strerror(-r));
 			goto out;
 		}
+		rd->steps = -1;
+		if (o.nksteps) {
+			char v[16];
+
+			rd->steps = (int32_t)o.ksteps[(nr - 1) % o.nksteps];
+			snprintf(v, sizeof(v), "%d\n", rd->steps);
+			r = write_str(KMB_STEPS, v);
+			if (r) {
+				fprintf(stderr, "mapbench: --kmb-steps: " KMB_STEPS ": %s (bench/kmb/build.sh's initramfs)\n",
+					strerror(-r));
+				rebind(bdf, "");
+				goto out;
+			}
+		}
 		rd->kret = kernel_tool(&o, &rd->k);
 		if (rd->kret)
 			fprintf(stderr, "mapbench: DMA_MAP_BENCHMARK on %s: %s\n", bdf, strerror(-rd->kret));
@@ -488,6 +534,8 @@ int main(int argc, char **argv)
 		       (unsigned long)rd->unmap.avg_100ns, rd->nosamp_n, rd->nosamp_map_mean_ns / 100,
 		       rd->nosamp_unmap_mean_ns / 100, (unsigned long)rd->k.avg_map_100ns,
 		       (unsigned long)rd->k.avg_unmap_100ns);
+		if (rd->steps >= 0)
+			printf("mapbench: round %u: kernel tool loop steps %d\n", nr, rd->steps);
 		if (rd->kret)
 			goto out;
 	}
