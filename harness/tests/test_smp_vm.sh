@@ -7,14 +7,15 @@
 # "not ok NAME: reason"; run.json must record smp 2; scale.json must arrive complete and
 # consistent (the host checks every scale.json it receives, harness/report/scale_summary.c
 # dmab_scale_check: a failed check makes the run exit 7 with the reason) with a 2-thread point
-# of each op that ran without error. No timing is asserted.
+# of each op that ran without error; lat --threads 2 gives map_single rows with both threads'
+# samples (n = 2 x 200). No timing is asserted.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 D=build/host/dmabench
 out=${DMABENCH_TEST_OUT:-build/test-results}-smp
 rm -rf "$out"
-"$D" run -q --backend intel-strict --smp 2 --job test,scale --out "$out" --timeout 400 \
-	--append 'DMABENCH_TEST_ONLY=lat_threads,lat_calib DMABENCH_SCALE_ARGS="--threads=1,2 --ops=map_single,map_sg --target-ms=100 --iters-max=400"' \
+"$D" run -q --backend intel-strict --smp 2 --job test,scale,lat --out "$out" --timeout 400 \
+	--append 'DMABENCH_TEST_ONLY=lat_threads,lat_calib DMABENCH_SCALE_ARGS="--threads=1,2 --ops=map_single,map_sg --target-ms=100 --iters-max=400" DMABENCH_LAT_ARGS="--threads=2 --sizes=4K --ops=map_single --iters=200"' \
 	>"$out.log" 2>&1
 rc=$?
 n=0
@@ -47,4 +48,8 @@ else
 	done
 	[ -z "$bad" ] && echo "ok smp-scale-2threads" || echo "not ok smp-scale-2threads: no error-free T=2 point of:$bad"
 fi
+lj=$out/latest/intel-strict/lat.json
+rows=$(grep -c '"op":"\(map\|unmap\)_single".*"n":400,"errno":0,"threads":2,' "$lj" 2>/dev/null)
+[ "${rows:-0}" -eq 2 ] && echo "ok smp-lat-threads" ||
+	echo "not ok smp-lat-threads: ${rows:-0} of 2 map_single/unmap_single rows with threads 2 and n 400 in $lj"
 exit 0
