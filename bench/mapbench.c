@@ -5,7 +5,7 @@
  * in one VM, on one device, with the same size and direction (guest job "mapbench").
  *
  *   mapbench OUT.json [--size BYTES] [--dir bidi|to|from] [--seconds S] [--rounds R]
- *                     [--iters N] [--kthread] [--kmb-steps S0,S1,...]
+ *                     [--iters N] [--threads T] [--kthread] [--kmb-steps S0,S1,...]
  *
  * The device is the second edu device of dmabench.ko (the first stays with the module for
  * every other job). Each round: (1) DMABENCH_IOC_LAT op MAP_SINGLE on it (raw samples,
@@ -24,6 +24,8 @@
  * difference (the kernel tool's loop count, which it does not report, estimated from its
  * means and the duration).
  *
+ * --threads T (needs --smp >= T): both tools run T threads at once (dmabench: bound kernel
+ * threads, every thread's samples; the kernel tool: its threads, means over all of them).
  * --kthread: dmabench's loop in a bound kernel thread (LAT_KTHREAD), as the kernel tool's
  * runs, instead of the ioctl's context. --kmb-steps (issue 16 experiment): round i writes
  * S[i mod n] to the steps parameter of bench/kmb/map_benchmark_steps.ko (the kernel tool's
@@ -90,6 +92,7 @@ struct opts {
 	uint32_t rounds;
 	uint32_t iters;
 	bool kthread;		/* dmabench's loop in a bound kernel thread */
+	uint32_t threads;	/* --threads: both tools run T threads */
 	uint32_t ksteps[MAX_ROUNDS], nksteps;	/* --kmb-steps */
 };
 
@@ -206,7 +209,7 @@ static int kernel_tool(const struct opts *o, struct map_benchmark *k)
 	if (fd < 0)
 		return -errno;
 	memset(k, 0, sizeof(*k));
-	k->threads = 1;
+	k->threads = o->threads;
 	k->seconds = o->seconds;
 	k->node = -1;			/* NUMA_NO_NODE */
 	k->dma_bits = 64;		/* dmabench.ko sets 64 too */
@@ -222,7 +225,7 @@ static int kernel_tool(const struct opts *o, struct map_benchmark *k)
 static int usage(void)
 {
 	fprintf(stderr, "usage: mapbench OUT.json [--size BYTES (multiple of 4096, <= 4 MiB)] "
-		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N] [--kthread] "
+		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N] [--threads T] [--kthread] "
 		"[--kmb-steps S0,S1,...]\n", MAX_ROUNDS);
 	return 2;
 }
@@ -305,6 +308,7 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	dmab_json_kv_u64(&j, "size", o->size);
 	dmab_json_kv_str(&j, "dir", dir_name(o->dir));
 	dmab_json_kv_u64(&j, "seconds", o->seconds);
+	dmab_json_kv_u64(&j, "threads", o->threads);
 	dmab_json_kv_u64(&j, "rounds", nr);
 	dmab_json_kv_i64(&j, "dma_api_errors_before", err_before);
 	dmab_json_kv_i64(&j, "dma_api_errors_after", err_after);
@@ -337,8 +341,9 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	}
 	dmab_json_arr_end(&j);
 	if (n) {
-		kv_side(&j, "map", rs, nr, map_all, n, o->seconds, false);
-		kv_side(&j, "unmap", rs, nr, unmap_all, n, o->seconds, true);
+		/* the kernel tool's loop count estimate: T threads x seconds / (map + unmap) */
+		kv_side(&j, "map", rs, nr, map_all, n, o->seconds * o->threads, false);
+		kv_side(&j, "unmap", rs, nr, unmap_all, n, o->seconds * o->threads, true);
 	}
 	dmab_json_obj_end(&j);
 	int r = dmab_json_finish(&j);
@@ -352,11 +357,12 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "size", required_argument, NULL, 's' }, { "dir", required_argument, NULL, 'd' },
 		{ "seconds", required_argument, NULL, 't' }, { "rounds", required_argument, NULL, 'r' },
-			{ "kthread", no_argument, NULL, 'k' }, { "kmb-steps", required_argument, NULL, 'K' },
+			{ "threads", required_argument, NULL, 'T' },
+		{ "kthread", no_argument, NULL, 'k' }, { "kmb-steps", required_argument, NULL, 'K' },
 	{ "iters", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 4096, .dir = DMABENCH_DIR_BIDIRECTIONAL, .seconds = 2, .rounds = 3,
-			  .iters = 200000 };
+			  .iters = 200000, .threads = 1 };
 	struct round rs[MAX_ROUNDS];
 	struct dmabench_dev_info di;
 	uint32_t *map_all = NULL, *unmap_all = NULL, *sa = NULL, *sb = NULL;
@@ -406,6 +412,11 @@ int main(int argc, char **argv)
 				return usage();
 			o.iters = (uint32_t)v;
 			break;
+		case 'T':
+			if (*ep || !v || v > 32)	/* DMA_MAP_MAX_THREADS is 1024; the LAT threads ABI 64 */
+				return usage();
+			o.threads = (uint32_t)v;
+			break;
 		case 'k':
 			o.kthread = true;
 			break;
@@ -429,6 +440,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage();
+	if ((uint64_t)o.iters * o.threads > DMABENCH_MAX_LAT_ITERS)
+		o.iters = DMABENCH_MAX_LAT_ITERS / o.threads;	/* samples per side */
 	memset(rs, 0, sizeof(rs));
 	err_before = read_long(DMA_API_ERRORS);
 	if (access("/sys/bus/pci/drivers/" KMB_DRIVER, F_OK)) {
@@ -449,10 +462,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(bdf, sizeof(bdf), "%s", (char *)di.name);
-	sa = calloc(o.iters, sizeof(*sa));
-	sb = calloc(o.iters, sizeof(*sb));
-	map_all = calloc((size_t)o.iters * o.rounds, sizeof(*map_all));
-	unmap_all = calloc((size_t)o.iters * o.rounds, sizeof(*unmap_all));
+	sa = calloc((size_t)o.iters * o.threads, sizeof(*sa));
+	sb = calloc((size_t)o.iters * o.threads, sizeof(*sb));
+	map_all = calloc((size_t)o.iters * o.threads * o.rounds, sizeof(*map_all));
+	unmap_all = calloc((size_t)o.iters * o.threads * o.rounds, sizeof(*unmap_all));
 	if (!sa || !sb || !map_all || !unmap_all) {
 		fprintf(stderr, "mapbench: out of memory\n");
 		goto out;
@@ -463,7 +476,7 @@ int main(int argc, char **argv)
 			.op = DMABENCH_LAT_MAP_SINGLE, .size = o.size, .dir = o.dir, .iters = o.iters,
 			.budget_ns = (uint64_t)o.seconds * 1000000000ULL,
 			.samples_a = (uintptr_t)sa, .samples_b = (uintptr_t)sb,
-			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0, .threads = o.threads > 1 ? o.threads : 0,
 		};
 
 		dev = dev_by_name(fd, bdf);
@@ -477,6 +490,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mapbench: LAT MAP_SINGLE on %s: %s\n", bdf, strerror(-r));
 			goto out;
 		}
+		/* every thread's first n samples, packed (the module's stride is iters) */
+		for (uint32_t t = 1; t < o.threads; t++) {
+			memmove(sa + (size_t)t * l.n, sa + (size_t)t * o.iters, l.n * sizeof(*sa));
+			memmove(sb + (size_t)t * l.n, sb + (size_t)t * o.iters, l.n * sizeof(*sb));
+		}
+		l.n *= o.threads;
 		rd->n = l.n;
 		rd->lerr = l.error;
 		rd->map = dmab_kstat_of(sa, l.n);
@@ -489,7 +508,7 @@ int main(int argc, char **argv)
 		struct dmabench_lat l2 = {
 			.op = DMABENCH_LAT_MAP_SINGLE, .dev = (uint32_t)dev, .size = o.size, .dir = o.dir,
 			.iters = o.iters, .budget_ns = (uint64_t)o.seconds * 1000000000ULL,
-			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0, .threads = o.threads > 1 ? o.threads : 0,
 		};
 		r = dmab_lat(fd, &l2);
 		if (r) {
@@ -498,8 +517,9 @@ int main(int argc, char **argv)
 		}
 		rd->nosamp_n = l2.n;
 		if (l2.n) {
-			rd->nosamp_map_mean_ns = (double)l2.a.sum_ns / l2.n;
-			rd->nosamp_unmap_mean_ns = (double)l2.b.sum_ns / l2.n;
+			/* T > 1: the sums cover every iteration of every thread, n is the fewest: approximate */
+			rd->nosamp_map_mean_ns = (double)l2.a.sum_ns / ((double)l2.n * o.threads);
+			rd->nosamp_unmap_mean_ns = (double)l2.b.sum_ns / ((double)l2.n * o.threads);
 		}
 
 		r = rebind(bdf, KMB_DRIVER);
