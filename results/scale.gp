@@ -19,7 +19,7 @@ set logscale y
 plot for [i=0:STATS_blocks-1] datafile index i using 1:2 with linespoints lw 2 pt 7 dt 1+i/8 title columnheader(1)
 unset logscale y
 set ylabel "scaling efficiency (speedup / threads)"
-set yrange [0:1.2]
+set yrange [0:*]
 plot for [i=0:STATS_blocks-1] datafile index i using 1:3 with linespoints lw 2 pt 7 dt 1+i/8 title columnheader(1), \
      1 with lines lc rgb "gray" dt 2 title "ideal"
 unset multiplot
