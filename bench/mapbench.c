@@ -83,7 +83,8 @@ _Static_assert(sizeof(struct map_benchmark) == 136, "struct map_benchmark as in 
 #define KMB_DEBUGFS	"/sys/kernel/debug/dma_map_benchmark"
 #define DMA_API_ERRORS	"/sys/kernel/debug/dma-api/error_count"
 #define MAX_ROUNDS	16
-#define KMB_STEPS	"/sys/module/map_benchmark_steps/parameters/steps"
+#define KMB_PARAM	"/sys/module/map_benchmark_steps/parameters/"
+#define KMB_STEPS	KMB_PARAM "steps"
 
 struct opts {
 	uint64_t size;
@@ -100,6 +101,8 @@ struct round {
 	struct map_benchmark k;		/* the kernel tool's result */
 	int kret;			/* its ioctl: 0 or -errno */
 	int32_t steps;			/* --kmb-steps value of this round, or -1 */
+	long loop_p50_map, loop_p50_unmap;	/* steps & 4: the kernel tool loop's medians (ns, 16 ns buckets), else -1 */
+	uint32_t p50_map, p50_unmap;	/* dmabench's medians of the round (ns) */
 	uint32_t n;			/* dmabench samples */
 	int lerr;			/* LAT loop error */
 	struct dmab_kstat map, unmap;	/* dmabench's samples in the kernel tool's units */
@@ -319,6 +322,10 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 		dmab_json_kv_i64(&j, "ret", rs[i].kret);
 		if (rs[i].steps >= 0)
 			dmab_json_kv_i64(&j, "steps", rs[i].steps);
+		if (rs[i].loop_p50_map >= 0) {
+			dmab_json_kv_i64(&j, "loop_p50_map_ns", rs[i].loop_p50_map);
+			dmab_json_kv_i64(&j, "loop_p50_unmap_ns", rs[i].loop_p50_unmap);
+		}
 		dmab_json_kv_u64(&j, "avg_map_100ns", rs[i].k.avg_map_100ns);
 		dmab_json_kv_u64(&j, "map_stddev_100ns", rs[i].k.map_stddev);
 		dmab_json_kv_u64(&j, "avg_unmap_100ns", rs[i].k.avg_unmap_100ns);
@@ -334,6 +341,8 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 		dmab_json_kv_i64(&j, "error", rs[i].lerr);
 		kv_kstat(&j, "map", rs[i].map);
 		kv_kstat(&j, "unmap", rs[i].unmap);
+		dmab_json_kv_u64(&j, "p50_map_ns", rs[i].p50_map);
+		dmab_json_kv_u64(&j, "p50_unmap_ns", rs[i].p50_unmap);
 		dmab_json_kv_u64(&j, "nosamples_n", rs[i].nosamp_n);
 		dmab_json_kv_double(&j, "nosamples_map_mean_ns", rs[i].nosamp_map_mean_ns);
 		dmab_json_kv_double(&j, "nosamples_unmap_mean_ns", rs[i].nosamp_unmap_mean_ns);
@@ -499,6 +508,14 @@ int main(int argc, char **argv)
 		rd->n = l.n;
 		rd->lerr = l.error;
 		rd->map = dmab_kstat_of(sa, l.n);
+		{
+			struct dmab_summary sm;
+
+			if (!dmab_summarize(sa, l.n, &sm))
+				rd->p50_map = sm.p50;
+			if (!dmab_summarize(sb, l.n, &sm))
+				rd->p50_unmap = sm.p50;
+		}
 		rd->unmap = dmab_kstat_of(sb, l.n);
 		memcpy(map_all + n_all, sa, l.n * sizeof(*sa));
 		memcpy(unmap_all + n_all, sb, l.n * sizeof(*sb));
@@ -541,7 +558,12 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
+		rd->loop_p50_map = rd->loop_p50_unmap = -1;
 		rd->kret = kernel_tool(&o, &rd->k);
+		if (rd->steps >= 0 && (rd->steps & 4)) {
+			rd->loop_p50_map = read_long(KMB_PARAM "p50_map_ns");
+			rd->loop_p50_unmap = read_long(KMB_PARAM "p50_unmap_ns");
+		}
 		if (rd->kret)
 			fprintf(stderr, "mapbench: DMA_MAP_BENCHMARK on %s: %s\n", bdf, strerror(-rd->kret));
 		r = rebind(bdf, "");

@@ -14,6 +14,8 @@
  *   8  STEP_BUDGET   after each iteration: fatal_signal_pending() and a ktime_get_ns() budget
  *                     check (dmabench's loop tail)
  *  16  STEP_BIND      every thread bound to the first online CPU (dmabench LAT_KTHREAD at T = 1)
+ * With STEP_SAMPLES the loop's medians (16 ns buckets) are left in the read-only parameters
+ * p50_map_ns, p50_unmap_ns (nsamples: their count): the kernel tool itself reports means only.
  * Only the module's loop changes; what it reports (means in 100 ns units, each sample
  * truncated) is the kernel tool's. bench/kmb/build.sh builds it; bench/mapbench.c
  * --kmb-steps sets the parameter per round.
@@ -46,7 +48,25 @@ static unsigned int steps;
 module_param(steps, uint, 0644);
 MODULE_PARM_DESC(steps, "bitmask: 1 no memset, 2 mapping error check outside the window, 4 ns samples + histogram, 8 signal + budget check, 16 bound to CPU 0");
 #define SAMPLES_MAX	(1U << 20)
-#define HIST_N		1024
+#define HIST_N		4096	/* 16 ns buckets up to 65 us, then one overflow bucket */
+/* with STEP_SAMPLES: the last run's medians (16 ns resolution) and sample count, read-only */
+static unsigned long p50_map_ns, p50_unmap_ns, nsamples;
+module_param(p50_map_ns, ulong, 0444);
+module_param(p50_unmap_ns, ulong, 0444);
+module_param(nsamples, ulong, 0444);
+
+static unsigned long hist_p50(const u32 *h, u64 n)
+{
+	u64 c = 0;
+	u32 b;
+
+	for (b = 0; b < HIST_N; b++) {
+		c += h[b];
+		if (2 * c >= n)
+			break;
+	}
+	return (unsigned long)b * 16 + 8;
+}
 
 struct map_benchmark_data {
 	struct map_benchmark bparam;
@@ -69,7 +89,7 @@ static int map_benchmark_thread(void *data)
 	u64 size = npages * PAGE_SIZE;
 	int ret = 0;
 	unsigned int st = READ_ONCE(steps);
-	u32 *sa = NULL, *sb = NULL, *hist = NULL, i = 0;
+	u32 *sa = NULL, *sb = NULL, *hist = NULL, *histu = NULL, i = 0;
 	u64 start = ktime_get_ns(), budget = 300ULL * NSEC_PER_SEC, mn = U64_MAX, mx = 0, sum = 0;
 
 	buf = alloc_pages_exact(size, GFP_KERNEL);
@@ -79,7 +99,8 @@ static int map_benchmark_thread(void *data)
 		sa = vmalloc(SAMPLES_MAX * sizeof(u32));
 		sb = vmalloc(SAMPLES_MAX * sizeof(u32));
 		hist = vzalloc(HIST_N * sizeof(u32));
-		if (!sa || !sb || !hist) {
+		histu = vzalloc(HIST_N * sizeof(u32));
+		if (!sa || !sb || !hist || !histu) {
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -141,8 +162,8 @@ static int map_benchmark_thread(void *data)
 
 			sa[i % SAMPLES_MAX] = d > U32_MAX ? U32_MAX : d;
 			sb[i % SAMPLES_MAX] = e > U32_MAX ? U32_MAX : e;
-			hist[min_t(u64, d >> 6, HIST_N - 1)]++;
-			hist[min_t(u64, e >> 6, HIST_N - 1)]++;
+			hist[min_t(u64, d >> 4, HIST_N - 1)]++;
+			histu[min_t(u64, e >> 4, HIST_N - 1)]++;
 			mn = min(mn, d);
 			mx = max(mx, d);
 			sum += d;
@@ -169,8 +190,13 @@ static int map_benchmark_thread(void *data)
 	}
 
 out:
-	if (sa)
+	if (sa && i) {
 		pr_debug("%u samples, min %llu max %llu sum %llu\n", i, mn, mx, sum);
+		WRITE_ONCE(p50_map_ns, hist_p50(hist, i));
+		WRITE_ONCE(p50_unmap_ns, hist_p50(histu, i));
+		WRITE_ONCE(nsamples, i);
+	}
+	vfree(histu);
 	vfree(sa);
 	vfree(sb);
 	vfree(hist);
