@@ -33,7 +33,7 @@
  *
  * Output {"schema":1, "device", "size", "dir", "seconds", "rounds", "dma_api_errors_before",
  * "dma_api_errors_after", "kernel_tool":[per round], "dmabench":[per round], "map":{...},
- * "unmap":{...}} (see write_json). Exit 0 when it ran (agreement is reported, not
+ * "unmap":{...}, and with --kmb-steps step 4 "medians":{...} (kv_medians)} (see write_json). Exit 0 when it ran (agreement is reported, not
  * asserted: timings are never test assertions here), 1 on errors, 4 (skip, reason on
  * stderr and in the JSON) on a kernel without dma_map_benchmark.
  */
@@ -293,6 +293,44 @@ static void kv_side(struct dmab_json *j, const char *key, const struct round *rs
 	dmab_json_obj_end(j);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * "medians": rounds where bench/kmb's module left the kernel tool loop's medians (--kmb-steps with
+ * step 4): dmabench's median / the kernel loop's, paired per round, for map and unmap (median, min,
+ * max over those rounds). Unlike the means, medians are not set by host preemptions in the windows.
+ */
+static void kv_medians(struct dmab_json *j, const struct round *rs, uint32_t nr)
+{
+	double rm[MAX_ROUNDS], ru[MAX_ROUNDS];
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < nr; i++)
+		if (rs[i].loop_p50_map > 0 && rs[i].loop_p50_unmap > 0 && rs[i].p50_map) {
+			rm[k] = (double)rs[i].p50_map / (double)rs[i].loop_p50_map;
+			ru[k++] = (double)rs[i].p50_unmap / (double)rs[i].loop_p50_unmap;
+		}
+	if (!k)
+		return;
+	qsort(rm, k, sizeof(rm[0]), cmp_double);
+	qsort(ru, k, sizeof(ru[0]), cmp_double);
+	dmab_json_key(j, "medians");
+	dmab_json_obj_begin(j);
+	dmab_json_kv_u64(j, "rounds", k);
+	dmab_json_kv_double(j, "map_ratio_median", k % 2 ? rm[k / 2] : (rm[k / 2 - 1] + rm[k / 2]) / 2);
+	dmab_json_kv_double(j, "map_ratio_min", rm[0]);
+	dmab_json_kv_double(j, "map_ratio_max", rm[k - 1]);
+	dmab_json_kv_double(j, "unmap_ratio_median", k % 2 ? ru[k / 2] : (ru[k / 2 - 1] + ru[k / 2]) / 2);
+	dmab_json_kv_double(j, "unmap_ratio_min", ru[0]);
+	dmab_json_kv_double(j, "unmap_ratio_max", ru[k - 1]);
+	dmab_json_obj_end(j);
+}
+
 static int write_json(const char *path, const struct opts *o, const char *bdf, const struct round *rs,
 		      uint32_t nr, const uint32_t *map_all, const uint32_t *unmap_all, size_t n,
 		      long err_before, long err_after, const char *skip)
@@ -354,6 +392,7 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 		kv_side(&j, "map", rs, nr, map_all, n, o->seconds * o->threads, false);
 		kv_side(&j, "unmap", rs, nr, unmap_all, n, o->seconds * o->threads, true);
 	}
+	kv_medians(&j, rs, nr);
 	dmab_json_obj_end(&j);
 	int r = dmab_json_finish(&j);
 	if (fclose(f) && !r)
