@@ -522,6 +522,20 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 				fputs("- | - | - | - |\n", f);
 		}
 	}
+	/* with bench/kmb's module (--kmb-steps, step 4): medians paired per round, immune to host preemptions */
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *md = jget(jfile(b, "mapbench.json"), "medians");
+		double k = 0;
+
+		if (!any || !cJSON_IsObject(md) || !num(md, "rounds", &k))
+			continue;
+		fputs("\n- ", f);
+		dmab_md_escape(f, jstr(b, "name", "-"));
+		fprintf(f, ": dmabench median / kernel tool loop median, paired per round (%.0f rounds): map %.3f "
+			   "(%.3f–%.3f), unmap %.3f (%.3f–%.3f)\n", k, jnum(md, "map_ratio_median", 0),
+			jnum(md, "map_ratio_min", 0), jnum(md, "map_ratio_max", 0), jnum(md, "unmap_ratio_median", 0),
+			jnum(md, "unmap_ratio_min", 0), jnum(md, "unmap_ratio_max", 0));
+	}
 }
 
 int dmab_summary_write(const cJSON *run, FILE *f)
