@@ -54,7 +54,7 @@ script vm-failure "vm-failure " ./harness/tests/test_vm_failures.sh
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/tests/test_ab_vm.sh)"
 script ab-vm "" ./harness/tests/test_ab_vm.sh
 
-echo "== concurrency: LAT with 2 kernel threads in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
+echo "== concurrency: LAT with 2 kernel threads, scale T = 1, 2, lat --threads 2 in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
 script smp-vm "" ./harness/tests/test_smp_vm.sh
 
 echo "== topologies and the sharing matrix: intel-strict x same-group, bypass (harness/tests/test_topology_vm.sh)"
