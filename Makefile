@@ -221,6 +221,8 @@ guest: $(B)/initramfs/bin/fuzz-replay $(B)/fuzz-corpus.stamp
 # job mapbench: dmabench against the kernel's dma_map_benchmark on one device
 guest: $(B)/initramfs/bin/mapbench
 $(B)/initramfs/bin/mapbench: bench/kstat.h
+# job scale: throughput against threads (bench/scale.c)
+guest: $(B)/initramfs/bin/scale
 .SECONDARY: $(H)/fuzz/program.o $(H)/fuzz/shm.o
 # libFuzzer target (x86_64 guests only): clang -fsanitize=fuzzer, linked dynamically (a fully
 # static libFuzzer binary crashes at start); the shared libraries it needs (ldd) go into the

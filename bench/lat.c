@@ -25,6 +25,12 @@
  * lib/stats (nearest-rank percentiles) and the raw samples in ns. A point
  * that fails before any iteration gives rows with n 0 and its errno.
  *
+ * --threads T (T >= 2): every point runs in T kernel threads bound to the first T CPUs,
+ * released together (kmod/lat.c); each row's samples are every thread's (n = T x the
+ * iterations of the slowest thread), rows carry "threads", "wall_ns" (summed over rounds)
+ * and "ops_per_s" = T x iterations / wall_ns. The sweep over T is the scale job
+ * (bench/scale.c).
+ *
  * --slow-slots P0,P1,... (A/B inside one boot): every point runs once per
  * slot in each round, the slots' order rotating, with the module's runtime
  * parameter /sys/module/dmabench/parameters/slow_pct set to the slot's
@@ -67,6 +73,7 @@ struct opts {
 	bool sync;
 	bool no_samples;
 	uint32_t repeat;
+	uint32_t threads;	/* --threads: kernel threads per point (1: the caller) */
 	uint32_t ops_mask;	/* bit op: run it; 0 = default set */
 	uint32_t nslots;	/* --slow-slots: 1 = plain run */
 	uint32_t slot_pct[8];
@@ -165,7 +172,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lat [--iters N] [--budget-ms MS] [--total-s S] [--dev N] [--dev2 N] [--sync] [--no-samples]\n"
 		"           [--sizes 4K,64K,...] [--ops alloc_free,sgtable,map_sg,map_single,sync_sg]\n"
-		"           [--repeat R] [--slow-slots P0,P1,...] [OUT.json]\n"
+		"           [--repeat R] [--slow-slots P0,P1,...] [--threads T] [OUT.json]\n"
 		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
 		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
 		"(default: second edu device). Per point: at most --iters iterations\n"
@@ -177,6 +184,8 @@ static void usage(FILE *f)
 		"--slow-slots P0,P1,..: A/B in one boot: each point once per slot per round\n"
 		"(order rotating) with the module's slow_pct = Pk on alloc; slot k>0 goes\n"
 		"to OUT_s<k>.json (OUT.json required).\n"
+		"--threads T: T kernel threads bound to distinct CPUs run each point at once;\n"
+		"samples of every thread, rows add threads, wall_ns, ops_per_s (default 1).\n"
 		"Writes JSON to OUT.json (default stdout).\n");
 }
 
@@ -198,7 +207,8 @@ static const char *devname_of(int fd, long dev, char *buf, size_t len)
 }
 
 static void emit_half(struct dmab_json *j, const char *opname, const struct point *p, const char *dev,
-		      const char *dev2, uint32_t n, int err, const uint32_t *samples, bool with_samples)
+		      const char *dev2, uint32_t n, int err, const uint32_t *samples, bool with_samples,
+		      uint32_t threads, uint64_t wall_ns, uint64_t iters)
 {
 	struct dmab_summary s;
 	char attrs[64];
@@ -218,6 +228,11 @@ static void emit_half(struct dmab_json *j, const char *opname, const struct poin
 	dmab_json_kv_i64(j, "errno", err);
 	if (err)
 		dmab_json_kv_str(j, "error", strerror(err));
+	if (threads > 1) {
+		dmab_json_kv_u64(j, "threads", threads);
+		dmab_json_kv_u64(j, "wall_ns", wall_ns);
+		dmab_json_kv_double(j, "ops_per_s", wall_ns ? (double)threads * (double)iters * 1e9 / (double)wall_ns : 0);
+	}
 	dmab_json_kv_u64(j, "min", s.min);
 	dmab_json_kv_u64(j, "p50", s.p50);
 	dmab_json_kv_u64(j, "p90", s.p90);
@@ -247,11 +262,12 @@ int main(int argc, char **argv)
 		{ "ops", required_argument, NULL, 'O' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "slow-slots", required_argument, NULL, 'L' },
+		{ "threads", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1,
-			 .repeat = 1, .nslots = 1 };
+			 .repeat = 1, .nslots = 1, .threads = 1 };
 	struct point pts[64];
 	size_t npts = 0, i, si;
 	struct dmab_json j, *jp = &j;
@@ -263,7 +279,7 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
 
-	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:L:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:L:T:", lo, NULL)) != -1) {
 		char *ep;
 		unsigned long long v;
 
@@ -325,6 +341,17 @@ int main(int argc, char **argv)
 			o.repeat = (uint32_t)v;
 			break;
 		}
+		case 'T': {
+			char *ep;
+			unsigned long v = strtoul(optarg, &ep, 10);
+
+			if (*ep || !*optarg || v < 1 || v > DMABENCH_MAX_LAT_THREADS) {
+				fprintf(stderr, "lat: bad --threads '%s' (1..%d)\n", optarg, DMABENCH_MAX_LAT_THREADS);
+				return 2;
+			}
+			o.threads = (uint32_t)v;
+			break;
+		}
 		case 'L':
 			if (parse_slots(optarg, &o)) {
 				fprintf(stderr, "lat: bad --slow-slots '%s' (2..8 percents 0..1000)\n", optarg);
@@ -344,6 +371,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if ((uint64_t)o.iters * o.threads > DMABENCH_MAX_LAT_ITERS) {
+		fprintf(stderr, "lat: --iters x --threads above %u samples per side\n", DMABENCH_MAX_LAT_ITERS);
+		return 2;
+	}
 	fd = dmab_open(NULL);
 	if (fd < 0) {
 		fprintf(stderr, "lat: open %s: %s (is dmabench.ko loaded, debugfs mounted, are you root?)\n",
@@ -390,8 +421,8 @@ int main(int argc, char **argv)
 			pts[npts++] = (struct point){ DMABENCH_LAT_SYNC_SG, 0, sizes[si] };
 	}
 
-	sa = calloc(o.iters, sizeof(*sa));
-	sb = calloc(o.iters, sizeof(*sb));
+	sa = calloc((size_t)o.iters * o.threads, sizeof(*sa));
+	sb = calloc((size_t)o.iters * o.threads, sizeof(*sb));
 	if (!sa || !sb) {
 		fprintf(stderr, "lat: out of memory for %u samples\n", o.iters);
 		return 1;
@@ -409,6 +440,7 @@ int main(int argc, char **argv)
 		int err;
 		uint32_t n;
 		uint32_t *a, *b;
+		uint64_t wall_ns, iters;	/* --threads: summed over rounds */
 	} *res = calloc(npts * o.nslots, sizeof(*res));
 
 	if (!res) {
@@ -439,8 +471,8 @@ int main(int argc, char **argv)
 
 		if (rp->err)
 			continue;	/* failed in an earlier round */
-		if (rp->n + per > o.iters)
-			per = o.iters - rp->n;
+		if (rp->iters + per > o.iters)	/* per-thread iterations (rp->n counts every thread's) */
+			per = o.iters - (uint32_t)rp->iters;
 		if (!per)
 			continue;
 		memset(&l, 0, sizeof(l));
@@ -466,6 +498,7 @@ int main(int argc, char **argv)
 		}
 		l.samples_a = (uintptr_t)sa;
 		l.samples_b = (uintptr_t)sb;
+		l.threads = o.threads > 1 ? o.threads : 0;
 		if (o.nslots > 1 && (ret = set_param("slow_pct", o.slot_pct[k]))) {
 			fprintf(stderr, "lat: " SLOW_PARAM_DIR "/slow_pct: %s\n", strerror(-ret));
 			return 1;
@@ -487,8 +520,9 @@ int main(int argc, char **argv)
 		if (err)
 			rp->err = err;	/* no further rounds of this point */
 		if (n) {
-			uint32_t *na = realloc(rp->a, (rp->n + n) * sizeof(uint32_t));
-			uint32_t *nb = na ? realloc(rp->b, (rp->n + n) * sizeof(uint32_t)) : NULL;
+			size_t m = (size_t)n * o.threads;	/* every thread's first n */
+			uint32_t *na = realloc(rp->a, (rp->n + m) * sizeof(uint32_t));
+			uint32_t *nb = na ? realloc(rp->b, (rp->n + m) * sizeof(uint32_t)) : NULL;
 
 			if (na)
 				rp->a = na;
@@ -497,9 +531,13 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			rp->b = nb;
-			memcpy(rp->a + rp->n, sa, n * sizeof(uint32_t));
-			memcpy(rp->b + rp->n, sb, n * sizeof(uint32_t));
-			rp->n += n;
+			for (uint32_t t = 0; t < o.threads; t++) {	/* thread-major, stride per */
+				memcpy(rp->a + rp->n, sa + (size_t)t * per, n * sizeof(uint32_t));
+				memcpy(rp->b + rp->n, sb + (size_t)t * per, n * sizeof(uint32_t));
+				rp->n += n;
+			}
+			rp->wall_ns += l.wall_ns;
+			rp->iters += n;
 		}
 		char slot[24] = "";
 
@@ -541,6 +579,7 @@ int main(int argc, char **argv)
 	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
 	dmab_json_kv_u64(jp, "total_s", o.total_s);
 	dmab_json_kv_u64(jp, "rounds", o.repeat);
+	dmab_json_kv_u64(jp, "threads", o.threads);
 	if (o.nslots > 1) {
 		dmab_json_kv_u64(jp, "slot", k);
 		dmab_json_kv_u64(jp, "slow_pct", o.slot_pct[k]);
@@ -560,9 +599,11 @@ int main(int argc, char **argv)
 		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
 
 		emit_half(jp, dmab_name_or(dmab_lat_half_a_names, p->op), p, dev1name,
-			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].a, !o.no_samples);
+			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].a, !o.no_samples,
+			  o.threads, rs[i].wall_ns, rs[i].iters);
 		emit_half(jp, dmab_name_or(dmab_lat_half_b_names, p->op), p, dev1name,
-			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].b, !o.no_samples);
+			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].b, !o.no_samples,
+			  o.threads, rs[i].wall_ns, rs[i].iters);
 		free(rs[i].a);
 		free(rs[i].b);
 		rs[i].a = rs[i].b = NULL;

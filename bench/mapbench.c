@@ -5,7 +5,7 @@
  * in one VM, on one device, with the same size and direction (guest job "mapbench").
  *
  *   mapbench OUT.json [--size BYTES] [--dir bidi|to|from] [--seconds S] [--rounds R]
- *                     [--iters N]
+ *                     [--iters N] [--threads T] [--kthread] [--kmb-steps S0,S1,...]
  *
  * The device is the second edu device of dmabench.ko (the first stays with the module for
  * every other job). Each round: (1) DMABENCH_IOC_LAT op MAP_SINGLE on it (raw samples,
@@ -24,9 +24,16 @@
  * difference (the kernel tool's loop count, which it does not report, estimated from its
  * means and the duration).
  *
+ * --threads T (needs --smp >= T): both tools run T threads at once (dmabench: bound kernel
+ * threads, every thread's samples; the kernel tool: its threads, means over all of them).
+ * --kthread: dmabench's loop in a bound kernel thread (LAT_KTHREAD), as the kernel tool's
+ * runs, instead of the ioctl's context. --kmb-steps (issue 16 experiment): round i writes
+ * S[i mod n] to the steps parameter of bench/kmb/map_benchmark_steps.ko (the kernel tool's
+ * loop turned into dmabench's step by step) before the kernel tool runs; kernel_tool[i].steps.
+ *
  * Output {"schema":1, "device", "size", "dir", "seconds", "rounds", "dma_api_errors_before",
  * "dma_api_errors_after", "kernel_tool":[per round], "dmabench":[per round], "map":{...},
- * "unmap":{...}} (see write_json). Exit 0 when it ran (agreement is reported, not
+ * "unmap":{...}, and with --kmb-steps step 4 "medians":{...} (kv_medians)} (see write_json). Exit 0 when it ran (agreement is reported, not
  * asserted: timings are never test assertions here), 1 on errors, 4 (skip, reason on
  * stderr and in the JSON) on a kernel without dma_map_benchmark.
  */
@@ -76,6 +83,8 @@ _Static_assert(sizeof(struct map_benchmark) == 136, "struct map_benchmark as in 
 #define KMB_DEBUGFS	"/sys/kernel/debug/dma_map_benchmark"
 #define DMA_API_ERRORS	"/sys/kernel/debug/dma-api/error_count"
 #define MAX_ROUNDS	16
+#define KMB_PARAM	"/sys/module/map_benchmark_steps/parameters/"
+#define KMB_STEPS	KMB_PARAM "steps"
 
 struct opts {
 	uint64_t size;
@@ -83,11 +92,17 @@ struct opts {
 	uint32_t seconds;
 	uint32_t rounds;
 	uint32_t iters;
+	bool kthread;		/* dmabench's loop in a bound kernel thread */
+	uint32_t threads;	/* --threads: both tools run T threads */
+	uint32_t ksteps[MAX_ROUNDS], nksteps;	/* --kmb-steps */
 };
 
 struct round {
 	struct map_benchmark k;		/* the kernel tool's result */
 	int kret;			/* its ioctl: 0 or -errno */
+	int32_t steps;			/* --kmb-steps value of this round, or -1 */
+	long loop_p50_map, loop_p50_unmap;	/* steps & 4: the kernel tool loop's medians (ns, 16 ns buckets), else -1 */
+	uint32_t p50_map, p50_unmap;	/* dmabench's medians of the round (ns) */
 	uint32_t n;			/* dmabench samples */
 	int lerr;			/* LAT loop error */
 	struct dmab_kstat map, unmap;	/* dmabench's samples in the kernel tool's units */
@@ -197,7 +212,7 @@ static int kernel_tool(const struct opts *o, struct map_benchmark *k)
 	if (fd < 0)
 		return -errno;
 	memset(k, 0, sizeof(*k));
-	k->threads = 1;
+	k->threads = o->threads;
 	k->seconds = o->seconds;
 	k->node = -1;			/* NUMA_NO_NODE */
 	k->dma_bits = 64;		/* dmabench.ko sets 64 too */
@@ -213,7 +228,8 @@ static int kernel_tool(const struct opts *o, struct map_benchmark *k)
 static int usage(void)
 {
 	fprintf(stderr, "usage: mapbench OUT.json [--size BYTES (multiple of 4096, <= 4 MiB)] "
-		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N]\n", MAX_ROUNDS);
+		"[--dir bidi|to|from] [--seconds 1..300] [--rounds 1..%d] [--iters N] [--threads T] [--kthread] "
+		"[--kmb-steps S0,S1,...]\n", MAX_ROUNDS);
 	return 2;
 }
 
@@ -277,6 +293,44 @@ static void kv_side(struct dmab_json *j, const char *key, const struct round *rs
 	dmab_json_obj_end(j);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * "medians": rounds where bench/kmb's module left the kernel tool loop's medians (--kmb-steps with
+ * step 4): dmabench's median / the kernel loop's, paired per round, for map and unmap (median, min,
+ * max over those rounds). Unlike the means, medians are not set by host preemptions in the windows.
+ */
+static void kv_medians(struct dmab_json *j, const struct round *rs, uint32_t nr)
+{
+	double rm[MAX_ROUNDS], ru[MAX_ROUNDS];
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < nr; i++)
+		if (rs[i].loop_p50_map > 0 && rs[i].loop_p50_unmap > 0 && rs[i].p50_map) {
+			rm[k] = (double)rs[i].p50_map / (double)rs[i].loop_p50_map;
+			ru[k++] = (double)rs[i].p50_unmap / (double)rs[i].loop_p50_unmap;
+		}
+	if (!k)
+		return;
+	qsort(rm, k, sizeof(rm[0]), cmp_double);
+	qsort(ru, k, sizeof(ru[0]), cmp_double);
+	dmab_json_key(j, "medians");
+	dmab_json_obj_begin(j);
+	dmab_json_kv_u64(j, "rounds", k);
+	dmab_json_kv_double(j, "map_ratio_median", k % 2 ? rm[k / 2] : (rm[k / 2 - 1] + rm[k / 2]) / 2);
+	dmab_json_kv_double(j, "map_ratio_min", rm[0]);
+	dmab_json_kv_double(j, "map_ratio_max", rm[k - 1]);
+	dmab_json_kv_double(j, "unmap_ratio_median", k % 2 ? ru[k / 2] : (ru[k / 2 - 1] + ru[k / 2]) / 2);
+	dmab_json_kv_double(j, "unmap_ratio_min", ru[0]);
+	dmab_json_kv_double(j, "unmap_ratio_max", ru[k - 1]);
+	dmab_json_obj_end(j);
+}
+
 static int write_json(const char *path, const struct opts *o, const char *bdf, const struct round *rs,
 		      uint32_t nr, const uint32_t *map_all, const uint32_t *unmap_all, size_t n,
 		      long err_before, long err_after, const char *skip)
@@ -295,6 +349,7 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	dmab_json_kv_u64(&j, "size", o->size);
 	dmab_json_kv_str(&j, "dir", dir_name(o->dir));
 	dmab_json_kv_u64(&j, "seconds", o->seconds);
+	dmab_json_kv_u64(&j, "threads", o->threads);
 	dmab_json_kv_u64(&j, "rounds", nr);
 	dmab_json_kv_i64(&j, "dma_api_errors_before", err_before);
 	dmab_json_kv_i64(&j, "dma_api_errors_after", err_after);
@@ -303,6 +358,12 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	for (uint32_t i = 0; i < nr; i++) {
 		dmab_json_obj_begin(&j);
 		dmab_json_kv_i64(&j, "ret", rs[i].kret);
+		if (rs[i].steps >= 0)
+			dmab_json_kv_i64(&j, "steps", rs[i].steps);
+		if (rs[i].loop_p50_map >= 0) {
+			dmab_json_kv_i64(&j, "loop_p50_map_ns", rs[i].loop_p50_map);
+			dmab_json_kv_i64(&j, "loop_p50_unmap_ns", rs[i].loop_p50_unmap);
+		}
 		dmab_json_kv_u64(&j, "avg_map_100ns", rs[i].k.avg_map_100ns);
 		dmab_json_kv_u64(&j, "map_stddev_100ns", rs[i].k.map_stddev);
 		dmab_json_kv_u64(&j, "avg_unmap_100ns", rs[i].k.avg_unmap_100ns);
@@ -318,6 +379,8 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 		dmab_json_kv_i64(&j, "error", rs[i].lerr);
 		kv_kstat(&j, "map", rs[i].map);
 		kv_kstat(&j, "unmap", rs[i].unmap);
+		dmab_json_kv_u64(&j, "p50_map_ns", rs[i].p50_map);
+		dmab_json_kv_u64(&j, "p50_unmap_ns", rs[i].p50_unmap);
 		dmab_json_kv_u64(&j, "nosamples_n", rs[i].nosamp_n);
 		dmab_json_kv_double(&j, "nosamples_map_mean_ns", rs[i].nosamp_map_mean_ns);
 		dmab_json_kv_double(&j, "nosamples_unmap_mean_ns", rs[i].nosamp_unmap_mean_ns);
@@ -325,9 +388,11 @@ static int write_json(const char *path, const struct opts *o, const char *bdf, c
 	}
 	dmab_json_arr_end(&j);
 	if (n) {
-		kv_side(&j, "map", rs, nr, map_all, n, o->seconds, false);
-		kv_side(&j, "unmap", rs, nr, unmap_all, n, o->seconds, true);
+		/* the kernel tool's loop count estimate: T threads x seconds / (map + unmap) */
+		kv_side(&j, "map", rs, nr, map_all, n, o->seconds * o->threads, false);
+		kv_side(&j, "unmap", rs, nr, unmap_all, n, o->seconds * o->threads, true);
 	}
+	kv_medians(&j, rs, nr);
 	dmab_json_obj_end(&j);
 	int r = dmab_json_finish(&j);
 	if (fclose(f) && !r)
@@ -340,10 +405,12 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "size", required_argument, NULL, 's' }, { "dir", required_argument, NULL, 'd' },
 		{ "seconds", required_argument, NULL, 't' }, { "rounds", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
+			{ "threads", required_argument, NULL, 'T' },
+		{ "kthread", no_argument, NULL, 'k' }, { "kmb-steps", required_argument, NULL, 'K' },
+	{ "iters", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 4096, .dir = DMABENCH_DIR_BIDIRECTIONAL, .seconds = 2, .rounds = 3,
-			  .iters = 200000 };
+			  .iters = 200000, .threads = 1 };
 	struct round rs[MAX_ROUNDS];
 	struct dmabench_dev_info di;
 	uint32_t *map_all = NULL, *unmap_all = NULL, *sa = NULL, *sb = NULL;
@@ -393,12 +460,36 @@ int main(int argc, char **argv)
 				return usage();
 			o.iters = (uint32_t)v;
 			break;
+		case 'T':
+			if (*ep || !v || v > 32)	/* DMA_MAP_MAX_THREADS is 1024; the LAT threads ABI 64 */
+				return usage();
+			o.threads = (uint32_t)v;
+			break;
+		case 'k':
+			o.kthread = true;
+			break;
+		case 'K': {
+			char *s = optarg, *e2;
+
+			o.nksteps = 0;
+			do {
+				unsigned long x = strtoul(s, &e2, 0);
+
+				if (e2 == s || x > 255 || o.nksteps >= MAX_ROUNDS || (*e2 && *e2 != ','))
+					return usage();
+				o.ksteps[o.nksteps++] = (uint32_t)x;
+				s = e2 + 1;
+			} while (*e2);
+			break;
+		}
 		default:
 			return usage();
 		}
 	}
 	if (optind != argc)
 		return usage();
+	if ((uint64_t)o.iters * o.threads > DMABENCH_MAX_LAT_ITERS)
+		o.iters = DMABENCH_MAX_LAT_ITERS / o.threads;	/* samples per side */
 	memset(rs, 0, sizeof(rs));
 	err_before = read_long(DMA_API_ERRORS);
 	if (access("/sys/bus/pci/drivers/" KMB_DRIVER, F_OK)) {
@@ -419,10 +510,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(bdf, sizeof(bdf), "%s", (char *)di.name);
-	sa = calloc(o.iters, sizeof(*sa));
-	sb = calloc(o.iters, sizeof(*sb));
-	map_all = calloc((size_t)o.iters * o.rounds, sizeof(*map_all));
-	unmap_all = calloc((size_t)o.iters * o.rounds, sizeof(*unmap_all));
+	sa = calloc((size_t)o.iters * o.threads, sizeof(*sa));
+	sb = calloc((size_t)o.iters * o.threads, sizeof(*sb));
+	map_all = calloc((size_t)o.iters * o.threads * o.rounds, sizeof(*map_all));
+	unmap_all = calloc((size_t)o.iters * o.threads * o.rounds, sizeof(*unmap_all));
 	if (!sa || !sb || !map_all || !unmap_all) {
 		fprintf(stderr, "mapbench: out of memory\n");
 		goto out;
@@ -433,6 +524,7 @@ int main(int argc, char **argv)
 			.op = DMABENCH_LAT_MAP_SINGLE, .size = o.size, .dir = o.dir, .iters = o.iters,
 			.budget_ns = (uint64_t)o.seconds * 1000000000ULL,
 			.samples_a = (uintptr_t)sa, .samples_b = (uintptr_t)sb,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0, .threads = o.threads > 1 ? o.threads : 0,
 		};
 
 		dev = dev_by_name(fd, bdf);
@@ -446,9 +538,23 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mapbench: LAT MAP_SINGLE on %s: %s\n", bdf, strerror(-r));
 			goto out;
 		}
+		/* every thread's first n samples, packed (the module's stride is iters) */
+		for (uint32_t t = 1; t < o.threads; t++) {
+			memmove(sa + (size_t)t * l.n, sa + (size_t)t * o.iters, l.n * sizeof(*sa));
+			memmove(sb + (size_t)t * l.n, sb + (size_t)t * o.iters, l.n * sizeof(*sb));
+		}
+		l.n *= o.threads;
 		rd->n = l.n;
 		rd->lerr = l.error;
 		rd->map = dmab_kstat_of(sa, l.n);
+		{
+			struct dmab_summary sm;
+
+			if (!dmab_summarize(sa, l.n, &sm))
+				rd->p50_map = sm.p50;
+			if (!dmab_summarize(sb, l.n, &sm))
+				rd->p50_unmap = sm.p50;
+		}
 		rd->unmap = dmab_kstat_of(sb, l.n);
 		memcpy(map_all + n_all, sa, l.n * sizeof(*sa));
 		memcpy(unmap_all + n_all, sb, l.n * sizeof(*sb));
@@ -458,6 +564,7 @@ int main(int argc, char **argv)
 		struct dmabench_lat l2 = {
 			.op = DMABENCH_LAT_MAP_SINGLE, .dev = (uint32_t)dev, .size = o.size, .dir = o.dir,
 			.iters = o.iters, .budget_ns = (uint64_t)o.seconds * 1000000000ULL,
+			.flags = o.kthread ? DMABENCH_LAT_KTHREAD : 0, .threads = o.threads > 1 ? o.threads : 0,
 		};
 		r = dmab_lat(fd, &l2);
 		if (r) {
@@ -466,8 +573,9 @@ int main(int argc, char **argv)
 		}
 		rd->nosamp_n = l2.n;
 		if (l2.n) {
-			rd->nosamp_map_mean_ns = (double)l2.a.sum_ns / l2.n;
-			rd->nosamp_unmap_mean_ns = (double)l2.b.sum_ns / l2.n;
+			/* T > 1: the sums cover every iteration of every thread, n is the fewest: approximate */
+			rd->nosamp_map_mean_ns = (double)l2.a.sum_ns / ((double)l2.n * o.threads);
+			rd->nosamp_unmap_mean_ns = (double)l2.b.sum_ns / ((double)l2.n * o.threads);
 		}
 
 		r = rebind(bdf, KMB_DRIVER);
@@ -475,7 +583,26 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mapbench: binding %s to " KMB_DRIVER ": %s\n", bdf, strerror(-r));
 			goto out;
 		}
+		rd->steps = -1;
+		if (o.nksteps) {
+			char v[16];
+
+			rd->steps = (int32_t)o.ksteps[(nr - 1) % o.nksteps];
+			snprintf(v, sizeof(v), "%d\n", rd->steps);
+			r = write_str(KMB_STEPS, v);
+			if (r) {
+				fprintf(stderr, "mapbench: --kmb-steps: " KMB_STEPS ": %s (bench/kmb/build.sh's initramfs)\n",
+					strerror(-r));
+				rebind(bdf, "");
+				goto out;
+			}
+		}
+		rd->loop_p50_map = rd->loop_p50_unmap = -1;
 		rd->kret = kernel_tool(&o, &rd->k);
+		if (rd->steps >= 0 && (rd->steps & 4)) {
+			rd->loop_p50_map = read_long(KMB_PARAM "p50_map_ns");
+			rd->loop_p50_unmap = read_long(KMB_PARAM "p50_unmap_ns");
+		}
 		if (rd->kret)
 			fprintf(stderr, "mapbench: DMA_MAP_BENCHMARK on %s: %s\n", bdf, strerror(-rd->kret));
 		r = rebind(bdf, "");
@@ -488,6 +615,8 @@ int main(int argc, char **argv)
 		       (unsigned long)rd->unmap.avg_100ns, rd->nosamp_n, rd->nosamp_map_mean_ns / 100,
 		       rd->nosamp_unmap_mean_ns / 100, (unsigned long)rd->k.avg_map_100ns,
 		       (unsigned long)rd->k.avg_unmap_100ns);
+		if (rd->steps >= 0)
+			printf("mapbench: round %u: kernel tool loop steps %d\n", nr, rd->steps);
 		if (rd->kret)
 			goto out;
 	}

@@ -42,6 +42,9 @@ const struct dmab_job dmab_jobs[] = {
 	{ .name = "hostmode", .prog = "host/hostmode", .args_env = "DMABENCH_HOSTMODE_ARGS", .result = "hostrun.json",
 	  .arches = "x86_64",
 	  .help = "the VM plays the real machine: dmabench run --host --device <its first edu> (run.json back)" },
+	{ .name = "scale", .prog = "bin/scale", .args_env = "DMABENCH_SCALE_ARGS", .result = "scale.json",
+	  .benchmark = true,
+	  .help = "throughput of map_single, map_sg, alloc/free against threads (bound kthreads; --smp N)" },
 };
 
 const size_t dmab_njobs = sizeof(dmab_jobs) / sizeof(dmab_jobs[0]);

@@ -37,7 +37,7 @@ int main(void)
 	CHECK(dmab_job_has("va,lat", "lat") && !dmab_job_has("va,lat", "la") && !dmab_job_has("vala", "va"));
 	CHECK(dmab_job_on_arch(dmab_job_find("uring"), "x86_64") && !dmab_job_on_arch(dmab_job_find("uring"), "arm64"));
 	CHECK(dmab_job_on_arch(dmab_job_find("va"), "arm64"));
-	CHECK_STR(dmab_job_names(), "test, va, lat, uring, fuzz, hyperfine, share, mapbench, fresh, hostmode");
+	CHECK_STR(dmab_job_names(), "test, va, lat, uring, fuzz, hyperfine, share, mapbench, fresh, hostmode, scale");
 
 	/* the build agrees with the table */
 	dmab_repo_root(repo, sizeof(repo));

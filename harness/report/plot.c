@@ -283,6 +283,83 @@ static int va_kernels(const cJSON *bs, const char *dir, struct dmab_plots *p)
 	return finish_file(f, tmp, pl->dat);
 }
 
+/*
+ * Throughput against threads (job scale): one plot per op over every backend, one block per
+ * backend and granule titled with the guest's vCPUs and the host's cores, rows
+ * "threads ops_per_s efficiency".
+ */
+static int scale_data(const cJSON *run, const char *dir, struct dmab_plots *p)
+{
+	static const char *const ops[] = { "map_single", "map_sg", "alloc_free", "sgtable", "sync_sg" };
+	const cJSON *bs = jget(run, "backends"), *b, *pt;
+	double host = jnum(jget(run, "env"), "host_cpus", 0);
+	char tmp[4500];
+
+	for (size_t oi = 0; oi < sizeof(ops) / sizeof(ops[0]); oi++) {
+		struct dmab_plot *pl = NULL;
+		FILE *f = NULL;
+		int nseries = 0;
+
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *sc = jfile(b, "scale.json"), *pts = jget(sc, "points");
+			double done[16];
+			int ndone = 0;
+
+			if (!dmab_plain_name(jstr(b, "name", "")))
+				continue;
+			cJSON_ArrayForEach(pt, pts) {
+				double g = jnum(pt, "granule", 0), seen = 0;
+				const cJSON *q;
+				char title[200];
+				int k;
+
+				if (strcmp(jstr(pt, "op", ""), ops[oi]))
+					continue;
+				for (k = 0; k < ndone && done[k] != g; k++)
+					;
+				if (k < ndone || ndone >= 16)
+					continue;	/* this granule's block is written */
+				done[ndone++] = g;
+				if (!pl) {
+					pl = plot_add(p);
+					if (!pl)
+						return -ENOMEM;
+					plot_files(pl, "scale.gp", dir, "scale", ops[oi]);
+					snprintf(pl->what, sizeof(pl->what), "throughput against threads, host %.0f cores", host);
+					snprintf(tmp, sizeof(tmp), "%s.tmp", pl->dat);
+					f = fopen(tmp, "we");
+					if (!f)
+						return -errno;
+					fprintf(f, "# dmabench scale: op %s; blocks per backend and granule: title line, then "
+						   "threads ops_per_s efficiency\n", ops[oi]);
+				}
+				if (nseries++)
+					fputs("\n\n", f);
+				snprintf(title, sizeof(title), "%s, %.0f page%s (%.0f vCPUs, host %.0f cores)",
+					 jstr(b, "name", "?"), g, g == 1 ? "" : "s", jnum(sc, "cpus_online", 0), host);
+				block_title(f, title, NULL);
+				cJSON_ArrayForEach(q, pts) {
+					if (strcmp(jstr(q, "op", ""), ops[oi]) || jnum(q, "granule", 0) != g ||
+					    jnum(q, "errno", 1) != 0 || !cJSON_IsNumber(jget(q, "efficiency")))
+						continue;
+					fprintf(f, "%.0f %.1f %.4f\n", jnum(q, "threads", 0), jnum(q, "ops_per_s", 0),
+						jnum(q, "efficiency", 0));
+					seen++;
+				}
+				if (!seen)
+					fputs("0 0 0\n", f);	/* every T failed: a block gnuplot still parses */
+			}
+		}
+		if (f) {
+			int r = finish_file(f, tmp, pl->dat);
+
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 {
 	const cJSON *bs = jget(run, "backends"), *b;
@@ -318,6 +395,8 @@ int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 	r = share_heat(bs, run_dir, p);
 	if (!r)
 		r = va_kernels(bs, run_dir, p);
+	if (!r)
+		r = scale_data(run, run_dir, p);
 	return r;
 }
 

@@ -17,6 +17,7 @@
 #include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
 #include "harness/report/fresh_summary.h"
+#include "harness/report/scale_summary.h"
 
 static bool num(const cJSON *o, const char *k, double *v)
 {
@@ -524,6 +525,20 @@ static void mapbench_table(const cJSON *bs, FILE *f)
 				fputs("- | - | - | - |\n", f);
 		}
 	}
+	/* with bench/kmb's module (--kmb-steps, step 4): medians paired per round, immune to host preemptions */
+	cJSON_ArrayForEach(b, bs) {
+		const cJSON *md = jget(jfile(b, "mapbench.json"), "medians");
+		double k = 0;
+
+		if (!any || !cJSON_IsObject(md) || !num(md, "rounds", &k))
+			continue;
+		fputs("\n- ", f);
+		dmab_md_escape(f, jstr(b, "name", "-"));
+		fprintf(f, ": dmabench median / kernel tool loop median, paired per round (%.0f rounds): map %.3f "
+			   "(%.3f–%.3f), unmap %.3f (%.3f–%.3f)\n", k, jnum(md, "map_ratio_median", 0),
+			jnum(md, "map_ratio_min", 0), jnum(md, "map_ratio_max", 0), jnum(md, "unmap_ratio_median", 0),
+			jnum(md, "unmap_ratio_min", 0), jnum(md, "unmap_ratio_max", 0));
+	}
 }
 
 /*
@@ -867,6 +882,7 @@ int dmab_details_write(const cJSON *run, FILE *f)
 		uring_table(bs, f);
 		hyperfine_table(bs, f);
 		mapbench_table(bs, f);
+		dmab_scale_summary_write(run, f);
 		dmab_share_summary_write(bs, f);
 		dmab_fresh_summary_write(bs, f);
 	}
@@ -887,6 +903,7 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		answers_lat(bs, f);
 		va_headline(bs, f);
 		dmab_fresh_summary_write(bs, f);	/* zeroed or stale: a security property, an answer */
+		dmab_scale_summary_write(run, f);	/* throughput against threads, when the scale job ran */
 	}
 	backends_table(bs, f);
 	return ferror(f) ? -5 : 0;

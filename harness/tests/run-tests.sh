@@ -60,7 +60,7 @@ script ci "" ./harness/tests/test_ci.sh
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/tests/test_ab_vm.sh)"
 script ab-vm "" ./harness/tests/test_ab_vm.sh
 
-echo "== concurrency: LAT with 2 kernel threads in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
+echo "== concurrency: LAT with 2 kernel threads, scale T = 1, 2, lat --threads 2 in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
 script smp-vm "" ./harness/tests/test_smp_vm.sh
 
 echo "== host mode end to end: an intel-strict VM runs dmabench run --host on its edu device (harness/tests/test_hostmode_vm.sh)"

@@ -13,6 +13,7 @@
 
 #include "harness/cli/opts.h"
 #include "harness/plan/qemu.h"
+#include "harness/report/scale_summary.h"
 #include "lib/util.h"
 #include "harness/vm/vm.h"
 #include "lib/jobs.h"
@@ -205,6 +206,14 @@ void dmab_vm_finish(struct dmab_vm *vm)
 		if (!vm->json[i] && f->end_seen && !f->setup_error) {
 			f->channel_error = true;
 			snprintf(extra, sizeof(extra), "%s is not valid JSON", n);
+		} else if (vm->json[i] && !strcmp(n, "scale.json") && f->end_seen) {
+			/* the scale job: complete and consistent (structure, never timings) */
+			char why[200];
+
+			if (dmab_scale_check(vm->json[i], why, sizeof(why))) {
+				f->channel_error = true;
+				snprintf(extra, sizeof(extra), "scale.json inconsistent: %s", why);
+			}
 		}
 		free(buf);
 	}
