@@ -38,7 +38,7 @@
  *    file's ioctls (core.c dmab_ioctl(), killable) and io_uring commands
  *    (uring.c: trylock when issued with IO_URING_F_NONBLOCK, else -EAGAIN,
  *    which io_uring turns into a re-issue from an io-wq worker that waits
- *    for the lock). It protects f->list, f->next_handle, f->nobjs, every
+ *    for the lock). It protects f->list, f->next_handle, f->nobjs, f->parked, every
  *    change to f->objs, and the fields of the file's objects (children,
  *    map / imp state). mmap() does not take it (it runs under mmap_lock,
  *    which ioctls take under f->lock when they fault); release() does not
