@@ -73,6 +73,7 @@ struct dmab_opts {
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
 	int smp;			/* vCPUs per VM (--smp; 0: 1) */
+	int boots;			/* --boots: boots of every backend x topology x kernel (0: 1), interleaved */
 	bool dry_run;
 	bool host;
 	bool quiet;

@@ -2,7 +2,9 @@
 /*
  * plan.h - the VMs of a run and the command that starts each: every
  * selected backend x every selected topology defined for its arch
- * (backend-major order) on every kernel of its arch (kernel-major), booted by QEMU (harness/plan/qemu.c); or, with
+ * (backend-major order) on every kernel of its arch (kernel-major), --boots N times
+ * (boot-major: boot 1 of every VM, then boot 2, so that host drift falls on
+ * every side of a comparison), booted by QEMU (harness/plan/qemu.c); or, with
  * --host, one entry run by the local runner (harness/vm/hostmode.c) on the
  * running kernel - syzkaller's vm/local beside vm/qemu. `dmabench run`,
  * `dmabench fuzz` and `dmabench replay` all plan their VMs here.
@@ -15,7 +17,7 @@
 #include "harness/cli/opts.h"
 #include "harness/plan/qemu.h"
 
-#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES * 4)
+#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES * 4)	/* with --boots: that many VMs in all */
 
 struct dmab_plan_vm {
 	const struct dmab_backend *backend;	/* NULL: the running kernel (--host) */
@@ -27,6 +29,7 @@ struct dmab_plan_vm {
 	 * single-kernel run keeps the labels older runs have.
 	 */
 	char label[80];
+	int boot;				/* --boots N > 1: 1..N (label ".b<k>"); 0: one boot */
 };
 
 /*

@@ -32,6 +32,7 @@ struct dmab_vm {
 	const struct dmab_topology *topology;	/* NULL: the default (pair) */
 	const struct dmab_kernel *kernel;	/* NULL: --host (the running kernel) */
 	char name[80];			/* label in progress lines */
+	int boot;			/* --boots: 1..N, 0: the only boot (run.json "boot", "cell") */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
 	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */
