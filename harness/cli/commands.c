@@ -31,8 +31,11 @@ static const struct command {
 	{ "summary", dmab_cmd_summary, "RUN_DIR", "print summary.md again from RUN_DIR/run.json" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "
-	  "[--kernel KA,KB] BASE [NEW]",
+	  "[--kernel KA,KB] [--calib] [--plan-change PCT] BASE [NEW]",
 	  "statistical comparison of two runs (run dirs, run.json or baselines);\n"
+	  "several boots (run --boots N, or BASE/NEW as comma lists of runs): the boot is the unit\n"
+	  "(hierarchical bootstrap), with planning (smallest detectable change, boots for --plan-change,\n"
+	  "default 10%); --calib: verdicts from costs divided by the in-kernel calibration;\n"
 	  "--kernel KA,KB: KA's VMs against KB's, paired by backend (one run over both, or two runs);\n"
 	  "exit 8 when a metric regressed beyond the threshold (default 5%)" },
 	{ "baseline", dmab_cmd_baseline, "[--max-samples N] RUN OUT.json",
