@@ -185,6 +185,19 @@ static int load_one(const char *path, cJSON **out, char *err, size_t errlen)
 			*slash = 0;
 		slash = slash ? strrchr(dir, '/') : NULL;
 		cJSON_AddStringToObject(b, "name", strchr(p, '/') ? (slash ? slash + 1 : dir) : "lat");
+		{	/* a boot folder of run --boots (direct.b2): that backend's boot */
+			const char *nm = jstr(b, "name", ""), *dot = strrchr(nm, '.');
+			char *e;
+			long k = dot && dot[1] == 'b' ? strtol(dot + 2, &e, 10) : 0;
+
+			if (k > 0 && !*e) {
+				char cell[128];
+
+				snprintf(cell, sizeof(cell), "%.*s", (int)(dot - nm), nm);
+				cJSON_AddStringToObject(b, "cell", cell);
+				cJSON_AddNumberToObject(b, "boot", (double)k);
+			}
+		}
 		cJSON_AddItemToObject(files, "lat.json", *out);
 		cJSON_AddItemToArray(bs, b);
 		*out = run;
@@ -1168,6 +1181,8 @@ static void write_json(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, 
 			else
 				cJSON_AddNullToObject(x, "cv_between");	/* unknown with one boot per side */
 			cJSON_AddNumberToObject(x, "cv_within", r->cv_within);
+			if (r->has_cal && (r->boots_b > 1 || r->boots_n > 1))
+				cJSON_AddNumberToObject(x, "cal_cv_between", r->cal_cv_between);
 			if (isfinite(r->detectable))
 				cJSON_AddNumberToObject(x, "detectable", r->detectable);
 			if (r->boots_needed != SIZE_MAX)
@@ -1211,7 +1226,7 @@ static void write_model(const struct dmab_cmp *c, const struct dmab_cmp_opts *o,
 	fmt_pct(sm.det_med, detm, sizeof(detm));
 	fmt_pct(sm.det_max, det, sizeof(det));
 	fprintf(f, "%splanning (%zu vs %zu boots, 80 %% power, alpha %g / %zu): relative sd of a boot median between "
-		"boots %.1f %%%s, inside a boot %.1f %% (medians over metrics); smallest detectable change: %s "
+		"boots %.1f %%%s, inside a boot %.2f %% (medians over metrics); smallest detectable change: %s "
 		"(median metric), %s (worst: %s %s %s); a %g %% change needs ",
 		li, c->maxboots_b, c->maxboots_n, o->alpha, c->ntested, sm.cvb_med * 100,
 		c->maxboots_b > 1 || c->maxboots_n > 1 ? "" : " (unknown: taken as 0)", sm.cvw_med * 100, detm, det,
@@ -1336,7 +1351,7 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 {
 	static const char *const top[] = { "schema", "run_id", "created", "env", "tool" };
 	static const char *const bkeys[] = { "name", "status", "expect_ops", "expect_domain", "guest_kernel",
-					     "guest_cmdline", "effective_mode", "kernel" };
+					     "guest_cmdline", "effective_mode", "kernel", "cell", "boot" };
 	cJSON *j = cJSON_CreateObject(), *bs, *b;
 
 	if (!j)
