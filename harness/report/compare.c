@@ -485,19 +485,92 @@ static int boots_hier(const struct boots *b, const struct boots *n, double t, un
 	return dmab_hier_compare(&sb, &sn, t, iters, seed, h);
 }
 
+/* continued fraction of the regularized incomplete beta (Numerical Recipes' betacf) */
+static double betacf(double a, double b, double x)
+{
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
+
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+/* P(T > x) for Student's t with df degrees of freedom, x >= 0 */
+static double t_upper(double x, double df)
+{
+	double z = df / (df + x * x), a = df / 2, b = 0.5;
+	double bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(z) + b * log1p(-z)), ib;
+
+	if (!(x > 0))
+		return 0.5;
+	ib = z < (a + 1) / (a + b + 2) ? bt * betacf(a, b, z) / a : 1 - bt * betacf(b, a, 1 - z) / b;
+	return 0.5 * ib;
+}
+
+/* the t quantile of 1 - q (bisection on t_upper) */
+static double t_quantile(double q, double df)
+{
+	double lo = 0, hi = 1e4;
+
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (t_upper(mid, df) > q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
 /*
- * Two-sided p of "|change| <= t" from a hierarchical result: normal on the
- * log ratio with the standard error its 95 % interval implies.
+ * Few boots: resampling m boots sees (m - 1) / m of their variance and a
+ * percentile interval knows nothing of how little m is. So the interval and
+ * p use the bootstrap's standard error on the log ratio, inflated by
+ * sqrt(m / (m - 1)) (m: the fewer boots of a side that has several), with
+ * Student's t on df = the boots of both sides minus 2 (a side with one boot
+ * adds none; df < 1: normal). Sets the interval to log ratio +- t se; returns
+ * the two-sided p of "|change| <= t".
  */
-static double hier_p(const struct dmab_hier *h, double t)
+static double hier_p(struct dmab_hier *h, double t, size_t nb, size_t nn)
 {
 	double se = (log(h->hi) - log(h->lo)) / 3.92, lr = log(h->ratio);
-	double up = log1p(t), down = t < 1 ? log1p(-t) : -INFINITY;
+	double up = log1p(t), down = t < 1 ? log1p(-t) : -INFINITY, df = 0, q, pu, pd;
+	size_t m = nb > 1 && nn > 1 ? (nb < nn ? nb : nn) : nb > 1 ? nb : nn;
 
+	df = (double)(nb - 1) + (double)(nn - 1);
+	if (m > 1)
+		se *= sqrt((double)m / (double)(m - 1));
 	if (!(se > 0))
 		return lr > up || lr < down ? 0 : 1;
-	double pu = 0.5 * erfc((lr - up) / se / M_SQRT2), pd = 0.5 * erfc((down - lr) / se / M_SQRT2);
-
+	q = df >= 1 ? t_quantile(0.025, df) : 1.959964;
+	h->lo = exp(lr - q * se);
+	h->hi = exp(lr + q * se);
+	if (df >= 1) {
+		pu = lr > up ? t_upper((lr - up) / se, df) : 1 - t_upper((up - lr) / se, df);
+		pd = lr < down ? t_upper((down - lr) / se, df) : 1 - t_upper((lr - down) / se, df);
+	} else {
+		pu = 0.5 * erfc((lr - up) / se / M_SQRT2);
+		pd = 0.5 * erfc((down - lr) / se / M_SQRT2);
+	}
 	return fmin(1, 2 * fmin(pu, pd));
 }
 
@@ -576,16 +649,17 @@ static int cmp_lat_row(struct dmab_cmp_row *row, struct boots *b, struct boots *
 	if (r)
 		return r == -EINVAL ? 0 : r;	/* a zero median: no interval */
 	if (row->hier) {
+		double p = hier_p(&h, o->threshold, b->n, n->n);	/* also widens h's interval */
+
 		row->b.median = (uint32_t)(h.base + 0.5);
 		row->n.median = (uint32_t)(h.new + 0.5);
 		row->change = h.ratio - 1;
+		row->p = p;	/* raw; --calib replaces it below when the rows carry the calibration */
 	}
 	row->lo = h.lo - 1;
 	row->hi = h.hi - 1;
 	row->cv_between = pooled_between(&h, b->n, n->n);
 	row->cv_within = (h.cv_within_base + h.cv_within_new) / 2;
-	if (row->hier && !o->calib)
-		row->p = hier_p(&h, o->threshold);
 
 	/* calibration-normalized: every boot's samples divided by its own calibration */
 	for (size_t k = 0; k < b->n; k++)
@@ -609,17 +683,17 @@ static int cmp_lat_row(struct dmab_cmp_row *row, struct boots *b, struct boots *
 		if (r && r != -EINVAL)
 			return r;
 		if (!r) {
+			double p = row->hier ? hier_p(&hc, o->threshold, b->n, n->n) : 1;
+
 			row->has_cal = true;
 			row->cal_change = hc.ratio - 1;
 			row->cal_lo = hc.lo - 1;
 			row->cal_hi = hc.hi - 1;
 			row->cal_cv_between = pooled_between(&hc, b->n, n->n);
 			if (row->hier && o->calib)
-				row->p = hier_p(&hc, o->threshold);
+				row->p = p;
 		}
 	}
-	if (row->hier && o->calib && !row->has_cal)
-		row->p = hier_p(&h, o->threshold);	/* no calibration in these rows: raw */
 	return 0;
 }
 
