@@ -585,6 +585,36 @@ static uint64_t key_seed(const struct dmab_cmp_row *r)
 	return h;
 }
 
+/*
+ * Planning with the same small-sample rules as the verdicts (hier_p): the
+ * smallest change beyond t that m boots per side detect with 80 % power at
+ * the family level af, and the fewest boots (2..1000) for a change d.
+ */
+static double plan_detectable(double cvb, double cvw, size_t m, double t, double af)
+{
+	if (m < 2)
+		return INFINITY;
+	return t + ((m > 50 ? dmab_norm_quantile(1 - af / 2) : t_quantile(af / 2, 2.0 * m - 2)) + dmab_norm_quantile(0.8)) * sqrt((double)m / (m - 1.0)) *
+		   sqrt(2 * (cvb * cvb + cvw * cvw) / (double)m);
+}
+
+static size_t plan_boots(double cvb, double cvw, double d, double t, double af)
+{
+	size_t lo = 2, hi = 1000;
+
+	if (d <= t || plan_detectable(cvb, cvw, hi, t, af) > d)
+		return SIZE_MAX;
+	while (lo < hi) {	/* detectable falls with m */
+		size_t mid = (lo + hi) / 2;
+
+		if (plan_detectable(cvb, cvw, mid, t, af) <= d)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* pooled relative sd between boots: the sides that have several boots (0: none has) */
 static double pooled_between(const struct dmab_hier *h, size_t nb, size_t nn)
 {
@@ -999,12 +1029,11 @@ int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts
 				else if (sig && apart && row->change < -o->threshold)
 					row->verdict = DMAB_V_IMPROVED;
 			}
-			/* planning: 80 % power, the family's alpha split Bonferroni-wise (Holm's first step) */
-			row->detectable = dmab_hier_detectable(cvb, row->cv_within,
-							       row->boots_b < row->boots_n ? row->boots_b : row->boots_n,
-							       o->threshold, af, 0.8);
-			row->boots_needed = dmab_hier_boots_needed(cvb, row->cv_within, o->plan_change, o->threshold,
-								   af, 0.8);
+			/* planning: 80 % power, the family's alpha split Bonferroni-wise (Holm's first step), t on 2m - 2 */
+			row->detectable = plan_detectable(cvb, row->cv_within,
+							  row->boots_b < row->boots_n ? row->boots_b : row->boots_n,
+							  o->threshold, af);
+			row->boots_needed = plan_boots(cvb, row->cv_within, o->plan_change, o->threshold, af);
 		}
 		free(p);
 		free(adj);
