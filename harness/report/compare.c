@@ -1337,9 +1337,11 @@ static void write_model(const struct dmab_cmp *c, const struct dmab_cmp_opts *o,
 		sm.det_worst ? sm.det_worst->backend : "-", o->plan_change * 100);
 	if (o->plan_change <= o->threshold)
 		fprintf(f, "more than the threshold (%g %%)\n", o->threshold * 100);
+	else if (sm.need_max == SIZE_MAX)
+		fprintf(f, "%s boots per side (median metric); some metrics not within 1000 boots\n",
+			sm.need_med >= 1000 ? "more than 1000" : (snprintf(det, sizeof(det), "%zu", sm.need_med), det));
 	else
-		fprintf(f, "%zu boots per side (median metric), %s%zu (every metric)\n", sm.need_med,
-			sm.need_max == SIZE_MAX ? "never for some; " : "", sm.need_max == SIZE_MAX ? (size_t)0 : sm.need_max);
+		fprintf(f, "%zu boots per side (median metric), %zu (every metric)\n", sm.need_med, sm.need_max);
 	if (sm.ncal)
 		fprintf(f, "%scalibration (in-kernel CPU work timed in the same iterations): median half-width of the "
 			"change's 95 %% interval raw %.1f %%, calibration-normalized %.1f %% over %zu metrics; verdicts "
