@@ -8,6 +8,7 @@
 # replacement inside one comparison):
 #   A/A:   N boots of A against N other boots of A; share with any verdict,
 #          raw and --calib (false alarms)
+# THRESHOLD (default 5) is compare's --threshold.
 #   S10/S5: N boots of A against N boots of the slowed side (slow_op=1: alloc);
 #          share where an alloc row is regressed (power), and where any other
 #          row got a verdict
@@ -16,6 +17,7 @@ set -u
 A=$1 S10=$2 S5=$3
 D=$(dirname "$0")/../../build/host/dmabench
 K=${K:-40}
+THR=${THRESHOLD:-5}	# compare --threshold (percent)
 NS=${NS:-"2 3 5"}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,7 +48,7 @@ for N in $NS; do
 				n=$(pick "$other" "$N")
 			fi
 			for mode in raw calib; do
-				"$D" compare --format json $([ "$mode" = calib ] && echo --calib) "$b" "$n" >"$tmp/c.json" 2>/dev/null
+				"$D" compare --format json --threshold "$THR" $([ "$mode" = calib ] && echo --calib) "$b" "$n" >"$tmp/c.json" 2>/dev/null
 				read -r any alloc others < <(jq -r '[([.metrics[] | select(.verdict == "regressed" or .verdict == "improved")] | length),
 					([.metrics[] | select(.op == "alloc" and .verdict == "regressed")] | length),
 					([.metrics[] | select(.op != "alloc" and (.verdict == "regressed" or .verdict == "improved"))] | length)] | @tsv' "$tmp/c.json")
