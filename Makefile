@@ -73,6 +73,8 @@ DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 # fuzzing: the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
 DEBS += zip unzip
+# compare with several boots: harness/tests/test_boots_vm.sh reads compare --format json
+DEBS += jq
 # kernels of other series (dmabench kernels fetch): the archive keyring, xz for 6.12's .ko.xz,
 # file(1) for modcheck; 6.12's headers ship vmlinux, so modpost adds BTF to the module with pahole
 DEBS += debian-archive-keyring xz-utils file dwarves

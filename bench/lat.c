@@ -37,6 +37,12 @@
  * percent (slow_op = alloc_free: alloc is stretched); slot 0 goes to OUT.json,
  * slot k to OUT_s<k>.json. "0,0,10" gives an A/A pair and a 10 % slowdown
  * whose boot-to-boot variance cancels. Both parameters are reset to 0 after.
+ *
+ * Calibration (LAT_CALIB): every iteration of every point also times a fixed
+ * piece of CPU work without DMA, right after the timed ops: the host's speed
+ * at that moment, interleaved with the measured loop (--calib-rounds N of it). Each row carries the
+ * median of its point's calibration samples (calib_p50, ns, calib_n of them)
+ * so that `dmabench compare` can divide DMA costs by the host's speed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,6 +83,7 @@ struct opts {
 	uint32_t ops_mask;	/* bit op: run it; 0 = default set */
 	uint32_t nslots;	/* --slow-slots: 1 = plain run */
 	uint32_t slot_pct[8];
+	uint32_t calib_rounds;	/* LAT_CALIB work per iteration */
 };
 
 #define SLOW_PARAM_DIR "/sys/module/dmabench/parameters"
@@ -172,7 +179,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: lat [--iters N] [--budget-ms MS] [--total-s S] [--dev N] [--dev2 N] [--sync] [--no-samples]\n"
 		"           [--sizes 4K,64K,...] [--ops alloc_free,sgtable,map_sg,map_single,sync_sg]\n"
-		"           [--repeat R] [--slow-slots P0,P1,...] [--threads T] [OUT.json]\n"
+		"           [--repeat R] [--slow-slots P0,P1,...] [--threads T] [--calib-rounds N]\n"
+		"           [OUT.json]\n"
 		"Time DMA-mapping operations inside the kernel (DMABENCH_IOC_LAT) on\n"
 		"dmabench device N (default: first edu device); map_sg maps on --dev2\n"
 		"(default: second edu device). Per point: at most --iters iterations\n"
@@ -186,6 +194,8 @@ static void usage(FILE *f)
 		"to OUT_s<k>.json (OUT.json required).\n"
 		"--threads T: T kernel threads bound to distinct CPUs run each point at once;\n"
 		"samples of every thread, rows add threads, wall_ns, ops_per_s (default 1).\n"
+		"--calib-rounds N: length of the calibration work timed in every iteration\n"
+		"(no DMA: the host's speed; default 1024 rounds, ~2.5 us under TCG; rows get calib_p50).\n"
 		"Writes JSON to OUT.json (default stdout).\n");
 }
 
@@ -208,7 +218,7 @@ static const char *devname_of(int fd, long dev, char *buf, size_t len)
 
 static void emit_half(struct dmab_json *j, const char *opname, const struct point *p, const char *dev,
 		      const char *dev2, uint32_t n, int err, const uint32_t *samples, bool with_samples,
-		      uint32_t threads, uint64_t wall_ns, uint64_t iters)
+		      uint32_t threads, uint64_t wall_ns, uint64_t iters, const struct dmab_summary *calib)
 {
 	struct dmab_summary s;
 	char attrs[64];
@@ -241,6 +251,10 @@ static void emit_half(struct dmab_json *j, const char *opname, const struct poin
 	dmab_json_kv_u64(j, "max", s.max);
 	dmab_json_kv_double(j, "mean", s.mean);
 	dmab_json_kv_double(j, "stddev", s.stddev);
+	if (calib && calib->n) {
+		dmab_json_kv_u64(j, "calib_n", calib->n);
+		dmab_json_kv_u64(j, "calib_p50", calib->p50);
+	}
 	if (with_samples) {
 		dmab_json_key(j, "samples");
 		dmab_json_arr_u32(j, samples, n);
@@ -263,23 +277,24 @@ int main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "slow-slots", required_argument, NULL, 'L' },
 		{ "threads", required_argument, NULL, 'T' },
+		{ "calib-rounds", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .iters = 20000, .budget_ms = 10000, .total_s = 120, .dev = -1, .dev2 = -1,
-			 .repeat = 1, .nslots = 1, .threads = 1 };
+			 .repeat = 1, .nslots = 1, .threads = 1, .calib_rounds = 1024 };
 	struct point pts[64];
 	size_t npts = 0, i, si;
 	struct dmab_json j, *jp = &j;
 	char dev1name[40], dev2name[40], notes[256] = "";
-	uint32_t *sa = NULL, *sb = NULL;
+	uint32_t *sa = NULL, *sb = NULL, *sc = NULL;
 	uint64_t timer_min = 0;
 	double timer_mean = 0, t0 = dmab_now();
 	bool have_timer = false, have_dev2;
 	FILE *out = stdout;
 	int fd, c, ret = 0, nerr = 0;
 
-	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:L:T:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:b:t:d:D:snhS:O:r:L:T:C:", lo, NULL)) != -1) {
 		char *ep;
 		unsigned long long v;
 
@@ -350,6 +365,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			o.threads = (uint32_t)v;
+			break;
+		}
+		case 'C': {
+			char *ep;
+			unsigned long v = strtoul(optarg, &ep, 10);
+
+			if (*ep || optarg[0] == '-' || v < 1 || v > DMABENCH_LAT_CALIB_MAX_ROUNDS) {
+				fprintf(stderr, "lat: bad --calib-rounds '%s' (1..%u)\n", optarg,
+					DMABENCH_LAT_CALIB_MAX_ROUNDS);
+				return 2;
+			}
+			o.calib_rounds = (uint32_t)v;
 			break;
 		}
 		case 'L':
@@ -423,7 +450,8 @@ int main(int argc, char **argv)
 
 	sa = calloc((size_t)o.iters * o.threads, sizeof(*sa));
 	sb = calloc((size_t)o.iters * o.threads, sizeof(*sb));
-	if (!sa || !sb) {
+	sc = calloc((size_t)o.iters * o.threads, sizeof(*sc));
+	if (!sa || !sb || !sc) {
 		fprintf(stderr, "lat: out of memory for %u samples\n", o.iters);
 		return 1;
 	}
@@ -439,7 +467,7 @@ int main(int argc, char **argv)
 	struct result {
 		int err;
 		uint32_t n;
-		uint32_t *a, *b;
+		uint32_t *a, *b, *c;	/* c: the calibration work of the same iterations */
 		uint64_t wall_ns, iters;	/* --threads: summed over rounds */
 	} *res = calloc(npts * o.nslots, sizeof(*res));
 
@@ -498,6 +526,9 @@ int main(int argc, char **argv)
 		}
 		l.samples_a = (uintptr_t)sa;
 		l.samples_b = (uintptr_t)sb;
+		l.samples_c = (uintptr_t)sc;
+		l.flags |= DMABENCH_LAT_CALIB;
+		l.calib_rounds = o.calib_rounds;
 		l.threads = o.threads > 1 ? o.threads : 0;
 		if (o.nslots > 1 && (ret = set_param("slow_pct", o.slot_pct[k]))) {
 			fprintf(stderr, "lat: " SLOW_PARAM_DIR "/slow_pct: %s\n", strerror(-ret));
@@ -523,17 +554,21 @@ int main(int argc, char **argv)
 			size_t m = (size_t)n * o.threads;	/* every thread's first n */
 			uint32_t *na = realloc(rp->a, (rp->n + m) * sizeof(uint32_t));
 			uint32_t *nb = na ? realloc(rp->b, (rp->n + m) * sizeof(uint32_t)) : NULL;
+			uint32_t *nc = nb ? realloc(rp->c, (rp->n + m) * sizeof(uint32_t)) : NULL;
 
 			if (na)
 				rp->a = na;
-			if (!na || !nb) {
+			if (nb)
+				rp->b = nb;
+			if (!na || !nb || !nc) {
 				fprintf(stderr, "lat: out of memory\n");
 				return 1;
 			}
-			rp->b = nb;
+			rp->c = nc;
 			for (uint32_t t = 0; t < o.threads; t++) {	/* thread-major, stride per */
 				memcpy(rp->a + rp->n, sa + (size_t)t * per, n * sizeof(uint32_t));
 				memcpy(rp->b + rp->n, sb + (size_t)t * per, n * sizeof(uint32_t));
+				memcpy(rp->c + rp->n, sc + (size_t)t * per, n * sizeof(uint32_t));
 				rp->n += n;
 			}
 			rp->wall_ns += l.wall_ns;
@@ -579,6 +614,7 @@ int main(int argc, char **argv)
 	dmab_json_kv_u64(jp, "budget_ms", o.budget_ms);
 	dmab_json_kv_u64(jp, "total_s", o.total_s);
 	dmab_json_kv_u64(jp, "rounds", o.repeat);
+	dmab_json_kv_u64(jp, "calib_rounds", o.calib_rounds);
 	dmab_json_kv_u64(jp, "threads", o.threads);
 	if (o.nslots > 1) {
 		dmab_json_kv_u64(jp, "slot", k);
@@ -597,16 +633,20 @@ int main(int argc, char **argv)
 	for (i = 0; i < npts; i++) {
 		const struct point *p = &pts[i];
 		bool uses_dev2 = p->op == DMABENCH_LAT_MAP_SG || p->op == DMABENCH_LAT_SYNC_SG;
+		struct dmab_summary cs;
 
+		if (dmab_summarize(rs[i].c, rs[i].n, &cs))
+			memset(&cs, 0, sizeof(cs));
 		emit_half(jp, dmab_name_or(dmab_lat_half_a_names, p->op), p, dev1name,
 			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].a, !o.no_samples,
-			  o.threads, rs[i].wall_ns, rs[i].iters);
+			  o.threads, rs[i].wall_ns, rs[i].iters, &cs);
 		emit_half(jp, dmab_name_or(dmab_lat_half_b_names, p->op), p, dev1name,
 			  uses_dev2 ? dev2name : NULL, rs[i].n, rs[i].err, rs[i].b, !o.no_samples,
-			  o.threads, rs[i].wall_ns, rs[i].iters);
+			  o.threads, rs[i].wall_ns, rs[i].iters, &cs);
 		free(rs[i].a);
 		free(rs[i].b);
-		rs[i].a = rs[i].b = NULL;
+		free(rs[i].c);
+		rs[i].a = rs[i].b = rs[i].c = NULL;
 	}
 	dmab_json_arr_end(jp);
 	dmab_json_obj_end(jp);
@@ -617,10 +657,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < npts * o.nslots; i++) {
 		free(res[i].a);
 		free(res[i].b);
+		free(res[i].c);
 	}
 	free(res);
 	free(sa);
 	free(sb);
+	free(sc);
 	if (c)
 		fprintf(stderr, "lat: writing JSON: %s\n", strerror(-c));
 	else

@@ -365,12 +365,16 @@ struct dmabench_lat_summary {
  * no DMA (DMABENCH_LAT_CALIB_ROUNDS rounds of a multiply-xorshift chain in
  * registers), right after op b: the host's speed at that moment, to divide
  * DMA costs by (under TCG a busier host slows every guest instruction).
+ * calib_rounds sets its length (0: DMABENCH_LAT_CALIB_ROUNDS; non-zero only
+ * with LAT_CALIB): under TCG 1024 rounds take ~2.5 us, so 256 are ~0.6 us, 1.6 % per
+ * 10 ns clock tick; `lat` asks for 1024 (--calib-rounds).
  */
 #define DMABENCH_MAX_LAT_THREADS	64
 #define DMABENCH_LAT_CALIB		(1U << 0)	/* time the calibration work in every iteration */
 #define DMABENCH_LAT_KTHREAD		(1U << 1)	/* run even one thread in a bound kernel thread */
 #define DMABENCH_LAT_FLAGS_MASK		(DMABENCH_LAT_CALIB | DMABENCH_LAT_KTHREAD)
 #define DMABENCH_LAT_CALIB_ROUNDS	256
+#define DMABENCH_LAT_CALIB_MAX_ROUNDS	(1U << 20)	/* calib_rounds above: -E2BIG */
 
 struct dmabench_lat {
 	__u32 op;			/* in: enum dmabench_lat_op */
@@ -396,7 +400,8 @@ struct dmabench_lat {
 	__u32 flags;			/* in: DMABENCH_LAT_* */
 	__u64 samples_c;		/* in: user pointer to __u32[threads x iters] ns of the calibration work, or 0 */
 	__u64 wall_ns;			/* out: release of the threads to the last one's end */
-	__u64 reserved[1];		/* in: must be 0 */
+	__u32 calib_rounds;		/* in: LAT_CALIB rounds of the work; 0: DMABENCH_LAT_CALIB_ROUNDS */
+	__u32 reserved0;		/* in: must be 0 */
 };
 
 

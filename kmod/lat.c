@@ -116,8 +116,10 @@ static int dmab_lat_check(struct dmabench_lat *l)
 	bool need_dir = false;
 	int ret;
 
-	if (!DMAB_RESERVED_OK(*l))
+	if (l->reserved0 || (l->calib_rounds && !(l->flags & DMABENCH_LAT_CALIB)))
 		return -EINVAL;
+	if (l->calib_rounds > DMABENCH_LAT_CALIB_MAX_ROUNDS)
+		return -E2BIG;
 	if (l->op < DMABENCH_LAT_ALLOC_FREE || l->op > DMABENCH_LAT_OP_MAX)
 		return -EINVAL;
 	if (l->dir > DMABENCH_DIR_FROM_DEVICE)
@@ -358,13 +360,14 @@ static int dmab_lat_iter(struct dmab_lat_run *r, u64 *t)
 }
 
 /* The calibration work: register-only arithmetic, no memory traffic, no DMA. */
-static noinline u64 dmab_calib_work(u64 x)
+static noinline u64 dmab_calib_work(u64 x, u32 rounds)
 {
-	for (int i = 0; i < DMABENCH_LAT_CALIB_ROUNDS; i++) {
+	for (u32 i = 0; i < rounds; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
 		x *= 0x2545f4914f6cdd1dULL;
+		asm volatile("" : "+r"(x));	/* not const: the compiler may not move it out of the timed region */
 	}
 	return x;
 }
@@ -378,6 +381,7 @@ static void dmab_lat_loop(struct dmab_lat_run *r)
 {
 	struct dmabench_lat *l = r->l;
 	bool calib = l->flags & DMABENCH_LAT_CALIB;
+	u32 rounds = l->calib_rounds ? l->calib_rounds : DMABENCH_LAT_CALIB_ROUNDS;
 	u64 t[4], start, x = 0x9e3779b97f4a7c15ULL;
 	int err;
 	u32 i;
@@ -393,7 +397,7 @@ static void dmab_lat_loop(struct dmab_lat_run *r)
 		dmab_lat_record(&r->b, i, t[3] - t[2]);
 		if (calib) {
 			t[0] = ktime_get_ns();
-			x = dmab_calib_work(x);
+			x = dmab_calib_work(x, rounds);
 			t[1] = ktime_get_ns();
 			dmab_lat_record(&r->c, i, t[1] - t[0]);
 		}

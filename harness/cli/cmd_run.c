@@ -44,6 +44,7 @@ static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struc
 	vm->qemu = p->qemu;
 	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
 	vm->plan_index = p->index;
+	vm->boot = p->boot;
 	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
 				 &vm->env);
 }
@@ -357,6 +358,7 @@ static int cmd_run(struct dmab_opts *o)
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
 	ri.smp = o->smp ? o->smp : 1;
+	ri.boots = o->boots > 1 ? o->boots : 1;
 	ri.host_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (!o->quiet)
 		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,

@@ -35,8 +35,11 @@ static const struct command {
 	  "print summary.md (the answers) again from RUN_DIR/run.json; --details: details.md (every table)" },
 	{ "compare", dmab_cmd_compare,
 	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "
-	  "[--kernel KA,KB] [--plot FILE.png] BASE [NEW]",
+	  "[--kernel KA,KB] [--calib] [--plan-change PCT] [--plot FILE.png] BASE [NEW]",
 	  "statistical comparison of two runs (run dirs, run.json or baselines);\n"
+	  "several boots (run --boots N, or BASE/NEW as comma lists of runs): the boot is the unit\n"
+	  "(hierarchical bootstrap), with planning (smallest detectable change, boots for --plan-change,\n"
+	  "default 10%); --calib: verdicts from costs divided by the in-kernel calibration;\n"
 	  "--kernel KA,KB: KA's VMs against KB's, paired by backend (one run over both, or two runs);\n"
 	  "exit 8 when a metric regressed beyond the threshold (default 5%)" },
 	{ "merge", dmab_cmd_merge, "[--out DIR] SHARD_RUN_DIR...",

@@ -256,6 +256,17 @@ static int set_jobs(struct dmab_opts *o, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+static int set_boots(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 1 || n > 64)
+		return errf(err, errlen, "--boots: '%s' is not a number from 1 to 64", v);
+	o->boots = (int)n;
+	return 0;
+}
+
 static int set_smp(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
 	char *end;
@@ -356,6 +367,9 @@ static const struct opt opts[] = {
 	{ "--accel", NULL, "auto|tcg|kvm", R | F, set_accel,
 	  "auto: KVM only if a bounded probe boot works, else TCG (default auto)" },
 	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
+	{ "--boots", NULL, "N", R, set_boots,
+	  "boots of every backend x topology x kernel (default 1), interleaved: boot 1 of\n"
+	  "every VM, then boot 2 ... (--kernel A,B: A B A B); results in <label>.b<k>/" },
 	{ "--smp", NULL, "N", R | F, set_smp,
 	  "vCPUs per VM (default 1; under TCG only as many run at once as the host has cores)" },
 	{ "--qemu", NULL, "Q,...", R | F, set_qemu,

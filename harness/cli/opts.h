@@ -87,6 +87,7 @@ struct dmab_opts {
 	int jobs;			/* parallel VMs */
 	int smp;			/* vCPUs per VM (--smp; 0: 1) */
 	int shard_i, shard_n;		/* --shard I/N: the I-th of N parts of the plan (0/0: all) */
+	int boots;			/* --boots: boots of every backend x topology x kernel (0: 1), interleaved */
 	bool dry_run;
 	bool host;
 	bool quiet;

@@ -52,6 +52,12 @@ int main(void)
 	CHECK_STR(o.paths[0].initrd, "/i");
 	CHECK_STR(o.out, "/o");
 	CHECK(o.dry_run);
+	CHECK_EQ(parse("run --boots 5"), 0);
+	CHECK_EQ(o.boots, 5);
+	CHECK_EQ(parse("run --boots 0"), -EINVAL);
+	CHECK_CONTAINS(err, "--boots");
+	CHECK_EQ(parse("run --boots 65"), -EINVAL);
+	CHECK_EQ(parse("run --boots x"), -EINVAL);
 	CHECK_EQ(parse("run --backend=all --job=test,va,lat -j 2"), 0);
 	CHECK_EQ(o.nbackends, 7);
 	CHECK_STR(o.job, "test,va,lat");

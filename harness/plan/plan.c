@@ -19,6 +19,7 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 		snprintf(out[0].label, sizeof(out[0].label), "host");
 		return 1;
 	}
+	for (int boot = 1; boot <= (o->boots > 1 ? o->boots : 1); boot++)
 	for (int kn = 0; kn < o->nkernels; kn++) {
 		const struct dmab_kernel *kern = &o->kernels[kn];
 
@@ -31,7 +32,7 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 					continue;
 				for (int k = 0; k < o->ntopologies && n < max; k++) {
 					if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
-						skipped[k] += kn == 0 && qn == 0;
+						skipped[k] += kn == 0 && qn == 0 && boot == 1;
 						continue;
 					}
 					out[n].backend = o->backends[i];
@@ -39,6 +40,7 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 					out[n].kernel = kern;
 					out[n].qemu = q;
 					out[n].index = n;
+					out[n].boot = o->boots > 1 ? boot : 0;
 					dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
 					size_t l = strlen(out[n].label);
 
@@ -46,7 +48,10 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 						l += (size_t)snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s",
 								      kern->dir);
 					if (o->qemu_suffix && q && l < sizeof(out[n].label))
-						snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s", q->label);
+						l += (size_t)snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s",
+								      q->label);
+					if (out[n].boot && l < sizeof(out[n].label))
+						snprintf(out[n].label + l, sizeof(out[n].label) - l, ".b%d", boot);
 					n++;
 				}
 			}

@@ -4,7 +4,9 @@
  * selected backend x every selected topology defined for its arch
  * (backend-major order) on every kernel of its arch (kernel-major) and every
  * emulator of the run that has what the backend needs (kernel, then emulator,
- * then backend), booted by QEMU (harness/plan/qemu.c); or, with
+ * then backend), --boots N times (boot-major: boot 1 of every VM, then boot 2,
+ * so that host drift falls on every side of a comparison), booted by QEMU
+ * (harness/plan/qemu.c); or, with
  * --host, one entry run by the local runner (harness/vm/hostmode.c) on the
  * running kernel - syzkaller's vm/local beside vm/qemu. `dmabench run`,
  * `dmabench fuzz` and `dmabench replay` all plan their VMs here.
@@ -17,7 +19,7 @@
 #include "harness/cli/opts.h"
 #include "harness/plan/qemu.h"
 
-#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES * 4)
+#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES * 4)	/* with --boots: that many VMs in all */
 
 struct dmab_plan_vm {
 	const struct dmab_backend *backend;	/* NULL: the running kernel (--host) */
@@ -32,6 +34,7 @@ struct dmab_plan_vm {
 	 */
 	char label[112];
 	int index;				/* its place in the whole plan (before --shard) */
+	int boot;				/* --boots N > 1: 1..N (label ".b<k>"); 0: one boot */
 };
 
 /*

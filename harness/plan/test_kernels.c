@@ -100,6 +100,25 @@ int main(void)
 	CHECK_STR(plan[0].label, "intel-strict~debian-5.10");
 	CHECK_STR(plan[3].label, "direct~debian-6.12");
 	CHECK(plan[3].kernel == &o.kernels[1]);
+	/* --boots: boot-major, so that the two kernels alternate in time (A B A B) */
+	o.boots = 2;
+	o.nbackends = 1;
+	o.backends[0] = dmab_backend_find("direct");
+	CHECK_EQ(dmab_plan(&o, plan, 8, NULL), 4);
+	CHECK_STR(plan[0].label, "direct~debian-5.10.b1");
+	CHECK_STR(plan[1].label, "direct~debian-6.12.b1");
+	CHECK_STR(plan[2].label, "direct~debian-5.10.b2");
+	CHECK_STR(plan[3].label, "direct~debian-6.12.b2");
+	CHECK(plan[1].kernel == &o.kernels[1] && plan[2].kernel == &o.kernels[0]);
+	CHECK_EQ(plan[0].boot, 1);
+	CHECK_EQ(plan[3].boot, 2);
+	CHECK_EQ(dmab_plan(&o, plan, 3, NULL), 3);	/* never more than max */
+	o.boots = 0;
+	o.nbackends = 2;
+	o.backends[0] = dmab_backend_find("intel-strict");
+	o.backends[1] = dmab_backend_find("direct");
+	CHECK_EQ(dmab_plan(&o, plan, 8, NULL), 4);
+	CHECK_EQ(plan[0].boot, 0);
 	/* 5.10's quirk: intel-strict on 5.10 only */
 	char **argv, **envp;
 	CHECK(!dmab_plan_command(&o, &plan[0], "tcg", "test", NULL, NULL, "/c", "/r", &argv, &envp));

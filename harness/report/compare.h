@@ -32,6 +32,26 @@
  * there is none).
  * Rows present on one side only are reported as "only base"/"only new";
  * rows with an error or no samples as "n/a". Neither is a regression.
+ *
+ * Several boots (run --boots N: backend entries with the same "cell", or
+ * BASE/NEW given as comma lists of runs whose entries pool by name): the
+ * boot is the experimental unit (lib/hier.c). Per lat metric the statistic
+ * is the mean of the boots' medians; the 95 % interval of the ratio new /
+ * base comes from resampling boots, then samples inside each drawn boot, so
+ * it includes the variance between boots; p is two-sided (normal on the log
+ * ratio with the bootstrap's standard error) against |change| <= threshold,
+ * Holm over the family as above. Verdict only where that interval lies wholly
+ * beyond the threshold (and the floor). With one boot per side the test is
+ * the single-boot one above and the output says that boot-to-boot variance
+ * is unknown.
+ * Calibration: lat rows carry calib_p50, the in-kernel CPU work timed in the
+ * same iterations (the host's speed); every metric is also compared with
+ * each boot's samples scaled by (mean calib_p50 of the row) / (its
+ * calib_p50): cal_change and its interval (--calib: verdicts from those).
+ * Planning: from the measured relative sd of a boot median between boots
+ * and inside a boot, the smallest change this boot count detects (80 %
+ * power, alpha / tested metrics) and the boots per side a --plan-change
+ * needs.
  */
 #ifndef DMAB_COMPARE_H
 #define DMAB_COMPARE_H
@@ -65,9 +85,12 @@ struct dmab_cmp_opts {
 	char base_kernel[64], new_kernel[64];
 	const char *out;	/* -o FILE, NULL: stdout */
 	const char *plot;	/* --plot FILE.png: the chart (FILE.dat beside it), NULL: none */
+	bool calib;		/* --calib: verdicts from calibration-normalized costs */
+	double plan_change;	/* --plan-change: the change planning sizes boots for (0.10) */
+	unsigned int iters;	/* bootstrap iterations (2000) */
 };
 
-#define DMAB_CMP_NOTES 6
+#define DMAB_CMP_NOTES 8
 
 struct dmab_cmp_row {
 	char backend[40], kind[8], op[32], api[24], attrs[40];
@@ -78,6 +101,16 @@ struct dmab_cmp_row {
 	double floor_ns;	/* lat: resolution floor used */
 	double p, p_adj;
 	enum dmab_cmp_verdict verdict;
+	/* several boots (hier) or the calibration: */
+	bool hier;		/* boot as unit: lo/hi is the hierarchical interval */
+	size_t boots_b, boots_n;	/* boots with samples per side */
+	double lo, hi;		/* 95 % interval of the change (raw) */
+	bool has_cal;
+	double cal_change, cal_lo, cal_hi;	/* the same on calibration-normalized costs */
+	double cv_between, cv_within;	/* relative sd of a boot median: between boots (0: unknown), inside one */
+	double cal_cv_between;
+	double detectable;	/* smallest change (beyond threshold) this boot count detects */
+	size_t boots_needed;	/* boots per side for --plan-change; SIZE_MAX: never */
 };
 
 struct dmab_cmp {
@@ -88,11 +121,18 @@ struct dmab_cmp {
 	char notes[DMAB_CMP_NOTES][256];	/* the host pairing, environment differences worth knowing */
 	int nnotes;
 	const cJSON *pair_host, *pair_vm;	/* a host run's entry and its VM backend, or NULL */
+	size_t maxboots_b, maxboots_n;	/* most boots of any lat metric per side */
+	size_t nhier;		/* metrics compared with the boot as unit */
 };
 
 /* Parse `compare` arguments (argv[0] = "compare"); 0 or -EINVAL with err. */
 int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, size_t errlen);
-/* Load a run.json, a run directory (DIR/run.json) or a baseline file. */
+/*
+ * Load a run.json, a run directory (DIR/run.json) or a baseline file; a
+ * comma list of them (when no such file exists) pools their backend entries:
+ * each entry's "cell" is its name unless it has one, so that the same backend
+ * of several single-boot runs gives several boots.
+ */
 int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen);
 /*
  * Keep only the backends of run that ran kernel (see --kernel), named by

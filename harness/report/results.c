@@ -224,6 +224,7 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 	cJSON_AddNumberToObject(env, "timeout_s", ri->timeout);
 	cJSON_AddNumberToObject(env, "parallel", ri->parallel);
 	cJSON_AddNumberToObject(env, "smp", ri->smp ? ri->smp : 1);
+	cJSON_AddNumberToObject(env, "boots", ri->boots > 1 ? ri->boots : 1);
 	if (ri->host_cpus)
 		cJSON_AddNumberToObject(env, "host_cpus", ri->host_cpus);
 	cJSON_AddItemToObject(o, "env", env);
@@ -253,6 +254,15 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 		cJSON_AddStringToObject(b, "name", vm->name);
 		if (ri->plan_id[0])
 			cJSON_AddNumberToObject(b, "plan_index", vm->plan_index);
+		if (vm->boot > 0) {	/* --boots: the cell is the label without ".b<k>" */
+			const char *dot = strrchr(vm->name, '.');
+			char cell[sizeof(vm->name)];
+
+			snprintf(cell, sizeof(cell), "%.*s", dot ? (int)(dot - vm->name) : (int)strlen(vm->name),
+				 vm->name);
+			cJSON_AddStringToObject(b, "cell", cell);
+			cJSON_AddNumberToObject(b, "boot", vm->boot);
+		}
 		if (vm->backend) {
 			cJSON_AddStringToObject(b, "backend", dmab_backend_label(vm->backend));
 			cJSON_AddStringToObject(b, "topology",

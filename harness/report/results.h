@@ -29,6 +29,7 @@ struct dmab_run_info {
 	double timeout;
 	int parallel;
 	int smp;			/* vCPUs per VM */
+	int boots;			/* --boots */
 	int host_cpus;			/* online CPUs of the host: under TCG at most that many vCPUs run at once */
 	int exit_code;
 	/* the plan: its id, every VM label in order, and which shard of it this run is (0/0: all) */

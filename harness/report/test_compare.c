@@ -9,11 +9,22 @@
  * VA rows: an increase from 0 is a regression; fresh rows: zeroed -> stale is
  * one, stale -> zeroed an improvement. Matching and exit counts. A --host
  * run pairs with the one VM backend of its effective mode, and with none of two.
- * What this cannot show: boot-to-boot and host-contention noise (see
- * harness/test_compare_vm.sh and README "Comparing runs").
+ * Several boots (the boot as unit, lib/hier.c): synthetic boots whose every
+ * metric moves by a boot factor (the layout) and a host factor (the host's
+ * speed, which the calibration sees too). A/A at 3 boots per side: at most
+ * 2 of 40 comparisons with a verdict; a planted 10 % change at 6 boots:
+ * found, 10 +- 2 %, inside its interval, nothing else; between-boot variance
+ * widens the interval; the calibration takes the host factor out; planning
+ * figures; one boot per side stays the single-boot test; comma lists pool.
+ * What this cannot show: real boot-to-boot and host-contention noise (see
+ * harness/tests/test_boots_vm.sh and README "Comparing runs").
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,6 +99,61 @@ static cJSON *make_run(const char *id, size_t n, int slow_metric, double factor,
 	cJSON_AddNumberToObject(vr, "kva_vmallocinfo", va_nkm);
 	cJSON_AddNumberToObject(vr, "kva_module", va_nkm);
 	cJSON_AddItemToArray(vrows, vr);
+	return run;
+}
+
+static double gauss(void)
+{
+	return sqrt(-2 * log(urand() + 1e-300)) * cos(2 * M_PI * urand());
+}
+
+/*
+ * A run of nboots boots ("direct.b<k>", cell "direct"): every sample of boot k
+ * x exp(boot_sd z) (the boot) x exp(host_sd z') (the host's speed, which
+ * calib_p50 carries too); metric slow_metric x factor.
+ */
+static cJSON *make_boots(const char *id, int nboots, size_t n, double boot_sd, double host_sd, int slow_metric,
+			 double factor)
+{
+	cJSON *run = cJSON_CreateObject(), *bs = cJSON_AddArrayToObject(run, "backends");
+
+	cJSON_AddStringToObject(run, "run_id", id);
+	for (int k = 1; k <= nboots; k++) {
+		cJSON *b = cJSON_CreateObject(), *files, *lat, *rows;
+		double bf = exp(boot_sd * gauss()), hf = exp(host_sd * gauss());
+		char name[32];
+		int m = 0;
+
+		snprintf(name, sizeof(name), "direct.b%d", k);
+		cJSON_AddItemToArray(bs, b);
+		cJSON_AddStringToObject(b, "name", name);
+		cJSON_AddStringToObject(b, "cell", "direct");
+		cJSON_AddNumberToObject(b, "boot", k);
+		files = cJSON_AddObjectToObject(b, "files");
+		lat = cJSON_AddObjectToObject(files, "lat.json");
+		cJSON_AddNumberToObject(lat, "timer_min_ns", 50);
+		rows = cJSON_AddArrayToObject(lat, "rows");
+		for (int sz = 0; sz < 2; sz++)
+			for (int a = 0; a < 2; a++)
+				for (size_t o = 0; o < sizeof(ops) / sizeof(ops[0]); o++, m++) {
+					cJSON *r = cJSON_CreateObject(), *s = cJSON_AddArrayToObject(r, "samples");
+
+					cJSON_AddStringToObject(r, "op", ops[o]);
+					cJSON_AddStringToObject(r, "api", "attrs");
+					cJSON_AddStringToObject(r, "attrs", a ? "NKM" : "none");
+					cJSON_AddNumberToObject(r, "size", sz ? 65536 : 4096);
+					cJSON_AddNumberToObject(r, "errno", 0);
+					cJSON_AddNumberToObject(r, "calib_p50", (uint32_t)(2500 * hf));
+					for (size_t i = 0; i < n; i++) {
+						double v = draw(base_ns[o] * (sz ? 20 : 10)) * bf * hf;
+
+						if (m == slow_metric)
+							v *= factor;
+						cJSON_AddItemToArray(s, cJSON_CreateNumber((uint32_t)v));
+					}
+					cJSON_AddItemToArray(rows, r);
+				}
+	}
 	return run;
 }
 
@@ -323,6 +389,139 @@ int main(void)
 		unlink(f1);
 		unlink(f2);
 		rmdir(sub);
+		rmdir(dir);
+	}
+	/* several boots: the boot as the unit */
+	{
+		int aa = 0;
+		double w0 = 0, w1 = 0;
+
+		for (int k = 0; k < 40; k++) {
+			cJSON *a = make_boots("a", 3, 200, 0.02, 0, -1, 1), *b = make_boots("b", 3, 200, 0.02, 0, -1, 1);
+
+			CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+			aa += c.nregressed + c.nimproved > 0;
+			if (k == 0) {
+				CHECK_EQ_U(c.ntested, 28);
+				CHECK_EQ_U(c.nhier, 28);
+				CHECK_EQ_U(c.maxboots_b, 3);
+				CHECK(c.rows[0].hier && c.rows[0].boots_b == 3 && c.rows[0].boots_n == 3);
+				CHECK(c.rows[0].lo < c.rows[0].change && c.rows[0].change < c.rows[0].hi);
+				CHECK(c.rows[0].has_cal);
+				CHECK(c.rows[0].cv_between > 0.005 && c.rows[0].cv_between < 0.06);
+				CHECK(isfinite(c.rows[0].detectable) && c.rows[0].detectable > o.threshold);
+				CHECK(c.rows[0].boots_needed >= 1 && c.rows[0].boots_needed < SIZE_MAX);
+			}
+			dmab_cmp_free(&c);
+			cJSON_Delete(a);
+			cJSON_Delete(b);
+		}
+		CHECK(aa <= 2);
+		printf("# boots A/A: %d of 40 comparisons (3 vs 3 boots, 28 metrics, 2 %% boot sd) with a verdict\n", aa);
+
+		/* planted 10 % on metric 14 at 6 boots per side, 1 % boot sd */
+		cJSON *a = make_boots("a", 6, 300, 0.01, 0, -1, 1), *b = make_boots("b", 6, 300, 0.01, 0, 14, 1.10);
+
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed, 1);
+		CHECK_EQ_U(c.nimproved, 0);
+		if (c.nrows > 14) {
+			CHECK_EQ(c.rows[14].verdict, DMAB_V_REGRESSED);
+			CHECK_NEAR(c.rows[14].change, 0.10, 0.02);
+			CHECK(c.rows[14].lo < 0.10 && c.rows[14].hi > 0.10);
+		}
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+
+		/* between-boot variance widens the interval */
+		for (int v = 0; v < 2; v++) {
+			a = make_boots("a", 4, 300, v ? 0.05 : 0, 0, -1, 1);
+			b = make_boots("b", 4, 300, v ? 0.05 : 0, 0, -1, 1);
+			CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+			for (size_t i = 0; i < c.nrows; i++)
+				*(v ? &w1 : &w0) += c.rows[i].hi - c.rows[i].lo;
+			dmab_cmp_free(&c);
+			cJSON_Delete(a);
+			cJSON_Delete(b);
+		}
+		CHECK(w1 > 2 * w0);
+
+		/* the host's speed moves every boot by 10 %: the calibration takes it out */
+		a = make_boots("a", 4, 300, 0.005, 0.10, -1, 1);
+		b = make_boots("b", 4, 300, 0.005, 0.10, -1, 1);
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		w0 = w1 = 0;
+		for (size_t i = 0; i < c.nrows; i++) {
+			CHECK(c.rows[i].has_cal);
+			w0 += c.rows[i].hi - c.rows[i].lo;
+			w1 += c.rows[i].cal_hi - c.rows[i].cal_lo;
+		}
+		CHECK(w1 < w0 / 2);
+		dmab_cmp_free(&c);
+		o.calib = true;
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nregressed + c.nimproved, 0);
+		dmab_cmp_free(&c);
+		o.calib = false;
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+
+		/* one boot per side: the single-boot test, between-boot variance unknown */
+		a = make_boots("a", 1, 300, 0, 0, -1, 1);
+		b = make_boots("b", 1, 300, 0, 0, -1, 1);
+		CHECK_EQ(dmab_cmp_run(a, b, &o, &c), 0);
+		CHECK_EQ_U(c.nhier, 0);
+		CHECK(!c.rows[0].hier && c.rows[0].boots_b == 1);
+		{
+			char *txt = NULL;
+			size_t len = 0;
+			FILE *mf = open_memstream(&txt, &len);
+
+			o.format = DMAB_CMP_TEXT;
+			dmab_cmp_write(&c, &o, mf);
+			fclose(mf);
+			CHECK(txt && strstr(txt, "boot-to-boot variance unknown"));
+			free(txt);
+			o.format = DMAB_CMP_MD;
+		}
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+
+		/* comma lists pool runs: two single-boot runs are two boots of cell "direct" */
+		char dir[] = "/tmp/dmabench-test-cmp-XXXXXX", p1[96], p2[96], list[200];
+
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(p1, sizeof(p1), "%s/1.json", dir);
+		snprintf(p2, sizeof(p2), "%s/2.json", dir);
+		for (int k = 0; k < 2; k++) {
+			cJSON *r = make_run(k ? "r2" : "r1", 50, -1, 1, 0);
+			char *t = cJSON_PrintUnformatted(r);
+			FILE *f = fopen(k ? p2 : p1, "w");
+
+			CHECK(f && t);
+			if (f && t)
+				fputs(t, f);
+			if (f)
+				fclose(f);
+			free(t);
+			cJSON_Delete(r);
+		}
+		snprintf(list, sizeof(list), "%s,%s", p1, p2);
+		CHECK_EQ(dmab_cmp_load(list, &a, err, sizeof(err)), 0);
+		CHECK_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(a, "backends")), 2);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "backends"), 1),
+								   "cell")), "direct");
+		CHECK_EQ(dmab_cmp_run(a, a, &o, &c), 0);
+		CHECK_EQ_U(c.maxboots_b, 2);
+		CHECK_EQ_U(c.nregressed + c.nimproved, 0);
+		dmab_cmp_free(&c);
+		cJSON_Delete(a);
+		snprintf(list, sizeof(list), "%s,%s/missing.json", p1, dir);
+		CHECK(dmab_cmp_load(list, &a, err, sizeof(err)) < 0);
+		unlink(p1);
+		unlink(p2);
 		rmdir(dir);
 	}
 	return t_done("test_compare");

@@ -60,6 +60,9 @@ script ci "" ./harness/tests/test_ci.sh
 echo "== dmabench compare: A/A and a 10 % slowdown interleaved in one boot (harness/tests/test_ab_vm.sh)"
 script ab-vm "" ./harness/tests/test_ab_vm.sh
 
+echo "== run --boots and compare with the boot as unit: 2 boots x 2 sides, direct (harness/tests/test_boots_vm.sh)"
+script boots-vm "" ./harness/tests/test_boots_vm.sh
+
 echo "== concurrency: LAT with 2 kernel threads, scale T = 1, 2, lat --threads 2 in an --smp 2 VM (harness/tests/test_smp_vm.sh)"
 script smp-vm "" ./harness/tests/test_smp_vm.sh
 

@@ -51,7 +51,7 @@ fi
 "$D" compare "$dir/lat.json" "$dir/lat_s2.json" >"$out/slow.txt" 2>&1
 rc=$?
 want=$(awk '$2 == "alloc"' "$out/slow.txt" | wc -l)
-# text rows: backend metric attrs size base(2) new(2) change p verdict
+# text rows: backend metric attrs size base(2) new(2) ci cal change p verdict
 found=$(awk -v s="$slow" '$NF == "regressed" && $2 == "alloc" { c = $(NF-2); sub(/%/, "", c); if (c + 0 >= s / 2 && c + 0 <= 2 * s) n++ } END { print n + 0 }' "$out/slow.txt")
 if [ "$rc" -eq 8 ] && [ "$want" -ge 2 ] && [ "$found" -eq "$want" ]; then
 	echo "ok ab-slowdown-found"

@@ -44,6 +44,7 @@ struct dmab_vm {
 	const struct dmab_qemu *qemu;		/* NULL: --host, or a plan without emulators */
 	char name[112];			/* label in progress lines */
 	int plan_index;			/* its place in the run's whole plan (before --shard) */
+	int boot;			/* --boots: 1..N, 0: the only boot (run.json "boot", "cell") */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
 	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */

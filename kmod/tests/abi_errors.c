@@ -122,12 +122,16 @@ int main(void)
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_SYNC, &sy, "SYNC reserved");
 	memset(&s1, 0, sizeof(s1)); s1.reserved[0] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_STATS, &s1, "STATS reserved");
-	lat_base(&l); l.reserved[0] = 1;
+	lat_base(&l); l.reserved0 = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT reserved");
 	lat_base(&l); l.flags = 1U << 7;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT unknown flag");
 	lat_base(&l); l.samples_c = 8;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT samples_c without LAT_CALIB");
+	lat_base(&l); l.calib_rounds = 1000;
+	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT calib_rounds without LAT_CALIB");
+	lat_base(&l); l.flags = DMABENCH_LAT_CALIB; l.calib_rounds = DMABENCH_LAT_CALIB_MAX_ROUNDS + 1;
+	t_expect_err(E2BIG, fd, DMABENCH_IOC_LAT, &l, "LAT calib_rounds above the limit");
 	lat_base(&l); l.threads = DMABENCH_MAX_LAT_THREADS + 1;
 	t_expect_err(E2BIG, fd, DMABENCH_IOC_LAT, &l, "LAT threads above the limit");
 	lat_base(&l); l.threads = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN) + 1;
