@@ -80,8 +80,15 @@ int dmab_qemu_locate(struct dmab_qemu *q, const struct dmab_qemu_desc *d, const 
 			return -ENOENT;
 		memcpy(q->bin[i], b, sizeof(b));
 	}
-	if (!dmab_kernel_env_get(q->qenv, "QEMU_VERSION", v, sizeof(v)))
-		snprintf(q->version, sizeof(q->version), "QEMU emulator version %s", v);
+	if (!dmab_kernel_env_get(q->qenv, "QEMU_VERSION", v, sizeof(v))) {
+		char pv[128];
+
+		/* as the binary's --version line says it: "... 10.0.2 (Debian 1:10.0.2+ds-...)" */
+		if (dmab_kernel_env_get(q->qenv, "QEMU_PKGVER", pv, sizeof(pv)))
+			snprintf(q->version, sizeof(q->version), "QEMU emulator version %s", v);
+		else
+			snprintf(q->version, sizeof(q->version), "QEMU emulator version %s (Debian %s)", v, pv);
+	}
 	return 0;
 }
 
