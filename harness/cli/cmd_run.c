@@ -286,6 +286,7 @@ static int cmd_run(struct dmab_opts *o)
 	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
+	ri.smp = o->smp > 0 ? o->smp : 1;
 	if (!o->quiet)
 		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,
 			o->host ? "host run" : n == 1 ? "backend" : "backends", o->job, o->jobs, o->timeout, rundir);

@@ -238,6 +238,17 @@ static int set_jobs(struct dmab_opts *o, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+static int set_smp(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 1 || n > 16)
+		return errf(err, errlen, "--smp: '%s' is not a number from 1 to 16", v);
+	o->smp = (int)n;
+	return 0;
+}
+
 static int set_dry_run(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
 	(void)v;
@@ -310,6 +321,8 @@ static const struct opt opts[] = {
 	{ "--accel", NULL, "auto|tcg|kvm", R | F, set_accel,
 	  "auto: KVM only if a bounded probe boot works, else TCG (default auto)" },
 	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
+	{ "--smp", NULL, "N", R | F, set_smp,
+	  "vCPUs per VM (QEMU -smp; default 1, fuzz 2: a program's threads really overlap)" },
 	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
 	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
 	{ "--quiet", "-q", NULL, R | F, set_quiet, "no progress lines" },

@@ -58,6 +58,7 @@ struct dmab_opts {
 	char job[128];			/* comma list of jobs (lib/jobs.c) */
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
+	int smp;			/* --smp: vCPUs per VM, 0: the command's default (run 1, fuzz 2) */
 	bool dry_run;
 	bool host;
 	bool quiet;

@@ -88,6 +88,7 @@ int dmab_plan_command(const struct dmab_opts *o, const struct dmab_plan_vm *p, c
 		.qemu = ap->qemu, .kernel = ap->kernel, .initrd = ap->initrd, .backend = p->backend,
 		.job = job, .accel = a->kvm ? accel : "tcg", .console_path = console_path, .chan_path = chan_path,
 		.append = append ? append : o->append, .topology = p->topology, .extra_args = extra_args,
+		.smp = o->smp,
 	};
 	return dmab_qemu_argv(&s, argv);
 }

@@ -103,7 +103,7 @@ int dmab_qemu_argv(const struct dmab_vm_spec *s, char ***argv)
 	else
 		add(&a, "%dM", mem_mb);
 	add(&a, "-smp");
-	add(&a, "1");
+	add(&a, "%d", s->smp > 0 ? s->smp : 1);
 	add(&a, "-nographic");
 	add(&a, "-no-reboot");
 	add(&a, "-nodefaults");

@@ -207,6 +207,7 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 	cJSON_AddStringToObject(env, "job", ri->job);
 	cJSON_AddNumberToObject(env, "timeout_s", ri->timeout);
 	cJSON_AddNumberToObject(env, "parallel", ri->parallel);
+	cJSON_AddNumberToObject(env, "smp", ri->smp > 0 ? ri->smp : 1);
 	cJSON_AddItemToObject(o, "env", env);
 
 	for (int i = 0; i < n; i++) {

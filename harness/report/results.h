@@ -28,6 +28,7 @@ struct dmab_run_info {
 	char job[128];
 	double timeout;
 	int parallel;
+	int smp;			/* vCPUs per VM */
 	int exit_code;
 };
 
