@@ -14,6 +14,7 @@ const char *dmab_class_name(int code)
 	case DMAB_EXIT_WARN: return "warning";
 	case DMAB_EXIT_RESULTS: return "results-missing";
 	case DMAB_EXIT_REGRESSION: return "regression";
+	case DMAB_EXIT_IDLE: return "no-programs";
 	case DMAB_EXIT_TIMEOUT: return "timeout";
 	case DMAB_EXIT_INTERRUPTED: return "interrupted";
 	case DMAB_EXIT_PANIC: return "kernel-panic";
@@ -28,6 +29,7 @@ int dmab_class_severity(int code)
 	case DMAB_EXIT_TESTFAIL: return 1;
 	case DMAB_EXIT_WARN: return 2;
 	case DMAB_EXIT_USAGE: return 3;
+	case DMAB_EXIT_IDLE: return 3;
 	case DMAB_EXIT_RESULTS: return 4;
 	case DMAB_EXIT_BOOT: return 5;
 	case DMAB_EXIT_TIMEOUT: return 6;

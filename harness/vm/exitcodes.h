@@ -20,6 +20,8 @@ enum dmab_class {
 	DMAB_EXIT_WARN = 6,		/* "WARNING:" in the console */
 	DMAB_EXIT_RESULTS = 7,		/* QEMU exited without DMABENCH-END, or a corrupt channel */
 	DMAB_EXIT_REGRESSION = 8,	/* `dmabench compare` only: a metric regressed beyond the threshold */
+	DMAB_EXIT_IDLE = 9,		/* `dmabench fuzz` only: the campaign ran no program, or far fewer
+					 * than its boots allow (every boot died early); it says why */
 	DMAB_EXIT_TIMEOUT = 124,	/* the VM ran longer than --timeout */
 	DMAB_EXIT_INTERRUPTED = 130,	/* dmabench got SIGINT/SIGTERM */
 	DMAB_EXIT_PANIC = 255,		/* "Kernel panic - not syncing" in the console */
