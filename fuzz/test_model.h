@@ -57,7 +57,9 @@ struct m_obj {
 };
 
 struct m_file {
-	bool open;
+	bool open;		/* not released yet */
+	bool closed;		/* its fd is closed: released when the last ioctl on it returns */
+	int refs;		/* ioctls running on it (they hold the file, as fdget() does) */
 	uint32_t next;
 	struct m_obj o[M_OBJS];
 };
@@ -112,8 +114,10 @@ static int m_file_of(int fd)
 {
 	int i = fd - M_CTL_FD0;
 
-	return i >= 0 && i < M_FILES && M.f[i].open ? i : -1;
+	return i >= 0 && i < M_FILES && M.f[i].open && !M.f[i].closed ? i : -1;
 }
+
+static void m_release(int file);
 
 static int m_buf_of(int fd)
 {
@@ -259,7 +263,29 @@ static int m_publish(int file, int i, int copy_ret)
 	return copy_ret;
 }
 
+static int m_ioctl_file(int file, unsigned long cmd, void *uarg);
+
 static int m_ioctl(int fd, unsigned long cmd, void *uarg)
+{
+	int file, ret;
+
+	pthread_mutex_lock(&M.mu);
+	M.ioctls++;
+	file = m_file_of(fd);
+	if (file >= 0)
+		M.f[file].refs++;	/* a close meanwhile releases the file after this call */
+	pthread_mutex_unlock(&M.mu);
+	if (file < 0)
+		return m_buf_of(fd) >= 0 ? -ENOTTY : -EBADF;
+	ret = m_ioctl_file(file, cmd, uarg);
+	pthread_mutex_lock(&M.mu);
+	if (!--M.f[file].refs && M.f[file].closed)
+		m_release(file);
+	pthread_mutex_unlock(&M.mu);
+	return ret;
+}
+
+static int m_ioctl_file(int file, unsigned long cmd, void *uarg)
 {
 	union {
 		uint8_t b[256];
@@ -285,15 +311,9 @@ static int m_ioctl(int fd, unsigned long cmd, void *uarg)
 		DMABENCH_IOC_DMABUF_EXPORT, DMABENCH_IOC_DMABUF_ATTACH,
 	};
 	size_t size = _IOC_SIZE(cmd);
-	int file, ret = 0, i = -1;
+	int ret = 0, i = -1;
 	bool known = false;
 
-	pthread_mutex_lock(&M.mu);
-	M.ioctls++;
-	file = m_file_of(fd);
-	pthread_mutex_unlock(&M.mu);
-	if (file < 0)
-		return m_buf_of(fd) >= 0 ? -ENOTTY : -EBADF;
 	for (unsigned int c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
 		known |= cmds[c] == cmd;
 	if (!known)
@@ -600,7 +620,7 @@ static int m_open(const char *path, int flags)
 	(void)flags;
 	pthread_mutex_lock(&M.mu);
 	for (int i = 0; i < M_FILES; i++)
-		if (!M.f[i].open) {
+		if (!M.f[i].open && !M.f[i].refs) {
 			memset(&M.f[i], 0, sizeof(M.f[i]));
 			M.f[i].open = true;
 			pthread_mutex_unlock(&M.mu);
@@ -622,6 +642,29 @@ static void m_buf_put(int b)
 		a->orphan = false;	/* the dma-buf held the allocation: freed now */
 }
 
+/* The last reference to a ctl file went: its objects, newest first (exported ones pass to their dma-bufs). */
+static void m_release(int file)
+{
+	for (int i = M_OBJS - 1; i >= 0; i--) {	/* handles grow with the index here */
+		struct m_obj *o = &M.f[file].o[i];
+
+		if (!o->live)
+			continue;
+		if (o->type == M_MAP && o->buf >= 0) {
+			o->live = false;
+			m_buf_put(o->buf);
+			continue;
+		}
+		if (o->type == M_ALLOC && o->buf >= 0) {
+			o->live = false;
+			o->orphan = true;
+			continue;
+		}
+		m_destroy(file, i);
+	}
+	M.f[file].open = false;
+}
+
 static int m_close(int fd)
 {
 	int file, b;
@@ -630,24 +673,9 @@ static int m_close(int fd)
 	file = m_file_of(fd);
 	b = m_buf_of(fd);
 	if (file >= 0) {
-		for (int i = M_OBJS - 1; i >= 0; i--) {	/* newest first (handles grow with the index here) */
-			struct m_obj *o = &M.f[file].o[i];
-
-			if (!o->live)
-				continue;
-			if (o->type == M_MAP && o->buf >= 0) {
-				o->live = false;
-				m_buf_put(o->buf);
-				continue;
-			}
-			if (o->type == M_ALLOC && o->buf >= 0) {
-				o->live = false;
-				o->orphan = true;
-				continue;
-			}
-			m_destroy(file, i);
-		}
-		M.f[file].open = false;
+		M.f[file].closed = true;
+		if (!M.f[file].refs)
+			m_release(file);
 	} else if (b >= 0) {
 		m_buf_put(b);
 	}
