@@ -518,7 +518,7 @@ static void *uffd_main(void *arg)
 		uintptr_t addr, page;
 		struct thr *t = NULL;
 
-		if (poll(&pfd, 1, 200) != 1)
+		if (poll(&pfd, 1, 50) != 1)	/* 50 ms: fuzz_ctx_fini() waits at most that for it */
 			continue;
 		if (read(x->uffd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg) || msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
@@ -1154,8 +1154,12 @@ static void op_reopen(struct run *r)
 		return;
 	}
 	r->res->ops_ok++;
-	if (r->s->fd >= 0)	/* another thread reopened meanwhile: keep one */
-		sys_close(r, r->s->fd);
+	while (r->s->fd >= 0) {	/* another thread reopened meanwhile: keep ours, close theirs (once) */
+		int other = r->s->fd;
+
+		ctl_gone(r);
+		sys_close(r, other);	/* drops the lock: look again after it */
+	}
 	r->s->fd = fd;
 }
 

@@ -335,6 +335,20 @@ static void test_model_clean(void)
 	}
 	CHECK_EQ(bad, 0);
 	CHECK(threaded > 100 && cqes > 100 && faults > 100);
+	/* two threads reopening the ctl file at once: one file stays, none leaks */
+	{
+		static const uint8_t reopens[] = { 0x00, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0x07, 0x07, 0x07, 0xf0, 0x01, 0x00,
+						   0x07, 0x07, 0x07, 0x00, 1, 0, 0, 2, 1, 0, 0, 0, 0 };
+
+		for (k = 0; k < 300; k++) {
+			CHECK_EQ(model_run(reopens, sizeof(reopens)), 0);
+			if (mres.finding) {
+				fprintf(stderr, "model: concurrent reopens: %s\n", mres.msg);
+				CHECK_EQ(mres.finding, FUZZ_CLEAN);
+				break;
+			}
+		}
+	}
 	printf("model: 4000 random programs clean: %u threaded, %u CQEs, %u faulting copies (userfaultfd %s)\n",
 	       threaded, cqes, faults, mc.have_uffd ? "on" : "off: read-only pages only");
 	fuzz_ctx_fini(&mc);
