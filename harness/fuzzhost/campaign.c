@@ -70,6 +70,8 @@ static int watch(struct dmab_vm *vm, void *arg)
 	}
 	if (z->shm->stats[0])
 		snprintf(z->last_stats, sizeof(z->last_stats), "%s", z->shm->stats);
+	if (!z->replay_file)
+		harvest(z, vm->console_path);	/* findings get their time, corpus entries arrive as they come */
 	if (!z->replay_file && !z->shm->stop &&
 	    ((z->t_first_exec && now > z->deadline) || now > z->t0 + 2 * z->time_s + 120))
 		z->shm->stop = 1;	/* the guest stops libFuzzer and ends the job normally */
@@ -155,6 +157,9 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 	int code;
 	const char *w = worst_class(z, &code);
 	FILE *f;
+
+	if (!strcmp(end_reason, "idle"))
+		code = DMAB_EXIT_IDLE;
 
 	stat_field(z->last_stats, "cov: ", cov, sizeof(cov));
 	stat_field(z->last_stats, "ft: ", ft, sizeof(ft));

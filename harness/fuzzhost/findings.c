@@ -212,10 +212,14 @@ static struct finding *finding_add(struct fz *z, const char *cls, const char *ti
 	return f;
 }
 
-/* The "out" records of a boot: corpus entries, oracle findings, replay results. */
+/*
+ * The "out" records of a boot: corpus entries, oracle findings, replay
+ * results. Called while the VM runs (so a finding's time is when it came)
+ * and after it; each record is read once (z->out_pos, reset per boot).
+ */
 void harvest(struct fz *z, const char *console_path)
 {
-	uint64_t pos = 0, used = z->shm->out_len;
+	uint64_t pos = z->out_pos, used = __atomic_load_n(&z->shm->out_len, __ATOMIC_ACQUIRE);
 	struct fz_rec r;
 	const uint8_t *data;
 	const char *msg;
@@ -245,6 +249,7 @@ void harvest(struct fz *z, const char *console_path)
 			memcpy(z->result_input, data, z->result_len);
 			z->have_result = true;
 		}
+		z->out_pos = pos;
 	}
 }
 

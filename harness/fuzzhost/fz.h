@@ -72,6 +72,7 @@ struct fz {
 	char idle_why[600];		/* the first reason a boot ran no program */
 	/* per boot (watch callback) */
 	uint64_t last_started;
+	uint64_t out_pos;		/* "out" records read so far this boot */
 	double t_last_change, t_last_print, t_first_exec;
 	uint64_t print_started;
 	double boot_secs_est;
