@@ -1,5 +1,13 @@
 # dmabench top-level build. `make help` lists the targets.
 SHELL := /bin/bash
+# A Debian kernel fetched by `dmabench kernels fetch` (harness/kernel/kernels.sh), e.g.
+#   make KENV=build/kernels/debian-6.12-x86_64/kernel.env initramfs
+# Its kernel.env sets KNAME, ARCH, KVER, KDIR, KERNEL, MODDIR, ... (see the script);
+# everything built for it goes to build/<KNAME>/<ARCH>/ (below), never mixed with
+# another kernel's: before the module is packed, its vermagic must be the image's release.
+ifdef KENV
+include $(KENV)
+endif
 ARCH ?= x86_64
 # Kernel under test: newest Debian amd64 kernel installed by `make deps`.
 KVER ?= $(shell ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
@@ -33,6 +41,19 @@ KMOD_M := $(CURDIR)/build/kernel/kmod
 B := build/kernel/x86_64
 endif
 
+ifdef KENV
+B := build/$(KNAME)/$(ARCH)
+KMOD_M := $(CURDIR)/build/$(KNAME)/$(ARCH)/kmod
+KMOD_ARGS := $(if $(KCROSS_COMPILE),ARCH=$(KARCH) CROSS_COMPILE=$(KCROSS_COMPILE))
+# the compiler the kernel was built with if installed, else the host's (5.10: gcc-10, not in bookworm)
+KMOD_ARGS += $(if $(shell command -v $(KCROSS_COMPILE)$(KCC_BUILT)),,CC=$(KCROSS_COMPILE)gcc)
+# arm64: the virtio console modules this kernel has as modules (6.12: built in, none)
+ARM64_MODDIR := $(MODDIR)/kernel/drivers
+ARM64_MODS := $(strip $(foreach m,$(ARM64_MODS),$(if $(wildcard $(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX)),$(m))))
+GUEST_MODS = $(if $(ARM64_MODS),$(B)/mods.stamp)
+endif
+MODULE_SUFFIX ?= .ko
+
 CC ?= gcc
 WARN := -std=gnu11 -Wall -Wextra -Werror
 CFLAGS_COMMON := $(WARN) -O2 -g -I. -Ilib -MMD -MP
@@ -50,6 +71,11 @@ DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 # fuzzing: the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
 DEBS += zip unzip
+# kernels of other series (dmabench kernels fetch): the archive keyring, xz for 6.12's .ko.xz,
+# file(1) for modcheck; 6.12's headers ship vmlinux, so modpost adds BTF to the module with pahole
+DEBS += debian-archive-keyring xz-utils file dwarves
+# packaging: the Debian packages (dpkg-buildpackage), DKMS, bash completion
+DEBS += debhelper dh-dkms dkms bash-completion
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
@@ -57,10 +83,10 @@ HARNESS_DIRS := cli plan vm report fuzzhost
 HARNESS_TESTS := $(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/test_*.c))
 HARNESS_SRCS := $(filter-out harness/cli/main.c $(HARNESS_TESTS),$(wildcard $(foreach d,$(HARNESS_DIRS),harness/$(d)/*.c)))
 GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/tests/*.c))
-# io_uring programs (bench/uring, kmod/tests/uring) link Debian's liburing.a: x86_64 only
+# io_uring programs (bench/uring, kmod/tests/uring and uring_async) link Debian's liburing.a: x86_64 only
 # (there is no arm64 liburing.a in the cross toolchain).
 ifeq ($(ARCH),arm64)
-GUEST_TESTS := $(filter-out %/uring,$(GUEST_TESTS))
+GUEST_TESTS := $(filter-out %/uring %/uring_async,$(GUEST_TESTS))
 GUEST_URING :=
 # the fuzzer's executor without io_uring (its URING op counts as unavailable)
 FUZZ_EXEC_CFLAGS := -DDMABENCH_NO_URING
@@ -78,7 +104,7 @@ UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64
+.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64 install install-dkms
 all: host initramfs
 
 # the arm64 guest side (cross-built): `make ARCH=arm64` does the same
@@ -89,9 +115,11 @@ help:
 	@echo "make deps       install the Debian packages dmabench needs (idempotent)"
 	@echo "make            build the host tool, dmabench.ko, guest programs, initramfs"
 	@echo "make test       unit tests, then one VM per x86 backend running the integration tests"
-	@echo "make run        benchmark every x86 backend into results/<run-id>/ (results/latest)"
+	@echo "make run        benchmark every backend on KERNELS_RUN into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
+	@echo "make install    the host command, the guest runner, gnuplot scripts, man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make install-dkms  the module's sources and dkms.conf into DESTDIR/usr/src/dmabench-VERSION"
 	@echo "variables: KVER=$(KVER) KDIR=$(KDIR) KERNEL=$(KERNEL)"
 
 # Idempotent: installs only what is missing; `apt-get update` once, then one install.
@@ -105,6 +133,12 @@ deps:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "deps: all $(words $(DEBS)) packages present"; fi
 	@./harness/kernel/arm64-kernel.sh build/arm64/kernel
+	@# the other kernels make test boots: fetched once (build/kernels/), then cached
+	@$(MAKE) --no-print-directory host >/dev/null
+	@for ak in $(TEST_KERNELS); do \
+	  build/host/dmabench kernels fetch --arch $${ak%%:*} $${ak#*:} || \
+	  { echo "deps: fetching $${ak#*:} for $${ak%%:*} failed (network? see the message above)"; exit 1; }; \
+	done
 
 # ---- host side ----
 host: $(H)/dmabench
@@ -137,14 +171,17 @@ $(B)/initramfs/bin/%: bench/%.c $(GUEST_LIB)
 
 $(B)/initramfs/tests/%: kmod/tests/%.c $(GUEST_LIB) $(wildcard kmod/tests/*.h)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring,$*),-luring) -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(GUEST_LIB) -o $@ $(if $(filter uring uring_async,$*),-luring) -lm
 
 guest: $(B)/initramfs/init $(B)/initramfs/bin/va $(B)/initramfs/bin/lat $(B)/initramfs/bin/amt $(B)/initramfs/bin/share $(GUEST_URING) $(GUEST_TESTS) $(GUEST_MODS)
 
 # arm64: the kernel's virtio console modules, numbered in dependency order
-$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m).ko)
+# (decompressed: init loads them with finit_module() without flags)
+$(B)/mods.stamp: $(foreach m,$(ARM64_MODS),$(ARM64_MODDIR)/$(m)$(MODULE_SUFFIX))
 	rm -rf $(B)/initramfs/lib/mods && mkdir -p $(B)/initramfs/lib/mods
-	i=1; for m in $^; do cp $$m $(B)/initramfs/lib/mods/$$i-$$(basename $$m); i=$$((i + 1)); done
+	i=1; for m in $^; do n=$$(basename $$m .xz); \
+	  case $$m in *.xz) xz -dc $$m >$(B)/initramfs/lib/mods/$$i-$$n ;; *) cp $$m $(B)/initramfs/lib/mods/$$i-$$n ;; esac || exit 1; \
+	  i=$$((i + 1)); done
 	touch $@
 
 # ---- fuzzer (fuzz/README.md): decoder + executor, the replay driver, the seed corpus ----
@@ -213,6 +250,7 @@ $(B)/initramfs/lib/dmabench.ko: $(KMOD_SRCS)
 	@test -d $(KDIR) || { echo "kmod: kernel build directory $(KDIR) not found (run 'make deps' or set KDIR=)"; exit 1; }
 	@if [ "$(KMOD_M)" != "$(CURDIR)/kmod" ]; then mkdir -p $(KMOD_M) && rm -f $(KMOD_M)/*.[ch] && cp $(KMOD_SRCS) $(KMOD_M)/; fi
 	$(MAKE) -C $(KDIR) M=$(KMOD_M) $(KMOD_ARGS) modules
+	./harness/kernel/kernels.sh modcheck $(KMOD_M)/dmabench.ko $(KERNEL)
 	@mkdir -p $(@D)
 	cp $(KMOD_M)/dmabench.ko $@
 
@@ -248,22 +286,52 @@ clean:
 	rm -rf build
 
 # ---- the two set-up commands ----
+# Kernels besides the default that make test boots (ARCH:KERNEL,...; `dmabench kernels`);
+# make deps fetches them. KERNELS_RUN: the kernel axis of make run (x86_64; arm64 takes
+# the ones that exist for it), empty for the default kernel only.
+TEST_KERNELS ?= x86_64:debian:5.10,debian:6.12 arm64:debian:6.12
+KERNELS_RUN ?= debian:5.10,debian:6.1,debian:6.12
 # Arches that test and run cover; only x86_64 when an x86 kernel is given (KVER, KDIR, KERNEL).
 ARCHES ?= $(if $(filter command line environment,$(origin KVER) $(origin KDIR) $(origin KERNEL)),x86_64,x86_64$(,)arm64)
 , := ,
 test: deps
 	$(MAKE) all unit
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
-	ARCHES=$(ARCHES) ./harness/tests/run-tests.sh
+	ARCHES=$(ARCHES) TEST_KERNELS="$(TEST_KERNELS)" ./harness/tests/run-tests.sh
 
 run: deps
 	$(MAKE) all
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
-	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
+	build/host/dmabench run --arch $(ARCHES) --backend $${BACKENDS:-all} --jobs $${JOBS:-2} $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL),$(if $(KERNELS_RUN),--kernel $(KERNELS_RUN)))
 	@echo "summary: results/latest/summary.md"
 	@# the sharing matrix: x86 backends x three topologies; SHARE_TOPOLOGIES=all for all six
 	build/host/dmabench run --share --topology $${SHARE_TOPOLOGIES:-pair,same-group,bypass} --backend $${BACKENDS:-all} --jobs $${JOBS:-2} --out results/share $(if $(filter command line environment,$(origin KERNEL)),--kernel $(KERNEL))
 	@echo "summary: results/latest/summary.md, sharing matrix: results/share/latest/summary.md"
+
+# ---- install: `make install PREFIX=/usr/local DESTDIR=` (the Debian package does the same) ----
+# <prefix>/bin/dmabench finds <prefix>/share/dmabench and <prefix>/lib/dmabench itself (lib/util.c
+# dmab_home); the runner is guest init built for this machine with its programs, for --host.
+PREFIX ?= /usr/local
+VERSION ?= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+RUNNER_DIR := $(DESTDIR)$(PREFIX)/lib/dmabench/runner
+SHARE_DIR := $(DESTDIR)$(PREFIX)/share/dmabench
+install: host guest
+	install -D -m 0755 $(H)/dmabench $(DESTDIR)$(PREFIX)/bin/dmabench
+	rm -rf $(RUNNER_DIR) && mkdir -p $(RUNNER_DIR)
+	cp -a $(B)/initramfs/init $(B)/initramfs/bin $(B)/initramfs/tests $(RUNNER_DIR)/
+	install -d $(SHARE_DIR)/gnuplot $(SHARE_DIR)/fuzz/corpus
+	install -m 0644 results/*.gp $(SHARE_DIR)/gnuplot/
+	install -m 0644 fuzz/corpus/* $(SHARE_DIR)/fuzz/corpus/
+	install -m 0644 fuzz/dmabench.dict $(SHARE_DIR)/fuzz/
+	install -D -m 0644 harness/cli/dmabench.1 $(DESTDIR)$(PREFIX)/share/man/man1/dmabench.1
+	install -D -m 0644 harness/cli/dmabench.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmabench
+
+# the module's sources for DKMS (dkms add/build/install then make it for each kernel)
+install-dkms:
+	@test -n "$(VERSION)" || { echo "install-dkms: no VERSION (debian/changelog missing?)"; exit 1; }
+	install -d $(DESTDIR)/usr/src/dmabench-$(VERSION)
+	install -m 0644 $(KMOD_SRCS) $(DESTDIR)/usr/src/dmabench-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf > $(DESTDIR)/usr/src/dmabench-$(VERSION)/dkms.conf
 
 # dmabench.ko for the running kernel, for `dmabench run --host` on real hardware.
 HOST_KDIR ?= /lib/modules/$(shell uname -r)/build

@@ -181,6 +181,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "uring: no edu device (use --dev N)\n");
 		return 1;
 	}
+	{
+		struct dmabench_info in = { 0 };
+
+		/* a kernel without driver io_uring commands (before 5.19): a skip with its reason, and a uring.json saying so */
+		if (!dmab_info(fd, &in) && !(in.features & DMABENCH_FEAT(DMABENCH_FEAT_URING_CMD))) {
+			const char *why = "kernel without IORING_OP_URING_CMD for drivers (Linux 5.19)";
+
+			if (optind < argc && !(out = fopen(argv[optind], "w"))) {
+				fprintf(stderr, "uring: %s: %s\n", argv[optind], strerror(errno));
+				return 1;
+			}
+			dmab_json_init(&j, out, 2);
+			dmab_json_obj_begin(&j);
+			dmab_json_kv_u64(&j, "schema", 1);
+			dmab_json_kv_str(&j, "skipped", why);
+			dmab_json_key(&j, "rows");
+			dmab_json_arr_begin(&j);
+			dmab_json_arr_end(&j);
+			dmab_json_obj_end(&j);
+			r = dmab_json_finish(&j);
+			if (out != stdout)
+				fclose(out);
+			printf("SKIP: %s\n", why);
+			return r ? 1 : 4;
+		}
+	}
 	r = io_uring_queue_init(64, &ring, 0);
 	if (r < 0) {
 		fprintf(stderr, "uring: io_uring_queue_init: %s\n", strerror(-r));

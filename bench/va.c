@@ -74,6 +74,7 @@ struct row {
 	uint64_t kva_module;
 	int64_t kva_vmallocinfo, vmalloc_used_delta, kva_leak;
 	int proc_err;			/* errno reading /proc (then deltas are 0) */
+	const char *skipped;		/* the kernel lacks the API: not measured, why */
 };
 
 static int measure(int fd, uint32_t dev, struct row *r)
@@ -140,6 +141,8 @@ static void emit_row(struct dmab_json *j, const char *dev, const struct row *r)
 	dmab_json_kv_u64(j, "size", r->size);
 	dmab_json_kv_bool(j, "ok", r->err == 0);
 	dmab_json_kv_i64(j, "errno", r->err);
+	if (r->skipped)
+		dmab_json_kv_str(j, "skipped", r->skipped);
 	if (r->err) {
 		dmab_json_kv_str(j, "error", strerror(r->err));
 		dmab_json_kv_str(j, "kva_kind", "none");
@@ -187,7 +190,8 @@ int main(int argc, char **argv)
 	long devarg = -1;
 	FILE *out = stdout;
 	size_t si, ai, pi;
-	int fd, dev, c, ret, nrows = 0, nfail = 0;
+	int fd, dev, c, ret, nrows = 0, nfail = 0, nskip = 0;
+	uint64_t features = ~0ULL;
 
 	while ((c = getopt_long(argc, argv, "d:m:h", opts, NULL)) != -1) {
 		char *ep;
@@ -224,6 +228,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "va: open %s: %s (is dmabench.ko loaded, debugfs mounted, are you root?)\n",
 			DMABENCH_CTL_PATH, strerror(-fd));
 		return 1;
+	}
+	{
+		struct dmabench_info in = { 0 };
+
+		if (!dmab_info(fd, &in))
+			features = in.features;
 	}
 	dev = devarg >= 0 ? (int)devarg : dmab_find_dev(fd, DMABENCH_DEV_EDU, 0);
 	if (dev < 0) {
@@ -272,6 +282,16 @@ int main(int argc, char **argv)
 
 				if (!combo_valid(r.api, r.attrs))
 					continue;
+				if ((r.api == DMABENCH_API_NONCONTIG || r.api == DMABENCH_API_NONCONTIG_VMAP) &&
+				    !(features & DMABENCH_FEAT(DMABENCH_FEAT_NONCONTIG))) {
+					/* a row saying so, counted, never an allocation error */
+					r.err = EOPNOTSUPP;
+					r.skipped = "kernel without dma_alloc_noncontiguous() (Linux 5.13)";
+					emit_row(&j, devname, &r);
+					nrows++;
+					nskip++;
+					continue;
+				}
 				ret = measure(fd, (uint32_t)dev, &r);
 				if (ret) {
 					fprintf(stderr, "va: FREE failed (%s): stopping\n", strerror(-ret));
@@ -295,6 +315,8 @@ out:
 		fprintf(stderr, "va: writing JSON: %s\n", strerror(-c));
 		return 1;
 	}
-	fprintf(stderr, "va: %d rows, %d allocation failures\n", nrows, nfail);
+	fprintf(stderr, "va: %d rows, %d allocation failures, %d skipped\n", nrows, nfail, nskip);
+	if (nskip)
+		printf("va: SKIP: %d rows: kernel without dma_alloc_noncontiguous() (Linux 5.13)\n", nskip);
 	return ret ? 1 : 0;
 }

@@ -65,6 +65,8 @@ _Static_assert(FUZZ_SQE_LINK == IOSQE_IO_LINK && FUZZ_SQE_ASYNC == IOSQE_ASYNC, 
 
 #define SEGBUF_N	(65536 + 1)
 #define LAT_MAX_ITERS	16		/* FUZZ_OP_LAT: iterations at most */
+#define LAT_MAX_THREADS	3		/* and kernel threads (3 > a fuzz VM's 2 vCPUs: -E2BIG) */
+#define LAT_SAMPLES	(LAT_MAX_THREADS * LAT_MAX_ITERS)	/* one side's samples */
 #define LAT_BUDGET_NS	50000000ULL	/* and this budget (the loop stops after it) */
 #define MAX_SPARE_FDS	16
 
@@ -270,7 +272,7 @@ struct thr {
 	pthread_t th;
 	bool started;
 	struct dmabench_seg *segbuf;	/* SEGBUF_N segments */
-	uint32_t *lat_buf;		/* 2 x LAT_MAX_ITERS samples, 2 x DMABENCH_HIST_BUCKETS */
+	uint32_t *lat_buf;		/* 3 x LAT_SAMPLES samples (a, b, calib), 2 x DMABENCH_HIST_BUCKETS */
 	int failnth_fd;			/* this thread's fail-nth (thread 0: fuzz_ctx.failnth_fd) */
 	void *ring[2];			/* io_uring: 64- and 128-byte SQEs */
 	/* two pages; the second one faults (FUZZ_OP_FAULT) */
@@ -752,6 +754,17 @@ static int xioctl(struct run *r, int fd, unsigned long cmd, void *arg)
 
 /* ---------------------------------------------------------------- selectors */
 
+/*
+ * EOPNOTSUPP is documented where the kernel lacks a feature that an ioctl or
+ * mmap can need (INFO features): the noncontiguous API, dma_mmap_pages().
+ */
+static int unsupported_ok(const struct run *r, int err)
+{
+	const uint64_t need = DMABENCH_FEAT(DMABENCH_FEAT_NONCONTIG) | DMABENCH_FEAT(DMABENCH_FEAT_MMAP_PAGES);
+
+	return err == EOPNOTSUPP && (r->c->features & need) != need;
+}
+
 /* Count the outcome of one ioctl; flags undocumented errors. */
 static int outcome(struct run *r, const char *what, int ret)
 {
@@ -761,6 +774,9 @@ static int outcome(struct run *r, const char *what, int ret)
 		r->res->ops_ok++;
 	} else if (fuzz_errno_ok(-ret)) {
 		r->res->ops_err++;
+	} else if (unsupported_ok(r, -ret)) {
+		r->res->ops_err++;
+		r->res->ops_unsupported++;
 	} else {
 		finding(r, FUZZ_BAD_ERRNO, "op %u %s: undocumented error %d (%s)", r->opi, what,
 			-ret, strerror(-ret));
@@ -1065,6 +1081,8 @@ static void op_mmap(struct run *r, const struct fuzz_op *op)
 		sig(r, 6, (uint32_t)e, kind, 0);
 		if (fuzz_mmap_errno_ok(e))
 			r->res->ops_err++;
+		else if (unsupported_ok(r, e))
+			r->res->ops_err++, r->res->ops_unsupported++;
 		else
 			finding(r, FUZZ_BAD_ERRNO, "op %u mmap: undocumented error %d (%s)", r->opi, e,
 				strerror(e));
@@ -1301,8 +1319,8 @@ static void op_lat(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_lat l;
 	struct dmabench_stats s0, s1;
-	uint32_t *sa = r->t->lat_buf, *sb = sa + LAT_MAX_ITERS;
-	uint32_t *ha = sb + LAT_MAX_ITERS, *hb = ha + DMABENCH_HIST_BUCKETS, iters;
+	uint32_t *sa = r->t->lat_buf, *sb = sa + LAT_SAMPLES, *sc = sb + LAT_SAMPLES;
+	uint32_t *ha = sc + LAT_SAMPLES, *hb = ha + DMABENCH_HIST_BUCKETS, iters;
 	int ret, sret = -1;
 
 	memset(&l, 0, sizeof(l));
@@ -1317,6 +1335,12 @@ static void op_lat(struct run *r, const struct fuzz_op *op)
 	/* bounded: at most LAT_MAX_ITERS iterations, and the budget; 0 and above the limit are refused */
 	iters = op->a[9] == 0xf0 ? 0 : op->a[9] == 0xf1 ? DMABENCH_MAX_LAT_ITERS + 1 : 1u + op->a[9] % LAT_MAX_ITERS;
 	l.iters = iters;
+	/* a[9]'s high bits: kernel threads (2 or 3, with 0x80 in a[10]) and flags (7: an unknown one) */
+	if (op->a[10] & 0x80)
+		l.threads = 2u + (op->a[9] >> 4 & 1);
+	l.flags = op->a[9] >> 5 == 7 ? 1u << 2 : op->a[9] >> 5 & (DMABENCH_LAT_CALIB | DMABENCH_LAT_KTHREAD);
+	if ((l.flags & DMABENCH_LAT_CALIB) && (op->a[10] & 2))
+		l.samples_c = (uintptr_t)sc;
 	l.budget_ns = op->a[10] & 0x10 ? 1 : LAT_BUDGET_NS;
 	if (op->a[10] & 1)
 		l.samples_a = op->a[10] & 0x20 ? 8 : (uintptr_t)sa;	/* 8: unmapped, -EFAULT */
@@ -1327,7 +1351,7 @@ static void op_lat(struct run *r, const struct fuzz_op *op)
 	if (op->a[10] & 8)
 		l.hist_b = (uintptr_t)hb;
 	if (op->a[10] & 0x40)
-		l.reserved[3] = 1;
+		l.reserved[0] = 1;
 	if (over_budget(r, l.size))
 		return;
 	if (r->s->nthreads == 1)
@@ -1342,6 +1366,9 @@ static void op_lat(struct run *r, const struct fuzz_op *op)
 				l.error);
 		else if (!l.error && !l.n)
 			finding(r, FUZZ_CONTRACT, "op %u lat: no iteration and no error", r->opi);
+		else if (l.threads > 1 && l.n && !l.wall_ns)
+			finding(r, FUZZ_CONTRACT, "op %u lat: %u threads did %u iterations in wall_ns 0", r->opi,
+				l.threads, l.n);
 		else if (l.n && l.a.min_ns > l.a.max_ns)
 			finding(r, FUZZ_CONTRACT, "op %u lat: min %llu > max %llu ns", r->opi,
 				(unsigned long long)l.a.min_ns, (unsigned long long)l.a.max_ns);
@@ -1658,7 +1685,7 @@ static struct dmabench_seg *thr_segbuf(struct thr *t)
 	if (!t->segbuf)
 		t->segbuf = calloc(SEGBUF_N, sizeof(*t->segbuf));
 	if (!t->lat_buf)
-		t->lat_buf = calloc(2 * LAT_MAX_ITERS + 2 * DMABENCH_HIST_BUCKETS, sizeof(uint32_t));
+		t->lat_buf = calloc(3 * LAT_SAMPLES + 2 * DMABENCH_HIST_BUCKETS, sizeof(uint32_t));
 	return t->segbuf && t->lat_buf ? t->segbuf : NULL;
 }
 
@@ -2101,6 +2128,7 @@ int fuzz_ctx_init_sys(struct fuzz_ctx *c, const char *path, const struct fuzz_sy
 		return ret;
 	}
 	c->ndevs = info.ndevs;
+	c->features = info.features;
 	for (d = 0; d < info.ndevs && d < DMABENCH_MAX_DEVICES; d++) {
 		struct dmabench_dev_info di;
 

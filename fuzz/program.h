@@ -208,6 +208,7 @@ struct fuzz_result {
 	unsigned int cqes;		/* io_uring completions reaped */
 	unsigned int faults;		/* ioctls issued with a faulting struct (FUZZ_OP_FAULT) */
 	unsigned int known[FUZZ_KNOWN_MAX];	/* known kernel reports seen (index: lib/klog.c dmab_kr_known[]) */
+	unsigned int ops_unsupported;	/* ... of those, EOPNOTSUPP: a feature this kernel lacks */
 	enum fuzz_finding finding;
 	char msg[FUZZ_MSG_LEN];		/* finding: what, which op */
 };
@@ -257,6 +258,7 @@ struct fuzz_ctx {
 	int obs_fd;			/* observer ctl file, open for the ctx's lifetime */
 	int kmsg_fd;			/* /dev/kmsg, -1: no kernel-log oracle */
 	uint32_t ndevs;			/* from DMABENCH_IOC_INFO */
+	uint64_t features;		/* INFO features: what the kernel lacks is refused with EOPNOTSUPP */
 	uint32_t npresent;
 	uint32_t present[DMABENCH_MAX_DEVICES];
 	uint64_t dma_mask[DMABENCH_MAX_DEVICES];	/* by device id (SET_MASK changes them for a program) */

@@ -486,11 +486,14 @@ static int m_ioctl_file(int file, unsigned long cmd, void *uarg)
 	case DMABENCH_IOC_LAT: {
 		uint32_t smp[16];
 
-		if (k.l.op < 1 || k.l.op > DMABENCH_LAT_OP_MAX || !k.l.iters || k.l.reserved[3]) {
+		if (k.l.op < 1 || k.l.op > DMABENCH_LAT_OP_MAX || !k.l.iters || k.l.reserved[0] ||
+		    (k.l.flags & ~DMABENCH_LAT_FLAGS_MASK) || (k.l.samples_c && !(k.l.flags & DMABENCH_LAT_CALIB))) {
 			ret = -EINVAL;
 			break;
 		}
-		if (k.l.iters > DMABENCH_MAX_LAT_ITERS) {
+		/* the model's machine has 2 CPUs, as a fuzz VM */
+		if (k.l.iters > DMABENCH_MAX_LAT_ITERS || k.l.threads > 2 ||
+		    (uint64_t)(k.l.threads > 1 ? k.l.threads : 1) * k.l.iters > DMABENCH_MAX_LAT_ITERS) {
 			ret = -E2BIG;
 			break;
 		}
@@ -503,6 +506,7 @@ static int m_ioctl_file(int file, unsigned long cmd, void *uarg)
 		k.l.n = k.l.iters < 16 ? k.l.iters : 16;
 		k.l.a.min_ns = k.l.b.min_ns = 100;
 		k.l.a.max_ns = k.l.b.max_ns = 200;
+		k.l.wall_ns = 300ull * k.l.n;
 		for (int j = 0; j < 16; j++)
 			smp[j] = 150;
 		pthread_mutex_unlock(&M.mu);

@@ -91,6 +91,9 @@ int dmab_check_api(u32 api, u64 attrs, u32 dir, bool dir_required)
 			return -EINVAL;
 		break;
 	}
+	/* a valid request for an API this kernel lacks */
+	if (!dmab_compat_api_supported(api))
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -246,7 +249,7 @@ int dmab_buf_mmap(struct dmab_buf *b, struct vm_area_struct *vma)
 /* ------------------------------------------------------------------ */
 /* ALLOC                                                               */
 
-/* ALLOC after copy-in (ioctl and io_uring); *objp = the published object. */
+/* ALLOC after copy-in (ioctl and io_uring); *objp = the object, reserved, not yet published. */
 long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab_obj **objp)
 {
 	struct dmab_obj *obj;
@@ -289,7 +292,7 @@ long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab
 	}
 	dmab_buf_kva(&obj->buf, &in->kva_kind, &in->kva_bytes);
 	obj->kva_bytes = in->kva_bytes;
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -313,8 +316,9 @@ long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg)
 	if (ret)
 		return ret;
 	if (copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 }

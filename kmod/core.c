@@ -8,7 +8,8 @@
  * file and the ioctl table, one file per feature does the work
  * (dmabench.h lists them).
  *
- * Devices (dev.c; global table, ids are stable indexes, never reused):
+ * Devices (dev.c; global table, ids are stable indexes, never given to
+ * another device; a PCI device bound again gets its id back):
  *  - "nplatform" platform devices created here (kind PLATFORM);
  *  - QEMU edu PCI functions 1234:11e8 (kind EDU) and any PCI device the
  *    user binds explicitly through driver_override (kind BOUND).
@@ -66,6 +67,17 @@ MODULE_PARM_DESC(crash_drill_size, "fuzzer crash drill: ALLOC of exactly this si
 unsigned int dmab_edu_timeout_ms = DMABENCH_VERIFY_TIMEOUT_MS;
 module_param_named(edu_timeout_ms, dmab_edu_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(edu_timeout_ms, "edu DMA transfer timeout in ms (default " __stringify(DMABENCH_VERIFY_TIMEOUT_MS) ")");
+
+/*
+ * Test hook for the hand-over of an exported allocation when its ctl file
+ * is released first (dmabuf.c dmab_orphan()): sleep this many ms right
+ * after the allocation was handed to its dma-buf, so that a dma-buf
+ * release racing with it (tests/dmabuf_close_race.c) runs inside that
+ * window even on one CPU. 0 (default): off; above 100: 100.
+ */
+unsigned int dmab_handover_delay_ms;
+module_param_named(handover_delay_ms, dmab_handover_delay_ms, uint, 0644);
+MODULE_PARM_DESC(handover_delay_ms, "test hook: sleep after handing an allocation to its dma-buf at ctl release (ms, 0 = off)");
 
 /* ------------------------------------------------------------------ */
 /* file operations                                                     */
@@ -262,7 +274,7 @@ static const struct file_operations dmab_fops = {
 	.unlocked_ioctl = dmab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = dmab_mmap,
-	.uring_cmd = dmab_uring_cmd,
+	DMAB_COMPAT_FOPS_URING_CMD(dmab_uring_cmd)
 	.llseek = dmab_compat_no_llseek,
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Devices: the registry (ids are stable indexes, never reused), the PCI
+ * Devices: the registry (ids are stable indexes: a PCI device bound again
+ * gets its old slot back, no other device ever takes it), the PCI
  * driver (edu functions and devices bound through driver_override), the
  * platform devices the module creates; DEV_INFO and SET_MASK; how a
  * device's DMA is served (dma-direct, swiotlb, iommu-dma) and its IOMMU
@@ -18,7 +19,7 @@
 
 struct dmab_dev dmab_devs[DMABENCH_MAX_DEVICES];
 unsigned int dmab_ndevs;
-DEFINE_SPINLOCK(dmab_devs_lock);
+DEFINE_MUTEX(dmab_devs_lock);
 static DECLARE_WAIT_QUEUE_HEAD(dmab_devs_wq);
 
 /* ------------------------------------------------------------------ */
@@ -28,7 +29,7 @@ struct dmab_dev *dmab_dev_get(u32 id)
 {
 	struct dmab_dev *d = NULL;
 
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	if (id < dmab_ndevs) {
 		id = array_index_nospec(id, DMABENCH_MAX_DEVICES);
 		if (dmab_devs[id].dev && !dmab_devs[id].gone) {
@@ -36,8 +37,26 @@ struct dmab_dev *dmab_dev_get(u32 id)
 			atomic_inc(&d->refs);
 		}
 	}
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 	return d;
+}
+
+/*
+ * Another reference on a device an object of the caller already holds
+ * (GET_SGTABLE: the table pins its allocation's device): false once the
+ * device is being removed, like dmab_dev_get(), so that removal, which
+ * waits for refs to reach 0, meets no new object.
+ */
+bool dmab_dev_hold(struct dmab_dev *d)
+{
+	bool ok;
+
+	mutex_lock(&dmab_devs_lock);
+	ok = d->dev && !d->gone;
+	if (ok)
+		atomic_inc(&d->refs);
+	mutex_unlock(&dmab_devs_lock);
+	return ok;
 }
 
 void dmab_dev_put(struct dmab_dev *d)
@@ -46,15 +65,26 @@ void dmab_dev_put(struct dmab_dev *d)
 		wake_up_all(&dmab_devs_wq);
 }
 
+/*
+ * A new slot, or the slot @dev had before it was removed (same name: a PCI
+ * function unbound and bound again keeps its id, and bind / unbind cycles
+ * do not use up the table); -ENOSPC when all are taken.
+ */
 static int dmab_dev_add(struct device *dev, u32 kind, struct platform_device *pdev, void __iomem *bar)
 {
 	struct dmab_dev *d;
+	unsigned int i;
 	int id = -ENOSPC;
 
-	spin_lock(&dmab_devs_lock);
-	if (dmab_ndevs < DMABENCH_MAX_DEVICES) {
-		id = dmab_ndevs;
+	mutex_lock(&dmab_devs_lock);
+	for (i = 0; i < dmab_ndevs; i++)
+		if (!dmab_devs[i].dev && dmab_devs[i].gone && !strcmp(dmab_devs[i].name, dev_name(dev)))
+			id = i;
+	if (id < 0 && dmab_ndevs < DMABENCH_MAX_DEVICES)
+		id = dmab_ndevs++;
+	if (id >= 0) {
 		d = &dmab_devs[id];
+		strscpy(d->name, dev_name(dev), sizeof(d->name));
 		d->kind = kind;
 		d->pdev = pdev;
 		d->gone = false;
@@ -62,12 +92,12 @@ static int dmab_dev_add(struct device *dev, u32 kind, struct platform_device *pd
 		mutex_init(&d->engine);
 		d->engine_dead = false;
 		d->check = NULL;
+		d->check_remap = false;
 		atomic_set(&d->objects, 0);
 		atomic_set(&d->refs, 0);
 		d->dev = dev;
-		dmab_ndevs++;
 	}
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 	return id;
 }
 
@@ -80,18 +110,18 @@ static void dmab_dev_remove(unsigned int id)
 {
 	struct dmab_dev *d = &dmab_devs[id];
 
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	d->gone = true;
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 
 	while (!wait_event_timeout(dmab_devs_wq, atomic_read(&d->refs) == 0, 10 * HZ))
 		dev_info(d->dev, "remove: waiting for %d live dmabench objects (close their files)\n",
 			 atomic_read(&d->objects));
 
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	d->dev = NULL;
 	d->pdev = NULL;
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,7 +205,7 @@ long dmab_ioc_set_mask(struct dmab_file *f, void *arg, void __user *uarg)
 		return -EINVAL;
 	if (in->bits < 12 || in->bits > 64)
 		return -EINVAL;
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	if (in->dev >= dmab_ndevs) {
 		ret = -ENODEV;
 		goto out;
@@ -195,14 +225,15 @@ long dmab_ioc_set_mask(struct dmab_file *f, void *arg, void __user *uarg)
 		goto out;
 	}
 	/*
-	 * does not sleep: dma-direct dma_supported(), or dma_map_ops without
-	 * .dma_supported (iommu-dma); edu: its check page is mapped again
+	 * under dmab_devs_lock (a mutex: a dma_map_ops ->dma_supported may
+	 * sleep), so no dmab_dev_get() slips in between; edu: its check page
+	 * is mapped again at the next VERIFY
 	 */
 	ret = dma_set_mask_and_coherent(d->dev, DMA_BIT_MASK(in->bits));
 	if (!ret)
 		d->check_remap = true;
 out:
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 	return ret;
 }
 

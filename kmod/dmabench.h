@@ -8,7 +8,7 @@
  *             mmap), the ioctl table
  *   dev.c     device registry, PCI driver (edu, driver_override), platform
  *             devices, DEV_INFO, SET_MASK, DMA ops / IOMMU domain class
- *   obj.c     per-file objects: publish, unpublish, lookup, destroy,
+ *   obj.c     per-file objects: reserve, publish, discard, unpublish, lookup, destroy,
  *             leak-oracle counters; INFO, FREE, STATS
  *   alloc.c   the four allocation APIs (struct dmab_buf), kernel VA
  *             accounting, sg description, mmap; ALLOC
@@ -22,72 +22,113 @@
  *
  * Locking and lifetime (as the code stands; new code follows these rules)
  *
- * Locks. Nesting: mmap_lock -> xa_lock(&f->objs) (mmap); f->lock ->
- * mmap_lock (an ioctl faulting on user memory), and under f->lock any of
- * d->engine, dmab_devs_lock, dmab_export_lock, xa_lock(&f->objs), each
- * taken alone; the three spinlocks are leaves.
+ * Locks. Order (outer first; "->" = may take while holding):
+ *   mmap_lock -> xa_lock(&f->objs)                      mmap()
+ *   f->lock -> mmap_lock                                 an ioctl faulting on user memory
+ *   f->lock -> d->engine -> (DMA API calls only)         VERIFY
+ *   f->lock -> dmab_devs_lock                            device lookups, INFO, SET_MASK
+ *   f->lock -> dmab_export_lock                          EXPORT, FREE (exported?)
+ *   f->lock -> xa_lock(&f->objs)                         reserve, publish, unpublish
+ *   dmab_export_lock -> xa_lock(&f->objs)                dmab_orphan() at release
+ * Nothing else nests; xa_lock and dmab_export_lock are spinlocks (nothing
+ * sleeps under them), f->lock, d->engine and dmab_devs_lock are mutexes.
  *  - f->lock (mutex, per open ctl file, struct dmab_file): serialises the
- *    file's ioctls (core.c dmab_ioctl()) and io_uring commands (uring.c;
- *    trylock, else -EAGAIN, when issued with IO_URING_F_NONBLOCK). It
- *    protects f->list, f->next_handle, f->nobjs, every change to f->objs,
- *    and the fields of the file's objects (children, map / imp state).
- *    mmap() does not take it (it runs under mmap_lock, which ioctls take
- *    under f->lock when they fault); release() does not need it (last
- *    reference: no ioctl or mmap of the file can run).
+ *    file's ioctls (core.c dmab_ioctl(), killable) and io_uring commands
+ *    (uring.c: trylock when issued with IO_URING_F_NONBLOCK, else -EAGAIN,
+ *    which io_uring turns into a re-issue from an io-wq worker that waits
+ *    for the lock). It protects f->list, f->next_handle, f->nobjs, every
+ *    change to f->objs, and the fields of the file's objects (children,
+ *    map / imp state). mmap() does not take it (it runs under mmap_lock,
+ *    which ioctls take under f->lock when they fault); release() does not
+ *    need it (last reference, see Files).
  *  - xa_lock(&f->objs) (the xarray's spinlock): mmap() looks the handle up
  *    and raises the object's mapcount under it; dmab_unpublish() checks
  *    mapcount and erases the handle under it, so FREE and mmap() of one
- *    object exclude each other.
+ *    object exclude each other; dmab_publish() stores the object into its
+ *    reserved slot under it (xa_store), as its last step.
  *  - d->engine (mutex, per edu device, dmab_edu_claim()/_unclaim(), taken
- *    only by VERIFY, under f->lock): one engine user at a time; protects the
- *    engine registers, engine_dead and the check page (check, check_dma)
- *    and the clearing of check_remap.
- *  - dmab_devs_lock (spinlock, dev.c): dmab_ndevs and each slot's dev, gone
- *    and pdev; kind, bar and the engine fields are set under it when the
- *    slot is filled (PCI remove clears bar without it, after the wait
- *    below). dmab_dev_get() checks dev && !gone and takes a ref under it.
- *    SET_MASK holds it across its refs == 0 check and
- *    dma_set_mask_and_coherent() (assumed not to sleep), so no
- *    dmab_dev_get() slips in between, and sets check_remap under it.
+ *    only by VERIFY, under f->lock, with a device reference held): one
+ *    engine user at a time; protects the engine registers, engine_dead, the
+ *    check page (check, check_dma) and the clearing of check_remap.
+ *  - dmab_devs_lock (mutex, dev.c): dmab_ndevs and each slot's dev, name,
+ *    gone and pdev; kind, bar and the engine fields are set under it when a
+ *    slot is filled (PCI remove clears bar and the check page without it,
+ *    after the wait below, when no reference is left). dmab_dev_get() (by
+ *    id) and dmab_dev_hold() (a device an object already holds) check
+ *    dev && !gone and take a ref under it. SET_MASK holds it across its
+ *    refs == 0 check and dma_set_mask_and_coherent() (which may sleep), so
+ *    no reference slips in between, and sets check_remap under it.
  *  - dmab_export_lock (spinlock, dmabuf.c): an allocation's dmabuf and
  *    orphan fields, shared between its ctl file and the dma-buf release.
  *  - No lock: the atomics d->refs, d->objects, obj->mapcount, dmab_stats.
  *
- * Devices. A registry slot is filled once (probe, module init) and never
- * reused; its id is the index. d->refs counts one reference per object on
- * the device (taken by dmab_dev_get() in ALLOC, MAP_SG, MAP_SINGLE,
- * DMABUF_ATTACH and their io_uring forms; GET_SGTABLE raises its
- * allocation's device's refs directly) plus the ioctls that use a device
+ * Objects. dmab_obj_new() makes an object only the running ioctl sees;
+ * dmab_reserve() (f->lock) gives it the file's next handle (never reused
+ * in that file, also when the object is discarded) and reserves the slot
+ * in f->objs, invisible to lookups and mmap(). Only after everything that
+ * can fail, the copy-out to userspace (ioctl) or the handle check (io_uring)
+ * included, dmab_publish() (f->lock) puts it at the head of f->list (newest
+ * first), counts it in its parent's children, its device's objects and
+ * dmab_stats, and stores it in its slot last: from then on mmap() can find
+ * it. A failed copy-out dmab_discard()s it: never seen, nothing to undo
+ * but its own DMA work, so -EFAULT changes nothing. It leaves the file
+ * through FREE (-EBUSY while it has children, is exported or is mmapped)
+ * or at release(), newest first, so children (the sg table of an
+ * allocation, the mapping of a table) go before their parents:
+ * dmab_unpublish() (f->lock, or release) reverses dmab_publish(),
+ * dmab_destroy() undoes the DMA work, drops the device ref and frees it.
+ * Rule: an object is published and unpublished under f->lock, and its
+ * handle enters or leaves f->objs under xa_lock; nothing may touch an
+ * object after handing it to another owner (dmab_orphan()).
+ *
+ * Devices. A registry slot is filled at probe or module init; a PCI device
+ * removed and probed again takes its old slot back (same dev_name()), no
+ * other device ever does, so an id always means one device. d->refs
+ * counts one reference per object on the device (dmab_dev_get() in ALLOC,
+ * MAP_SG, MAP_SINGLE, DMABUF_ATTACH and their io_uring forms,
+ * dmab_dev_hold() in GET_SGTABLE) plus the ioctls that use a device
  * without creating an object (DEV_INFO, LAT, VERIFY STALE), for their
  * duration; dmab_destroy() drops an object's. dmab_dev_remove() (PCI
- * remove, module exit) sets gone, sleeps until refs is 0 (every file with
- * an object on the device closed, every dma-buf holding an orphaned
- * allocation on it released), then clears dev; PCI remove then releases
+ * remove, module exit) sets gone (from then on no new reference is
+ * given), sleeps until refs is 0 (every file with an object on the device
+ * closed, every dma-buf holding an orphaned allocation on it released;
+ * PCI remove blocks that long), then clears dev; PCI remove then releases
  * the check page and the BAR. d->objects counts the device's published
  * objects and orphans, for DEV_INFO and the removal message only.
  *
- * Objects. dmab_obj_new() makes an object only the running ioctl sees;
- * dmab_publish() (f->lock) gives it the file's next handle (never reused
- * in that file), inserts it into f->objs and at the head of f->list
- * (newest first), and counts it in its parent's children, its device's
- * objects and dmab_stats. An ioctl whose copy-out fails takes it back
- * (dmab_unwind()). It leaves the file through FREE (-EBUSY while it has
- * children, is exported or is mmapped) or at release(), newest first, so
- * children (the sg table of an allocation, the mapping of a table) go
- * before their parents: dmab_unpublish() reverses dmab_publish(),
- * dmab_destroy() undoes the DMA work, drops the device ref and frees it.
+ * Files. A ctl file is referenced by its fds, by every VMA over one of its
+ * allocations (vma->vm_file) and by every io_uring request on it that is
+ * in flight (io_uring holds the request's file until the request
+ * completes; every command completes exactly once: uring.c). release()
+ * runs when the last goes, so no ioctl, mmap() or command of the file
+ * runs then and no object of it is mapped; an exported allocation is
+ * handed to its dma-buf (dmab_orphan()), every other object destroyed.
  *
  * mmap. A VMA over an allocation holds one mapcount (mmap(), vm_open on
  * fork or split; vm_close drops it) and pins the ctl file through
  * vma->vm_file, so release() never meets a mapped object and FREE of a
- * mapped allocation is -EBUSY.
+ * mapped allocation is -EBUSY. mmap() finds only published allocations.
  *
- * dma-buf. DMABUF_EXPORT links allocation and dma-buf (obj->dmabuf,
- * dmabuf->priv); while linked FREE is -EBUSY. If the ctl file is closed
- * first, dmab_orphan() marks the allocation orphan and takes it out of the
- * file, still counted and holding its device ref; the dma-buf release then
- * destroys it (dmab_orphan_destroy()), else it only unlinks. An attachment
- * (DMABUF object) holds a dma-buf reference until it is destroyed.
+ * dma-buf. DMABUF_EXPORT creates the dma-buf (priv = the allocation), copies
+ * the result out, then links allocation and dma-buf (obj->dmabuf, under
+ * dmab_export_lock) and only then installs the fd (irreversible); if the
+ * copy-out fails the dma-buf gets priv = NULL before its last put (its
+ * release may run after the ioctl returned) and was never linked. While
+ * linked FREE is -EBUSY. The dma-buf's references are its fd and the
+ * attachments (each DMABUF object holds one, dma_buf_get(), until it is
+ * destroyed); its release unlinks under dmab_export_lock. If the ctl file
+ * is released first, dmab_orphan() takes the allocation out of the file
+ * (handle, list, count) and then sets orphan, all under dmab_export_lock,
+ * and does not touch it again; the allocation stays counted and holds its
+ * device ref, and the dma-buf release, seeing orphan under the same lock,
+ * destroys it (dmab_orphan_destroy()). Exactly one side frees it. The
+ * exporter's map / unmap callbacks use priv, alive as long as the dma-buf.
+ *
+ * io_uring. A command's SQE bytes are copied once (io_uring copies them
+ * again for a re-issue). dmab_uring_cmd() returns -EAGAIN only before any
+ * work (file busy, inline issue); every other result is posted with
+ * io_uring_cmd_done() (compat.h dmab_compat_uring_cmd_complete()), so the
+ * request completes, and drops its file reference, on every issue path.
  *
  * Module. The ctl file (fops.owner) and every exported dma-buf (exp_info
  * owner) pin the module, so module exit meets no object.
@@ -122,7 +163,9 @@
  * ioctl handlers (dmab_ioc_*()): core.c has looked the command up, taken
  * f->lock and copied the command's struct into @arg (-EFAULT before any
  * handler runs); the handler checks it, works, and copies results out to
- * @uarg itself, undoing what it published when that copy fails.
+ * @uarg itself. A new object is only reserved (dmab_reserve()) until that
+ * copy-out succeeded, then published; when it fails the object is
+ * discarded unseen and the ioctl returns -EFAULT having changed nothing.
  */
 struct dmab_file;
 
@@ -131,11 +174,13 @@ extern unsigned int dmab_slow_op;		/* slow_op */
 extern unsigned int dmab_slow_pct;		/* slow_pct */
 extern unsigned long long dmab_crash_drill_size;	/* crash_drill_size */
 extern unsigned int dmab_edu_timeout_ms;	/* edu_timeout_ms */
+extern unsigned int dmab_handover_delay_ms;	/* handover_delay_ms */
 
 /* ---- devices (dev.c) ---- */
 
 struct dmab_dev {
 	struct device *dev;		/* NULL: slot unused or device gone */
+	char name[32];			/* dev_name(): a device bound again takes its slot back */
 	u32 kind;			/* enum dmabench_dev_kind */
 	bool gone;			/* being removed: lookups fail */
 	atomic_t objects;		/* live objects using the device */
@@ -152,9 +197,10 @@ struct dmab_dev {
 
 extern struct dmab_dev dmab_devs[DMABENCH_MAX_DEVICES];
 extern unsigned int dmab_ndevs;
-extern spinlock_t dmab_devs_lock;
+extern struct mutex dmab_devs_lock;
 
 struct dmab_dev *dmab_dev_get(u32 id);
+bool dmab_dev_hold(struct dmab_dev *d);
 void dmab_dev_put(struct dmab_dev *d);
 u32 dmab_ops_kind(struct device *dev);
 u32 dmab_domain_type(struct device *dev);
@@ -245,16 +291,18 @@ extern struct dmab_stats dmab_stats;
 struct dmab_obj *dmab_obj_new(struct dmab_file *f, u32 type, struct dmab_dev *d);
 struct dmab_obj *dmab_lookup(struct dmab_file *f, u32 handle, u32 type);
 void dmab_account(const struct dmab_obj *obj, int sign);
-int dmab_publish(struct dmab_file *f, struct dmab_obj *obj);
+int dmab_reserve(struct dmab_file *f, struct dmab_obj *obj);
+void dmab_publish(struct dmab_file *f, struct dmab_obj *obj);
+void dmab_discard(struct dmab_file *f, struct dmab_obj *obj);
 int dmab_unpublish(struct dmab_file *f, struct dmab_obj *obj);
 void dmab_destroy(struct dmab_obj *obj);
-void dmab_unwind(struct dmab_file *f, struct dmab_obj *obj);
 long dmab_free_core(struct dmab_file *f, u32 handle);
 long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_free(struct dmab_file *f, void *arg, void __user *uarg);
 long dmab_ioc_stats(struct dmab_file *f, void *arg, void __user *uarg);
 
 /* ---- ALLOC (alloc.c) ---- */
+/* *objp: reserved, not published: the caller publishes or discards it */
 long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab_obj **objp);
 long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg);
 
@@ -283,6 +331,7 @@ void dmab_edu_unclaim(struct dmab_dev *d);
 int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram);
 void dmab_check_poison(struct dmab_dev *d);
 void dmab_edu_release(struct dmab_dev *d, struct device *dev);
+void *dmab_dma_page(struct device *dev, int *err);
 
 /* ---- VERIFY (verify.c) ---- */
 long dmab_ioc_verify(struct dmab_file *f, void *arg, void __user *uarg);

@@ -15,14 +15,27 @@
  *  - enums start at 1 so that a zeroed struct is always invalid;
  *  - ioctl order: unknown command -ENOTTY, copy-in -EFAULT, reserved or
  *    unknown bits -EINVAL, limits below -E2BIG, bad handle -EBADF,
- *    device index out of range -ENODEV, work, copy-out.
+ *    device index out of range -ENODEV, work, copy-out;
+ *  - -EFAULT changes nothing: a new object (handle) or dma-buf fd exists
+ *    only once the copy-out succeeded; before, its handle is unknown to
+ *    every call and to mmap (-EBADF), and a failed copy-out releases it
+ *    again (the handle number is not reused).
  *
  * mmap: offset = handle << page shift maps allocation <handle> through
  * dma_mmap_attrs() / dma_mmap_pages() / dma_mmap_noncontiguous(). The
  * mapping must cover exactly the page-rounded allocation size. An
  * allocation that is mmapped cannot be freed (-EBUSY) until unmapped.
  * mmap errors: offset not a live allocation handle -EBADF, length not the
- * page-rounded allocation size -EINVAL.
+ * page-rounded allocation size -EINVAL, an API_PAGES allocation on a kernel
+ * without dma_mmap_pages() -EOPNOTSUPP (DMABENCH_FEAT_MMAP_PAGES). The page
+ * size is the running kernel's (INFO page_size: 16 KiB on arm64-16k kernels).
+ *
+ * Kernel features: the module builds on every kernel series the project
+ * supports (Debian 5.10, 6.1, 6.12); what the running kernel lacks is never
+ * emulated. INFO's features field says what it has (enum
+ * dmabench_feature); a request that needs a missing feature fails with
+ * -EOPNOTSUPP, so that a test can tell "not on this kernel" (a skip) from a
+ * failure.
  *
  * Device-dependent limits, checked after the device lookup: a mapping
  * (MAP_SINGLE size, any MAP_SG CPU segment) above dma_max_mapping_size()
@@ -81,8 +94,8 @@ enum dmabench_domain_type {
 enum dmabench_api {
 	DMABENCH_API_ATTRS = 1,		/* dma_alloc_attrs() */
 	DMABENCH_API_PAGES = 2,		/* dma_alloc_pages() */
-	DMABENCH_API_NONCONTIG = 3,	/* dma_alloc_noncontiguous() */
-	DMABENCH_API_NONCONTIG_VMAP = 4,/* dma_alloc_noncontiguous() + dma_vmap_noncontiguous() */
+	DMABENCH_API_NONCONTIG = 3,	/* dma_alloc_noncontiguous() (DMABENCH_FEAT_NONCONTIG) */
+	DMABENCH_API_NONCONTIG_VMAP = 4,/* dma_alloc_noncontiguous() + dma_vmap_noncontiguous() (same) */
 };
 #define DMABENCH_API_MAX		4
 
@@ -114,6 +127,31 @@ enum dmabench_lat_op {
 #define DMABENCH_LAT_OP_MAX		5
 
 /*
+ * Kernel features (INFO features: bit 1ULL << DMABENCH_FEAT_*; bit numbers,
+ * so unlike the enums above they start at 0). Without the feature, what
+ * needs it fails with -EOPNOTSUPP:
+ *  NONCONTIG   dma_alloc_noncontiguous() family (Linux 5.13): ALLOC and LAT
+ *              with API_NONCONTIG / API_NONCONTIG_VMAP
+ *  MMAP_PAGES  dma_mmap_pages() (5.13): mmap() of an API_PAGES allocation
+ *  URING_CMD   IORING_OP_URING_CMD on the ctl file (5.19). Without it the
+ *              module never sees the request: io_uring itself completes it
+ *              with -EINVAL (unknown opcode), so check this bit first
+ *  DOMAIN_FQ   the IOMMU layer names lazy (flush-queue) DMA domains (domain
+ *              type DMA_FQ, 5.15; before, a domain attribute where the
+ *              driver uses the common dma-iommu layer): DEV_INFO
+ *              domain_type DMA_FQ vs DMA is then the effective mode. Without
+ *              it DMA may also be a lazy domain: the kernel log says which
+ */
+enum dmabench_feature {
+	DMABENCH_FEAT_NONCONTIG = 0,
+	DMABENCH_FEAT_MMAP_PAGES = 1,
+	DMABENCH_FEAT_URING_CMD = 2,
+	DMABENCH_FEAT_DOMAIN_FQ = 3,
+};
+#define DMABENCH_FEAT_COUNT		4
+#define DMABENCH_FEAT(f)		(1ULL << (f))
+
+/*
  * Attribute bits accepted by DMABENCH_IOC_ALLOC (values are the ABI's own;
  * the module translates them to DMA_ATTR_*). Any other bit: -EINVAL.
  */
@@ -134,13 +172,15 @@ enum dmabench_lat_op {
 /* DMABENCH_IOC_INFO */
 struct dmabench_info {
 	__u32 abi_version;		/* out */
-	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV) */
+	__u32 ndevs;			/* out: device ids are 0 .. ndevs-1 (some may be gone: -ENODEV; a PCI
+					 * device unbound and bound again gets its old id back) */
 	__u64 max_alloc_size;		/* out: DMABENCH_MAX_ALLOC_SIZE */
 	__u32 max_objects;		/* out */
 	__u32 max_lat_iters;		/* out */
 	__u32 page_size;		/* out */
 	__u32 hist_buckets;		/* out: DMABENCH_HIST_BUCKETS */
-	__u64 reserved[4];		/* in: must be 0 */
+	__u64 features;			/* out: DMABENCH_FEAT() bits the running kernel has */
+	__u64 reserved[3];		/* in: must be 0 */
 };
 
 /* DMABENCH_IOC_DEV_INFO */
@@ -204,7 +244,7 @@ struct dmabench_seg {
 	__u32 offset;			/* sg->offset */
 };
 
-/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation */
+/* DMABENCH_IOC_GET_SGTABLE: dma_get_sgtable_attrs() of an allocation (its device being removed: -ENODEV) */
 struct dmabench_sgtable {
 	__u32 alloc;			/* in: allocation handle */
 	__u32 handle;			/* out: sg table handle */
@@ -312,7 +352,26 @@ struct dmabench_lat_summary {
  * DMABENCH_MAP_ATTRS_MASK). dev2 is only looked at by MAP_SG and SYNC_SG.
  * Setup failures return -errno; a failing op during the loop ends it with
  * the ioctl returning 0, n iterations done and error set.
+ *
+ * threads > 1 (or LAT_KTHREAD): that many kernel threads, thread t bound to
+ * the t-th online CPU (more threads than online CPUs: -E2BIG), each with its
+ * own buffers set up before any starts, released together; each runs the
+ * loop. Samples are thread-major (thread t's iteration i at t * iters + i),
+ * the histograms and summaries cover every thread, n is the fewest
+ * iterations any thread did, wall_ns runs from the release to the last
+ * thread's end: throughput = threads * n / wall_ns.
+ *
+ * LAT_CALIB: every iteration also times a fixed piece of CPU work that does
+ * no DMA (DMABENCH_LAT_CALIB_ROUNDS rounds of a multiply-xorshift chain in
+ * registers), right after op b: the host's speed at that moment, to divide
+ * DMA costs by (under TCG a busier host slows every guest instruction).
  */
+#define DMABENCH_MAX_LAT_THREADS	64
+#define DMABENCH_LAT_CALIB		(1U << 0)	/* time the calibration work in every iteration */
+#define DMABENCH_LAT_KTHREAD		(1U << 1)	/* run even one thread in a bound kernel thread */
+#define DMABENCH_LAT_FLAGS_MASK		(DMABENCH_LAT_CALIB | DMABENCH_LAT_KTHREAD)
+#define DMABENCH_LAT_CALIB_ROUNDS	256
+
 struct dmabench_lat {
 	__u32 op;			/* in: enum dmabench_lat_op */
 	__u32 dev;			/* in: device that allocates / maps single */
@@ -323,7 +382,7 @@ struct dmabench_lat {
 	__u32 dir;			/* in: enum dmabench_dir (streaming ops) or 0 */
 	__u32 iters;			/* in: 1 .. DMABENCH_MAX_LAT_ITERS */
 	__u64 budget_ns;		/* in: stop early once the loop ran this long (0 = no limit) */
-	__u64 samples_a;		/* in: user pointer to __u32[iters] raw ns of op a, or 0 */
+	__u64 samples_a;		/* in: user pointer to __u32[threads x iters] raw ns of op a, or 0 */
 	__u64 samples_b;		/* in: same for op b, or 0 */
 	__u64 hist_a;			/* in: user pointer to __u32[DMABENCH_HIST_BUCKETS], or 0 */
 	__u64 hist_b;			/* in: same for op b, or 0 */
@@ -333,7 +392,11 @@ struct dmabench_lat {
 	__u64 timer_mean_ps;		/* out: their mean, in picoseconds */
 	struct dmabench_lat_summary a;	/* out */
 	struct dmabench_lat_summary b;	/* out */
-	__u64 reserved[4];		/* in: must be 0 */
+	__u32 threads;			/* in: 0 or 1: the calling thread; 2 .. DMABENCH_MAX_LAT_THREADS */
+	__u32 flags;			/* in: DMABENCH_LAT_* */
+	__u64 samples_c;		/* in: user pointer to __u32[threads x iters] ns of the calibration work, or 0 */
+	__u64 wall_ns;			/* out: release of the threads to the last one's end */
+	__u64 reserved[1];		/* in: must be 0 */
 };
 
 
@@ -380,9 +443,14 @@ static inline __u8 dmabench_pattern(__u64 seed, __u64 off)
  * pages or len above the limits -E2BIG; handle not a mapping (MAP_SG,
  * MAP_SINGLE, DMABUF_ATTACH) -EBADF; STALE device id -ENODEV; device
  * without an engine (platform, bound) or FILL without a kernel VA
- * -EOPNOTSUPP; a mapping shorter than the buffer -EIO; engine held after a
- * timeout -EIO; transfer timeout -ETIMEDOUT; killed while waiting for the
- * engine -EINTR; -ENOMEM; -EFAULT.
+ * -EOPNOTSUPP; a mapping made DMABENCH_DIR_FROM_DEVICE (MAP_SG, MAP_SINGLE
+ * or DMABUF_ATTACH dir: the device may only write into it, and VERIFY makes
+ * it read; an IOMMU would fault the read) -EACCES, nothing is transferred;
+ * a mapping shorter than the buffer -EIO; engine held after a
+ * timeout -EIO; on dma-direct, no page of the module's own (the check page
+ * the engine writes back into) that the device can reach under its DMA
+ * mask (SET_MASK), directly or through swiotlb, -EIO; transfer timeout
+ * -ETIMEDOUT; killed while waiting for the engine -EINTR; -ENOMEM; -EFAULT.
  * A device read or write that faults in the IOMMU does not land: the bytes
  * mismatch (and the kernel log shows the fault, see lib/klog.c).
  *
@@ -503,13 +571,21 @@ DMABENCH_ASSERT_SIZE(dmabench_dmabuf_attach, 80);
  *   sqe->opcode = IORING_OP_URING_CMD, sqe->fd = the ctl file,
  *   sqe->cmd_op = enum dmabench_uring_op,
  *   sqe->cmd    = struct dmabench_uring_cmd (16 bytes: fits a normal SQE).
+ * Only where INFO features has DMABENCH_FEAT_URING_CMD (5.19 on): older
+ * kernels complete the request with -EINVAL in io_uring itself.
  * With IORING_SETUP_SQE128 the 64 bytes after it are a reserved tail that
- * must be zero (-EINVAL). Completion is synchronous; cqe->res is the new
- * object handle (MAP_SINGLE, ALLOC: >= 1), 0 (FREE) or -errno:
+ * must be zero (-EINVAL). Every command posts exactly one CQE, however
+ * io_uring issues it: inline, from an io-wq worker (IOSQE_ASYNC), or
+ * re-issued from one because another thread was inside an ioctl or command
+ * on the same file. cqe->res is the new object handle (MAP_SINGLE, ALLOC:
+ * >= 1), 0 (FREE) or -errno; a handle or 0 is a success for IOSQE_IO_LINK
+ * (the linked SQE runs), -errno cancels the link (-ECANCELED). Errors:
  * unknown cmd_op -ENOTTY; nonzero reserved fields, bad dir/attrs/size 0
  * -EINVAL; size above DMABENCH_MAX_ALLOC_SIZE -E2BIG; unknown handle -EBADF;
  * device index out of range -ENODEV; a handle above INT32_MAX (cannot be a
- * cqe->res) -EOVERFLOW, the object is released again.
+ * cqe->res) -EOVERFLOW, nothing is created; killed while waiting for the
+ * file -EINTR; the errors of the matching ioctl (-ENOSPC, -ENOMEM, -EIO,
+ * -EBUSY).
  */
 enum dmabench_uring_op {
 	DMABENCH_URING_MAP_SINGLE = 1,	/* as DMABENCH_IOC_MAP_SINGLE: dev, dir, size; map attrs 0 */

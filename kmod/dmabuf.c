@@ -9,8 +9,10 @@
 #include "dmabench.h"
 
 #include <linux/dma-buf.h>
+#include <linux/delay.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -82,6 +84,8 @@ static void dmab_dmabuf_release(struct dma_buf *dmabuf)
 	struct dmab_obj *alloc = dmabuf->priv;
 	bool orphan;
 
+	if (!alloc)	/* an export whose copy-out failed: never linked */
+		return;
 	spin_lock(&dmab_export_lock);
 	alloc->dmabuf = NULL;
 	orphan = alloc->orphan;
@@ -96,7 +100,7 @@ static const struct dma_buf_ops dmab_dmabuf_ops = {
 	.release = dmab_dmabuf_release,
 };
 
-/* The ALLOC object behind @dmabuf if this module exported it, else NULL. */
+/* The ALLOC object behind @dmabuf if this module exported it (and it is linked), else NULL. */
 struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf)
 {
 	return dmabuf->ops == &dmab_dmabuf_ops ? dmabuf->priv : NULL;
@@ -105,6 +109,12 @@ struct dmab_obj *dmab_dmabuf_alloc(struct dma_buf *dmabuf)
 /*
  * File release: an exported allocation leaves the file but stays alive (and
  * counted) until its dma-buf is released. True when @obj was handed over.
+ *
+ * Once orphan is set and dmab_export_lock dropped, a dma-buf release on
+ * another CPU may free @obj at any moment: everything the file does to the
+ * object (handle, list, count) happens before, under the lock, and nothing
+ * touches it after. The dma-buf release sets dmabuf to NULL under the same
+ * lock, so exactly one side frees the allocation.
  */
 bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
 {
@@ -115,11 +125,14 @@ bool dmab_orphan(struct dmab_file *f, struct dmab_obj *obj)
 		spin_unlock(&dmab_export_lock);
 		return false;
 	}
-	obj->orphan = true;
-	spin_unlock(&dmab_export_lock);
-	xa_erase(&f->objs, obj->handle);
+	xa_erase(&f->objs, obj->handle);	/* xa_lock nests inside dmab_export_lock */
 	list_del(&obj->node);
 	f->nobjs--;
+	obj->orphan = true;
+	spin_unlock(&dmab_export_lock);
+	/* @obj belongs to the dma-buf now: it may be gone already */
+	if (READ_ONCE(dmab_handover_delay_ms))
+		msleep(min(READ_ONCE(dmab_handover_delay_ms), 100U));
 	return true;
 }
 
@@ -152,16 +165,24 @@ long dmab_ioc_dmabuf_export(struct dmab_file *f, void *arg, void __user *uarg)
 		put_unused_fd(fd);
 		return PTR_ERR(dmabuf);
 	}
-	spin_lock(&dmab_export_lock);
-	alloc->dmabuf = dmabuf;
-	spin_unlock(&dmab_export_lock);
 	in->fd = fd;
 	in->size = dmabuf->size;
 	if (copy_to_user(uarg, in, sizeof(*in))) {
+		/*
+		 * Nobody has seen the dma-buf: unlink it from the allocation
+		 * before the last put, whose release may run after this ioctl
+		 * returned (task work), when the allocation may be freed or
+		 * exported again.
+		 */
+		dmabuf->priv = NULL;
 		put_unused_fd(fd);
-		dma_buf_put(dmabuf);	/* release clears alloc->dmabuf */
+		dma_buf_put(dmabuf);
 		return -EFAULT;
 	}
+	/* copy-out done: link the two, then make the fd live (irreversible) */
+	spin_lock(&dmab_export_lock);
+	alloc->dmabuf = dmabuf;
+	spin_unlock(&dmab_export_lock);
 	fd_install(fd, dmabuf->file);
 	return 0;
 }
@@ -213,7 +234,7 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg)
 	obj->imp.buf = dmabuf;
 	obj->imp.att = att;
 	obj->imp.sgt = sgt;
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -225,9 +246,10 @@ long dmab_ioc_dmabuf_attach(struct dmab_file *f, void *arg, void __user *uarg)
 		in->dma_len += sg_dma_len(sg);
 	if (dmab_copy_segs(in->segs, in->segs_max, sgt->sgl, sgt->nents, true) ||
 	    copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 err_detach:
 	dma_buf_detach(dmabuf, att);

@@ -91,11 +91,44 @@ int dmab_edu_xfer(struct dmab_dev *d, u64 src, u64 dst, u32 cnt, bool to_ram)
 	return 0;
 }
 
-/* Map the device's check page once (engine lock held). */
+/*
+ * A zeroed page of the module's own that dma-direct can hand to @dev under
+ * its current mask (directly or bounced through a reachable swiotlb pool):
+ * the same rule as for user mappings (map.c dmab_direct_ok()), so that the
+ * module's own device memory never makes dma-direct WARN "DMA addr ...
+ * overflow". Tries the normal zone, then ZONE_DMA32, then ZONE_DMA. Under
+ * an IOMMU every page is reachable. NULL: -ENOMEM (*err) or no zone
+ * reachable (-EIO).
+ */
+void *dmab_dma_page(struct device *dev, int *err)
+{
+	static const gfp_t zones[] = { 0, GFP_DMA32, GFP_DMA };
+	bool direct = dmab_compat_dma_direct(dev);
+	unsigned int i;
+	void *p;
+
+	*err = -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(zones); i++) {
+		p = (void *)get_zeroed_page(GFP_KERNEL | __GFP_NOWARN | zones[i]);
+		if (!p)
+			continue;
+		if (!direct || dmab_direct_ok(dev, virt_to_phys(p), PAGE_SIZE))
+			return p;
+		free_page((unsigned long)p);
+		*err = -EIO;
+	}
+	return NULL;
+}
+
+/*
+ * Map the device's check page once (engine lock held), again after
+ * SET_MASK: -ENOMEM, or -EIO when no page is reachable under the mask.
+ */
 static int dmab_edu_check_page(struct dmab_dev *d)
 {
 	void *p;
 	dma_addr_t dma;
+	int ret;
 
 	if (d->check && d->check_remap) {
 		dma_unmap_single(d->dev, d->check_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
@@ -105,13 +138,14 @@ static int dmab_edu_check_page(struct dmab_dev *d)
 	d->check_remap = false;
 	if (d->check)
 		return 0;
-	p = (void *)get_zeroed_page(GFP_KERNEL);
+	p = dmab_dma_page(d->dev, &ret);
 	if (!p)
-		return -ENOMEM;
+		return ret;
 	dma = dma_map_single(d->dev, p, PAGE_SIZE, DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(d->dev, dma)) {
 		free_page((unsigned long)p);
-		return -ENOMEM;
+		/* direct: unreachable after all; swiotlb / IOMMU: out of space */
+		return dmab_ops_kind(d->dev) == DMABENCH_OPS_DIRECT ? -EIO : -ENOMEM;
 	}
 	d->check = p;
 	d->check_dma = dma;
@@ -139,7 +173,8 @@ void dmab_check_poison(struct dmab_dev *d)
 /*
  * Take the engine for one VERIFY: wait for it (-EINTR when killed), take it
  * back into use when a timed-out transfer has finished since (-EIO while it
- * still runs), map the check page (-ENOMEM) and poison it. On success the
+ * still runs), map the check page (-ENOMEM; -EIO when the device cannot
+ * reach any page under its mask) and poison it. On success the
  * caller holds d->engine until dmab_edu_unclaim().
  */
 int dmab_edu_claim(struct dmab_dev *d)

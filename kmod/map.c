@@ -91,7 +91,8 @@ long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg)
 	alloc = dmab_lookup(f, in->alloc, DMAB_OBJ_ALLOC);
 	if (!alloc)
 		return -EBADF;
-	atomic_inc(&alloc->d->refs);	/* the sg table pins the device too */
+	if (!dmab_dev_hold(alloc->d))	/* the sg table pins the device too; not while it goes */
+		return -ENODEV;
 	obj = dmab_obj_new(f, DMAB_OBJ_SGT, alloc->d);
 	if (IS_ERR(obj)) {
 		dmab_dev_put(alloc->d);
@@ -104,7 +105,7 @@ long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg)
 		kfree(obj);
 		return ret;
 	}
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -115,9 +116,10 @@ long dmab_ioc_get_sgtable(struct dmab_file *f, void *arg, void __user *uarg)
 		in->total_len += sg->length;
 	if (dmab_copy_segs(in->segs, in->segs_max, obj->sgt.sgl, obj->sgt.orig_nents, false) ||
 	    copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 }
 
@@ -167,7 +169,7 @@ long dmab_ioc_map_sg(struct dmab_file *f, void *arg, void __user *uarg)
 		kfree(obj);
 		goto err_put;
 	}
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -179,16 +181,17 @@ long dmab_ioc_map_sg(struct dmab_file *f, void *arg, void __user *uarg)
 		in->dma_len += sg_dma_len(sg);
 	if (dmab_copy_segs(in->segs, in->segs_max, sgt->sgl, sgt->nents, true) ||
 	    copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 err_put:
 	dmab_dev_put(d);
 	return ret;
 }
 
-/* MAP_SINGLE after copy-in (ioctl and io_uring); *objp = the published object. */
+/* MAP_SINGLE after copy-in (ioctl and io_uring); *objp = the object, reserved, not yet published. */
 long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in, struct dmab_obj **objp)
 {
 	struct dmab_obj *obj;
@@ -239,7 +242,7 @@ long dmab_map_single_core(struct dmab_file *f, struct dmabench_map_single *in, s
 		ret = dmab_ops_kind(dev) == DMABENCH_OPS_DIRECT ? -EIO : -ENOMEM;
 		goto err_pages;
 	}
-	ret = dmab_publish(f, obj);
+	ret = dmab_reserve(f, obj);
 	if (ret) {
 		dmab_destroy(obj);
 		return ret;
@@ -267,9 +270,10 @@ long dmab_ioc_map_single(struct dmab_file *f, void *arg, void __user *uarg)
 	if (ret)
 		return ret;
 	if (copy_to_user(uarg, in, sizeof(*in))) {
-		dmab_unwind(f, obj);
+		dmab_discard(f, obj);
 		return -EFAULT;
 	}
+	dmab_publish(f, obj);
 	return 0;
 }
 

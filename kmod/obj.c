@@ -41,16 +41,35 @@ void dmab_account(const struct dmab_obj *obj, int sign)
 	}
 }
 
-int dmab_publish(struct dmab_file *f, struct dmab_obj *obj)
+/*
+ * Give @obj the file's next handle (never reused in the file, also when the
+ * object is discarded) and reserve its slot in f->objs, so that publishing
+ * it later cannot fail. A reserved handle is invisible: dmab_lookup() and
+ * mmap() see no object there. -ENOSPC when handles ran out, -ENOMEM.
+ */
+int dmab_reserve(struct dmab_file *f, struct dmab_obj *obj)
 {
 	int ret;
 
 	if (f->next_handle == U32_MAX)
 		return -ENOSPC;
-	ret = xa_insert(&f->objs, f->next_handle, obj, GFP_KERNEL);
+	ret = xa_reserve(&f->objs, f->next_handle, GFP_KERNEL);
 	if (ret)
-		return ret == -EBUSY ? -ENOSPC : ret;
+		return ret;
 	obj->handle = f->next_handle++;
+	return 0;
+}
+
+/*
+ * Make a reserved object part of the file, after everything that can fail
+ * (the copy-out included) has succeeded: list, counts, then the handle
+ * last, so that mmap() (which takes no f->lock) finds only a complete,
+ * counted object.
+ */
+void dmab_publish(struct dmab_file *f, struct dmab_obj *obj)
+{
+	void *old;
+
 	list_add(&obj->node, &f->list);
 	f->nobjs++;
 	if (obj->parent)
@@ -58,7 +77,16 @@ int dmab_publish(struct dmab_file *f, struct dmab_obj *obj)
 	atomic_inc(&obj->d->objects);
 	atomic64_inc(&dmab_stats.total_objects);
 	dmab_account(obj, 1);
-	return 0;
+	/* the slot is reserved: no allocation, cannot fail */
+	old = xa_store(&f->objs, obj->handle, obj, GFP_KERNEL);
+	WARN_ON_ONCE(xa_is_err(old));
+}
+
+/* Drop an object that was reserved but never published: nobody saw it. */
+void dmab_discard(struct dmab_file *f, struct dmab_obj *obj)
+{
+	xa_release(&f->objs, obj->handle);
+	dmab_destroy(obj);
 }
 
 /* Take a published object out of the file; -EBUSY while mmapped. */
@@ -125,13 +153,6 @@ struct dmab_obj *dmab_obj_new(struct dmab_file *f, u32 type, struct dmab_dev *d)
 	return obj;
 }
 
-/* Undo a published object whose result could not be copied out. */
-void dmab_unwind(struct dmab_file *f, struct dmab_obj *obj)
-{
-	if (!dmab_unpublish(f, obj))
-		dmab_destroy(obj);
-}
-
 /* ------------------------------------------------------------------ */
 /* ioctls                                                              */
 
@@ -142,14 +163,15 @@ long dmab_ioc_info(struct dmab_file *f, void *arg, void __user *uarg)
 	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
 	in->abi_version = DMABENCH_ABI_VERSION;
-	spin_lock(&dmab_devs_lock);
+	mutex_lock(&dmab_devs_lock);
 	in->ndevs = dmab_ndevs;
-	spin_unlock(&dmab_devs_lock);
+	mutex_unlock(&dmab_devs_lock);
 	in->max_alloc_size = DMABENCH_MAX_ALLOC_SIZE;
 	in->max_objects = DMABENCH_MAX_OBJECTS;
 	in->max_lat_iters = DMABENCH_MAX_LAT_ITERS;
 	in->page_size = PAGE_SIZE;
 	in->hist_buckets = DMABENCH_HIST_BUCKETS;
+	in->features = dmab_compat_features();
 	return copy_to_user(uarg, in, sizeof(*in)) ? -EFAULT : 0;
 }
 

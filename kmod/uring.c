@@ -3,11 +3,23 @@
  * io_uring: IORING_OP_URING_CMD on the ctl file (see dmabench_abi.h):
  * MAP_SINGLE, ALLOC and FREE with the same objects, ownership and limits
  * as the ioctls.
+ *
+ * Return paths of dmab_uring_cmd() (what io_uring does with each):
+ *  - -EAGAIN, only when issued inline with IO_URING_F_NONBLOCK and the
+ *    file's lock is taken (another thread is in an ioctl or command):
+ *    io_uring copies the command bytes and re-issues the command from an
+ *    io-wq worker without IO_URING_F_NONBLOCK, where it waits for the lock.
+ *    Nothing has happened yet when it is returned.
+ *  - every other result (handle, 0, -errno) is posted as the CQE through
+ *    dmab_compat_uring_cmd_complete(), inline or from io-wq alike; the
+ *    command then returns -EIOCBQUEUED. A failure fails the request's
+ *    links (-ECANCELED for the linked SQEs), a handle or 0 does not.
  */
 #include "dmabench.h"
 
-#include <linux/io_uring.h>
 #include <linux/string.h>
+
+#if DMAB_COMPAT_HAVE_URING_CMD	/* else io_uring rejects the opcode itself */
 
 int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
@@ -19,20 +31,20 @@ int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	long ret;
 
 	if (op < DMABENCH_URING_MAP_SINGLE || op > DMABENCH_URING_OP_MAX)
-		return -ENOTTY;
+		return dmab_compat_uring_cmd_complete(ioucmd, -ENOTTY, issue_flags);
 	/* the SQE lives in memory userspace can still write: one copy, then checks */
 	memcpy(&c, cmd, sizeof(c));
 	if ((issue_flags & IO_URING_F_SQE128) &&
 	    memchr_inv(cmd + DMABENCH_URING_CMD_BYTES, 0, DMABENCH_URING_SQE128_TAIL))
-		return -EINVAL;
+		return dmab_compat_uring_cmd_complete(ioucmd, -EINVAL, issue_flags);
 	if (op == DMABENCH_URING_FREE && (c.arg1 || c.size))
-		return -EINVAL;
+		return dmab_compat_uring_cmd_complete(ioucmd, -EINVAL, issue_flags);
 	/* io_uring issues inline with IO_URING_F_NONBLOCK: -EAGAIN punts to a worker */
 	if (issue_flags & IO_URING_F_NONBLOCK) {
 		if (!mutex_trylock(&f->lock))
 			return -EAGAIN;
 	} else if (mutex_lock_killable(&f->lock)) {
-		return -EINTR;
+		return dmab_compat_uring_cmd_complete(ioucmd, -EINTR, issue_flags);
 	}
 	switch (op) {
 	case DMABENCH_URING_MAP_SINGLE: {
@@ -52,14 +64,17 @@ int dmab_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 		ret = dmab_free_core(f, c.arg0);
 		break;
 	}
+	/* a new object is reserved: published only when its handle can be the CQE's result */
 	if (!ret && obj) {
 		if (obj->handle > S32_MAX) {
-			dmab_unwind(f, obj);
+			dmab_discard(f, obj);
 			ret = -EOVERFLOW;
 		} else {
+			dmab_publish(f, obj);
 			ret = obj->handle;
 		}
 	}
 	mutex_unlock(&f->lock);
-	return ret;
+	return dmab_compat_uring_cmd_complete(ioucmd, ret, issue_flags);
 }
+#endif /* DMAB_COMPAT_HAVE_URING_CMD */

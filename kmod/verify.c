@@ -173,9 +173,10 @@ static int dmab_verify_stale(struct dmabench_verify *v, struct dmab_dev *d)
 	u64 t0;
 	int ret;
 
-	page = (u8 *)__get_free_page(GFP_KERNEL);
+	/* reachable under the mask like the check page (STALE runs on IOMMU domains only) */
+	page = dmab_dma_page(d->dev, &ret);
 	if (!page)
-		return -ENOMEM;
+		return ret;
 	for (j = 0; j < PAGE_SIZE; j++)
 		page[j] = dmabench_pattern(v->seed, j);
 	dma = dma_map_single(d->dev, page, PAGE_SIZE, DMA_TO_DEVICE);
@@ -255,8 +256,8 @@ static int dmab_verify_args(struct dmabench_verify *v)
 
 /*
  * STALE: the edu device by id on an IOMMU DMA domain (-ENODEV); else the
- * mapping by handle (-EBADF) on an edu device, with a kernel VA for FILL
- * (-EOPNOTSUPP).
+ * mapping by handle (-EBADF) on an edu device, whose direction lets the
+ * device read (-EACCES), with a kernel VA for FILL (-EOPNOTSUPP).
  */
 static int dmab_verify_target(struct dmab_file *f, struct dmab_verify_run *r)
 {
@@ -279,6 +280,13 @@ static int dmab_verify_target(struct dmab_file *f, struct dmab_verify_run *r)
 		return -EOPNOTSUPP;
 	if (stale)
 		return dmab_iommu_dma_domain(r->d->dev) ? 0 : -EOPNOTSUPP;
+	/*
+	 * The engine reads through the mapping: a DMA_FROM_DEVICE mapping
+	 * grants the device writes only (an IOMMU maps it write-only and
+	 * faults the read; QEMU's models do not enforce that).
+	 */
+	if (r->t.dir == DMA_FROM_DEVICE)
+		return -EACCES;
 	if ((v->flags & DMABENCH_VERIFY_FILL) && !r->t.kva)
 		return -EOPNOTSUPP;
 	return 0;

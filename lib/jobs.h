@@ -20,6 +20,7 @@ struct dmab_job {
 	bool benchmark;		/* timings only: a DMA-API-debug kernel boots it with dma_debug=off */
 	bool plots;		/* its results are plotted (dmabench plot) */
 	bool topology_roles;	/* args_env gets "--topology <name> <roles>" of the VM's topology */
+	const char *cmdline;	/* kernel command-line words of a VM that runs it, NULL: none */
 	const char *help;	/* one line for the usage text */
 };
 

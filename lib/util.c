@@ -290,6 +290,36 @@ void dmab_repo_root(char *out, size_t outlen)
 		snprintf(out, outlen, ".");
 }
 
+void dmab_home(struct dmab_home *h)
+{
+	char exe[4096], pre[4096], t[4300];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	memset(h, 0, sizeof(*h));
+	/* installed: <prefix>/bin/dmabench beside <prefix>/share/dmabench */
+	if (n > 0) {
+		char *s;
+
+		exe[n] = 0;
+		snprintf(pre, sizeof(pre), "%s", exe);
+		for (int i = 0; i < 2 && (s = strrchr(pre, '/')) && s != pre; i++)
+			*s = 0;
+		snprintf(t, sizeof(t), "%s/share/dmabench/gnuplot", pre);
+		if (dmab_is_dir(t)) {
+			h->installed = true;
+			snprintf(h->root, sizeof(h->root), "%s", pre);
+			snprintf(h->gnuplot, sizeof(h->gnuplot), "%.4000s/share/dmabench/gnuplot", pre);
+			snprintf(h->corpus, sizeof(h->corpus), "%.4000s/share/dmabench/fuzz/corpus", pre);
+			snprintf(h->runner, sizeof(h->runner), "%.4000s/lib/dmabench/runner/init", pre);
+			return;
+		}
+	}
+	dmab_repo_root(h->root, sizeof(h->root));
+	snprintf(h->gnuplot, sizeof(h->gnuplot), "%.4000s/results", h->root);
+	snprintf(h->corpus, sizeof(h->corpus), "%.4000s/fuzz/corpus", h->root);
+	snprintf(h->runner, sizeof(h->runner), "%.4000s/build/x86_64/initramfs/init", h->root);
+}
+
 int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,
 		      char *out, size_t outlen)
 {

@@ -32,6 +32,21 @@ int dmab_find_exe(const char *name, char *out, size_t outlen);
 /* Repository root: dirname(dirname(dirname(/proc/self/exe))) if it holds a
  * Makefile and kmod/, else the current directory. */
 void dmab_repo_root(char *out, size_t outlen);
+/*
+ * Where dmabench's own files are: a source tree (the binary is
+ * <repo>/build/host/dmabench) or an installed layout (<prefix>/bin/dmabench
+ * beside <prefix>/share/dmabench/ and <prefix>/lib/dmabench/, `make install`
+ * or the Debian package).
+ */
+struct dmab_home {
+	bool installed;
+	char root[4096];	/* the repository, or the installed prefix */
+	char gnuplot[4200];	/* the plots' gnuplot scripts */
+	char corpus[4200];	/* the fuzzer's seed corpus */
+	char runner[4200];	/* the guest runner built for this machine (--host) */
+};
+void dmab_home(struct dmab_home *h);
+
 /* Newest (version order) file matching dir/prefix*suffix. */
 int dmab_newest_match(const char *dir, const char *prefix, const char *suffix,
 		      char *out, size_t outlen);

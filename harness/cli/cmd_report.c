@@ -58,6 +58,13 @@ int dmab_cmd_compare(int argc, char **argv)
 		cJSON_Delete(base);
 		return DMAB_EXIT_RESULTS;
 	}
+	if (co.base_kernel[0] && (dmab_cmp_select_kernel(base, co.base_kernel, err, sizeof(err)) ||
+				  dmab_cmp_select_kernel(new, co.new_kernel, err, sizeof(err)))) {
+		fprintf(stderr, "dmabench: compare --kernel: %s\n", err);
+		cJSON_Delete(base);
+		cJSON_Delete(new);
+		return DMAB_EXIT_USAGE;
+	}
 	r = dmab_cmp_run(base, new, &co, &c);
 	cJSON_Delete(base);
 	cJSON_Delete(new);
@@ -135,7 +142,7 @@ int dmab_cmd_baseline(int argc, char **argv)
 /* dmabench plot RUN: data files, PNGs (gnuplot), summary.md links */
 int dmab_cmd_plot(int argc, char **argv)
 {
-	char repo[4096], gp[4200], note[4600];
+	char gp[4200], note[4600];
 	size_t npng;
 	int r;
 
@@ -143,8 +150,10 @@ int dmab_cmd_plot(int argc, char **argv)
 		fprintf(stderr, "dmabench: plot: usage: dmabench plot RUN_DIR\n");
 		return DMAB_EXIT_USAGE;
 	}
-	dmab_repo_root(repo, sizeof(repo));
-	snprintf(gp, sizeof(gp), "%.4000s/results", repo);
+	struct dmab_home home;
+
+	dmab_home(&home);
+	snprintf(gp, sizeof(gp), "%s", home.gnuplot);
 	r = dmab_plot_run_dir(argv[1], gp, &npng, note, sizeof(note));
 	if (r) {
 		fprintf(stderr, "dmabench: plot: %s: %s%s%s\n", argv[1], strerror(-r), note[0] ? ": " : "", note);

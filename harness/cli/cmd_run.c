@@ -38,6 +38,7 @@ static int vm_prepare(const struct dmab_opts *o, struct dmab_vm *vm, const struc
 {
 	dmab_vm_init(vm, p->backend, dir, o->job);
 	vm->topology = p->topology;
+	vm->kernel = p->kernel;
 	snprintf(vm->name, sizeof(vm->name), "%s", p->label);
 	return dmab_plan_command(o, p, accel, o->job, NULL, NULL, vm->console_path, vm->chan_path, &vm->argv,
 				 &vm->env);
@@ -171,7 +172,10 @@ static int make_run_dir(const struct dmab_opts *o, struct dmab_run_info *ri, cha
 	return -EEXIST;
 }
 
-/* run.json's kernel and initrd: the first arch's path, then "<arch>:<path>" for the others */
+/*
+ * run.json's kernel and initrd: the first arch's path, then "<arch>:<path>" for the others; with
+ * table kernels "<name>[/<arch>]=<path>" for every kernel of the run
+ */
 static void describe_paths(const struct dmab_opts *o, struct dmab_run_info *ri)
 {
 	size_t kl = 0, il = 0;
@@ -180,6 +184,18 @@ static void describe_paths(const struct dmab_opts *o, struct dmab_run_info *ri)
 	if (o->host) {
 		snprintf(ri->kernel, sizeof(ri->kernel), "running");
 		snprintf(ri->initrd, sizeof(ri->initrd), "-");
+		return;
+	}
+	if (o->nkernel_descs) {
+		for (int i = 0; i < o->nkernels; i++) {
+			const struct dmab_kernel *k = &o->kernels[i];
+			const char *an = k->arch == &dmab_arches[0] ? "" : k->arch->name;
+
+			kl += (size_t)snprintf(ri->kernel + kl, kl < sizeof(ri->kernel) ? sizeof(ri->kernel) - kl : 0,
+					       "%s%s%s%s=%.1500s", kl ? " " : "", k->name, *an ? "/" : "", an, k->image);
+			il += (size_t)snprintf(ri->initrd + il, il < sizeof(ri->initrd) ? sizeof(ri->initrd) - il : 0,
+					       "%s%s%s%s=%.1500s", il ? " " : "", k->name, *an ? "/" : "", an, k->initrd);
+		}
 		return;
 	}
 	for (size_t i = 0; i < dmab_narches; i++) {
@@ -237,6 +253,8 @@ static int cmd_run(struct dmab_opts *o)
 	}
 	if (o->backend_note[0] && !o->quiet)	/* e.g. virtio-iommu on a kernel without it */
 		fprintf(stderr, "dmabench: note: %s\n", o->backend_note);
+	if (o->kernel_note[0] && !o->quiet)	/* e.g. debian:5.10 with arm64 backends */
+		fprintf(stderr, "dmabench: note: %s\n", o->kernel_note);
 	if (o->host && dmab_host_check(o, NULL, NULL, true, err, sizeof(err))) {
 		fprintf(stderr, "dmabench: %s\n", err);
 		return DMAB_EXIT_USAGE;
@@ -286,7 +304,8 @@ static int cmd_run(struct dmab_opts *o)
 	snprintf(ri.job, sizeof(ri.job), "%s", o->job);
 	ri.timeout = o->timeout;
 	ri.parallel = o->jobs;
-	ri.smp = o->smp > 0 ? o->smp : 1;
+	ri.smp = o->smp ? o->smp : 1;
+	ri.host_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (!o->quiet)
 		fprintf(stderr, "dmabench: run %s: %d %s, jobs %s, %d at once, timeout %.0f s -> %s\n", ri.run_id, n,
 			o->host ? "host run" : n == 1 ? "backend" : "backends", o->job, o->jobs, o->timeout, rundir);
@@ -334,7 +353,10 @@ static int cmd_run(struct dmab_opts *o)
 		char gp[4200], note[4600];
 		size_t npng;
 
-		snprintf(gp, sizeof(gp), "%.4000s/results", o->repo);
+		struct dmab_home home;
+
+		dmab_home(&home);
+		snprintf(gp, sizeof(gp), "%s", home.gnuplot);
 		if (dmab_plot_run_dir(rundir, gp, &npng, note, sizeof(note)))
 			fprintf(stderr, "dmabench: warning: plots: %s\n", note[0] ? note : "failed");
 		else if (!o->quiet)

@@ -25,10 +25,15 @@ static const struct command {
 	{ "backends", dmab_cmd_backends, "", "list the backend descriptors" },
 	{ "topologies", dmab_cmd_topologies, "", "list the device topologies (--topology, --share)" },
 	{ "arches", dmab_cmd_arches, "", "list the guest architectures (--arch)" },
+	{ "kernels", dmab_cmd_kernels, "[fetch [--arch A] [--build] K,...]",
+	  "list the guest kernels (--kernel): Debian series, what is fetched and built;\n"
+	  "fetch: download and unpack (apt-get download, never installed) without a run" },
 	{ "summary", dmab_cmd_summary, "RUN_DIR", "print summary.md again from RUN_DIR/run.json" },
 	{ "compare", dmab_cmd_compare,
-	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] BASE NEW",
+	  "[--threshold PCT] [--alpha A] [--min-delta NS] [--format text|md|json] [--all] [-o FILE] "
+	  "[--kernel KA,KB] BASE [NEW]",
 	  "statistical comparison of two runs (run dirs, run.json or baselines);\n"
+	  "--kernel KA,KB: KA's VMs against KB's, paired by backend (one run over both, or two runs);\n"
 	  "exit 8 when a metric regressed beyond the threshold (default 5%)" },
 	{ "baseline", dmab_cmd_baseline, "[--max-samples N] RUN OUT.json",
 	  "compact copy of a run for results/baselines/ (default 400 samples/row)" },
@@ -46,7 +51,7 @@ void dmab_usage(FILE *f)
 "usage:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *c = &commands[i];
-		char head[96];
+		char head[256];
 
 		snprintf(head, sizeof(head), "dmabench %s%s%s", c->name, c->args[0] ? " " : "", c->args);
 		if (strlen(head) < 33)

@@ -12,6 +12,7 @@ int dmab_cmd_run(int argc, char **argv);		/* cmd_run.c */
 int dmab_cmd_backends(int argc, char **argv);		/* cmd_list.c */
 int dmab_cmd_topologies(int argc, char **argv);
 int dmab_cmd_arches(int argc, char **argv);
+int dmab_cmd_kernels(int argc, char **argv);		/* cmd_kernels.c */
 int dmab_cmd_summary(int argc, char **argv);		/* cmd_report.c */
 int dmab_cmd_compare(int argc, char **argv);
 int dmab_cmd_baseline(int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include "harness/plan/kconfig.h"
 #include "harness/plan/kimage.h"
+#include "harness/vm/hostmode.h"
 #include "lib/jobs.h"
 #include "harness/cli/opts.h"
 #include "lib/util.h"
@@ -136,9 +137,22 @@ static int set_arch(struct dmab_opts *o, const char *v, char *err, size_t errlen
 	return 0;
 }
 
+/* --kernel LIST: table names (dmabench kernels) and at most one path; split in dmab_opts_finish() */
 static int set_kernel(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 {
-	return set_path(o->given.kernel, v, "--kernel", err, errlen);
+	if (!*v || strlen(v) >= sizeof(o->kernel_list))
+		return errf(err, errlen, "--kernel: empty or too long");
+	snprintf(o->kernel_list, sizeof(o->kernel_list), "%s", v);
+	return 0;
+}
+
+static int set_no_build(struct dmab_opts *o, const char *v, char *err, size_t errlen)
+{
+	(void)v;
+	(void)err;
+	(void)errlen;
+	o->no_build = true;
+	return 0;
 }
 
 static int set_initrd(struct dmab_opts *o, const char *v, char *err, size_t errlen)
@@ -244,8 +258,8 @@ static int set_smp(struct dmab_opts *o, const char *v, char *err, size_t errlen)
 	char *end;
 	long n = strtol(v, &end, 10);
 
-	if (end == v || *end || n < 1 || n > 16)
-		return errf(err, errlen, "--smp: '%s' is not a number from 1 to 16", v);
+	if (end == v || *end || n < 1 || n > 64)
+		return errf(err, errlen, "--smp: '%s' is not a number of vCPUs from 1 to 64", v);
 	o->smp = (int)n;
 	return 0;
 }
@@ -302,10 +316,16 @@ static const struct opt opts[] = {
 	{ "--arch", NULL, "LIST", R, set_arch,
 	  "arches whose backends --backend names: x86_64 (default), arm64, x86_64,arm64;\n"
 	  "--kernel/--initrd/--qemu apply to arm64 when x86_64 is not in LIST" },
-	{ "--kernel", NULL, "PATH", R | F, set_kernel, "guest kernel (default: newest /boot/vmlinuz-*-amd64)" },
+	{ "--kernel", NULL, "K,...", R | F, set_kernel,
+	  "guest kernels: debian:5.10, debian:6.1, debian:6.12, debian:6.12-16k (arm64;\n"
+	  "see 'dmabench kernels': fetched and built when missing) and/or one PATH (a\n"
+	  "kernel image, with --initrd); every backend runs on each kernel of its arch\n"
+	  "(default: newest /boot/vmlinuz-*-amd64, build/arm64/kernel for arm64)" },
+	{ "--no-build", NULL, NULL, R | F, set_no_build,
+	  "do not fetch or build a --kernel debian:* kernel: fail with the command instead" },
 	{ "--initrd", NULL, "PATH", R | F, set_initrd, "initramfs (default: <repo>/build/x86_64/initramfs.cpio)" },
 	{ "--out", NULL, "DIR", R | F, set_out,
-	  "results folder (default: <repo>/results); writes DIR/<run-id>/, DIR/latest" },
+	  "results folder (default: <repo>/results, installed: ./results); writes DIR/<run-id>/, DIR/latest" },
 	{ "--timeout", NULL, "S", R, set_timeout, "wall clock limit per VM in seconds (default 600)" },
 	{ "--append", NULL, "WORDS", R | F, set_append,
 	  "extra guest kernel command line, e.g. 'dmabench.slow_op=4 dmabench.slow_pct=10\n"
@@ -323,7 +343,7 @@ static const struct opt opts[] = {
 	  "auto: KVM only if a bounded probe boot works, else TCG (default auto)" },
 	{ "--jobs", "-j", "N", R, set_jobs, "VMs run at once (default 1)" },
 	{ "--smp", NULL, "N", R | F, set_smp,
-	  "vCPUs per VM (QEMU -smp; default 1, fuzz 2: a program's threads really overlap)" },
+	  "vCPUs per VM (default 1, fuzz 2; under TCG only as many run at once as the host has cores)" },
 	{ "--qemu", NULL, "PATH", R | F, set_qemu, "QEMU binary (default qemu-system-x86_64, or $DMABENCH_QEMU)" },
 	{ "--dry-run", NULL, NULL, R | F, set_dry_run, "print the QEMU command lines and exit 0" },
 	{ "--quiet", "-q", NULL, R | F, set_quiet, "no progress lines" },
@@ -331,8 +351,10 @@ static const struct opt opts[] = {
 	{ "--device", NULL, "BDF,...", R, set_device,
 	  "PCI functions to bind to dmabench (driver_override); no others are touched" },
 	{ "--module", NULL, "PATH", R, set_module,
-	  "dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko)" },
-	{ "--runner", NULL, "PATH", R, set_runner, "the job runner (default <repo>/build/x86_64/initramfs/init)" },
+	  "dmabench.ko built for `uname -r` (default <repo>/build/host-kmod/dmabench.ko;\n"
+	  "installed: DKMS's /lib/modules/`uname -r`/updates/dkms/dmabench.ko*)" },
+	{ "--runner", NULL, "PATH", R, set_runner,
+	  "the job runner (default <repo>/build/x86_64/initramfs/init; installed: <prefix>/lib/dmabench/runner/init)" },
 };
 #undef R
 #undef F
@@ -454,7 +476,37 @@ int dmab_opts_finish(struct dmab_opts *o, char *err, size_t errlen)
 			    *bad ? "unknown topology '" : "empty or malformed list", bad, *bad ? "'" : "",
 			    dmab_topology_names());
 	o->ntopologies = n;
-	/* --kernel/--initrd/--qemu: the first arch of --arch in table order */
+	/* --kernel: table names, and one path (the first arch's kernel, as --initrd is) */
+	o->nkernel_descs = 0;
+	o->given.kernel[0] = 0;
+	if (o->kernel_list[0]) {
+		char buf[sizeof(o->kernel_list)];
+
+		snprintf(buf, sizeof(buf), "%s", o->kernel_list);
+		for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			const struct dmab_kernel_desc *d = dmab_kernel_desc_find(t);
+
+			if (d) {
+				for (int k = 0; k < o->nkernel_descs; k++)
+					if (o->kernel_descs[k] == d)
+						return errf(err, errlen, "--kernel: %s given twice", t);
+				if (o->nkernel_descs >= DMAB_MAX_KERNELS)
+					return errf(err, errlen, "--kernel: too many kernels");
+				o->kernel_descs[o->nkernel_descs++] = d;
+			} else if (!strchr(t, '/') && !strncmp(t, "debian", 6)) {
+				return errf(err, errlen, "--kernel: unknown kernel '%s' (known: %s; or a path)", t,
+					    dmab_kernel_desc_names());
+			} else if (o->given.kernel[0]) {
+				return errf(err, errlen, "--kernel: one path at most (%s, %s)", o->given.kernel, t);
+			} else {
+				snprintf(o->given.kernel, sizeof(o->given.kernel), "%s", t);
+			}
+		}
+		if (o->given.initrd[0] && !o->given.kernel[0])
+			return errf(err, errlen, "--initrd goes with a kernel path; a debian:* kernel has its own "
+				    "initramfs (build/<kernel>/<arch>/)");
+	}
+	/* --kernel PATH/--initrd/--qemu: the first arch of --arch in table order */
 	for (size_t i = 0; i < dmab_narches; i++) {
 		struct dmab_arch_paths *p = &o->paths[i];
 
@@ -540,26 +592,153 @@ static int resolve_arch(struct dmab_opts *o, const struct dmab_arch *a, char *er
 	return 0;
 }
 
+/*
+ * The run's kernels: per wanted arch (table order) the default or the
+ * --kernel path when no table kernel is named or the path is this arch's,
+ * then the table kernels in --kernel order that exist for the arch. The
+ * arch's paths[].kernel/initrd become its first kernel's (KVM probe,
+ * kernel config checks). Table kernels are fetched and built here unless
+ * --dry-run.
+ */
+static int resolve_kernels(struct dmab_opts *o, const bool want[], char *err, size_t errlen)
+{
+	size_t nl = 0;
+	const char *first_arch = NULL;
+	int r;
+
+	o->nkernels = 0;
+	o->kernel_note[0] = 0;
+	for (size_t i = 0; i < dmab_narches; i++)
+		if (dmab_arch_in(o->arch, dmab_arches[i].name)) {
+			first_arch = dmab_arches[i].name;
+			break;
+		}
+	for (size_t i = 0; i < dmab_narches; i++) {
+		const struct dmab_arch *a = &dmab_arches[i];
+		struct dmab_arch_paths *p = &o->paths[i];
+		bool path_here = o->given.kernel[0] && first_arch && !strcmp(first_arch, a->name);
+		int before = o->nkernels;
+
+		if (!want[i])
+			continue;
+		if (!o->nkernel_descs || path_here) {
+			struct dmab_kernel *k = &o->kernels[o->nkernels++];
+
+			memset(k, 0, sizeof(*k));
+			k->arch = a;
+			if ((r = resolve_arch(o, a, err, errlen)))
+				return r;
+			snprintf(k->image, sizeof(k->image), "%s", p->kernel);
+			snprintf(k->initrd, sizeof(k->initrd), "%s", p->initrd[0] ? p->initrd : a->initrd);
+			if (path_here) {
+				const char *b = strrchr(p->kernel, '/');
+
+				snprintf(k->name, sizeof(k->name), "%s", b ? b + 1 : p->kernel);
+				snprintf(k->dir, sizeof(k->dir), "custom");
+			} else {
+				snprintf(k->name, sizeof(k->name), "default");
+				snprintf(k->dir, sizeof(k->dir), "default");
+			}
+		}
+		for (int d = 0; d < o->nkernel_descs; d++) {
+			const struct dmab_kernel_desc *kd = o->kernel_descs[d];
+
+			if (!dmab_arch_in(kd->arches, a->name)) {
+				nl += (size_t)snprintf(o->kernel_note + nl, nl < sizeof(o->kernel_note) ?
+						       sizeof(o->kernel_note) - nl : 0, "%s%s exists for %s only: "
+						       "not run on %s", nl ? "; " : "", kd->name, kd->arches, a->name);
+				continue;
+			}
+			if (o->nkernels >= DMAB_MAX_KERNELS)
+				return errf(err, errlen, "--kernel: too many kernels x arches");
+			struct dmab_kernel *k = &o->kernels[o->nkernels++];
+
+			if (dmab_kernel_locate(k, kd, a, o->repo) && o->dry_run)	/* fetched by a real run */
+				snprintf(k->image, sizeof(k->image), "<%s %s: not fetched yet>", kd->name, a->name);
+		}
+		if (o->nkernels == before)
+			return errf(err, errlen, "--kernel %s: no kernel for %s (%s)", o->kernel_list, a->name,
+				    o->kernel_note);
+		if (!o->paths[i].kernel[0] || !path_here) {
+			/* the arch's first kernel stands for it (KVM probe, kernel config) */
+			snprintf(p->kernel, sizeof(p->kernel), "%s", o->kernels[before].image);
+			snprintf(p->initrd, sizeof(p->initrd), "%s", o->kernels[before].initrd);
+		}
+	}
+	/* labels get the kernel when the run has several (by name: one kernel on two arches is one) */
+	o->kernel_suffix = false;
+	for (int k = 1; k < o->nkernels; k++)
+		if (strcmp(o->kernels[k].name, o->kernels[0].name))
+			o->kernel_suffix = true;
+	if (o->dry_run)
+		return 0;
+	return dmab_opts_prepare_kernels(o, o->quiet ? NULL : stderr, err, errlen);
+}
+
+int dmab_opts_prepare_kernels(struct dmab_opts *o, FILE *log, char *err, size_t errlen)
+{
+	char cmd[4400];
+	int r;
+
+	for (int i = 0; i < o->nkernels; i++) {
+		struct dmab_kernel *k = &o->kernels[i];
+		size_t ai = dmab_arch_index(k->arch);
+
+		if (!k->desc)
+			continue;
+		dmab_kernel_make_cmd(k, cmd, sizeof(cmd));
+		if (o->no_build) {
+			if (!k->image[0])
+				return errf(err, errlen, "kernel %s for %s not fetched: run 'build/host/dmabench "
+					    "kernels fetch --arch %s %s' (or drop --no-build)", k->name, k->arch->name,
+					    k->arch->name, k->name);
+			if (!dmab_is_file(k->initrd))
+				return errf(err, errlen, "initramfs %s for %s %s not found: run '%s' (or drop "
+					    "--no-build)", k->initrd, k->name, k->arch->name, cmd);
+			continue;
+		}
+		if (!k->image[0]) {
+			if ((r = dmab_kernel_fetch(o->repo, k->desc, k->arch, log, err, errlen)))
+				return r;
+			if (dmab_kernel_locate(k, k->desc, k->arch, o->repo))
+				return errf(err, errlen, "kernel %s for %s: no %s after fetching", k->name,
+					    k->arch->name, k->kenv);
+		}
+		if ((r = dmab_kernel_build(o->repo, k, log, err, errlen)))
+			return r;
+		if (!dmab_is_file(k->image) || !dmab_is_file(k->initrd))
+			return errf(err, errlen, "kernel %s for %s: %s or %s missing", k->name, k->arch->name,
+				    k->image, k->initrd);
+		/* the arch's stand-in paths, now that they exist */
+		if (!strcmp(o->paths[ai].initrd, k->initrd) || !o->paths[ai].kernel[0])
+			snprintf(o->paths[ai].kernel, sizeof(o->paths[ai].kernel), "%s", k->image);
+	}
+	return 0;
+}
+
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 {
 	const char *kernels[DMAB_MAX_ARCHES] = { NULL };
 	bool want[DMAB_MAX_ARCHES] = { false };
 
 	err[0] = 0;
+	struct dmab_home home;
+
+	dmab_home(&home);
 	if (!o->repo[0])
-		dmab_repo_root(o->repo, sizeof(o->repo));
-	if (!o->out[0])
-		snprintf(o->out, sizeof(o->out), "%.4000s/results", o->repo);
+		snprintf(o->repo, sizeof(o->repo), "%s", home.root);
+	if (!o->out[0])	/* installed: ./results */
+		snprintf(o->out, sizeof(o->out), "%.4000s%sresults", home.installed ? "" : o->repo,
+			 home.installed ? "" : "/");
 	if (o->host) {
 		if (!o->module[0])
-			snprintf(o->module, sizeof(o->module), "%.4000s/build/host-kmod/dmabench.ko", o->repo);
+			dmab_host_default_module(&home, o->module, sizeof(o->module));
 		if (!o->runner[0])
-			snprintf(o->runner, sizeof(o->runner), "%.4000s/build/%s/initramfs/init", o->repo,
-				 dmab_arches[0].name);
+			snprintf(o->runner, sizeof(o->runner), "%.4000s", home.runner);
 		if (!dmab_is_file(o->module)) {
-			snprintf(err, errlen, "module %s not found: build dmabench.ko for the running kernel "
-				 "(make -C /lib/modules/$(uname -r)/build M=$PWD/kmod, copy to that path) "
-				 "or pass --module", o->module);
+			snprintf(err, errlen, "module %s not found: %s, or pass --module", o->module, home.installed ?
+				 "install dmabench-dkms (DKMS builds it for the running kernel)" :
+				 "build dmabench.ko for the running kernel with 'make host-kmod'");
 			return -ENOENT;
 		}
 		if (!dmab_is_file(o->runner)) {
@@ -571,15 +750,18 @@ int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen)
 	/* every arch of the selected backends (a label can select another arch); last in table order first */
 	for (int i = 0; i < o->nbackends; i++)
 		want[dmab_arch_index(dmab_arch_find(o->backends[i]->arch))] = true;
+	int r = resolve_kernels(o, want, err, errlen);
+	if (r)
+		return r;
 	for (size_t i = dmab_narches; i-- > 0;) {
-		int r;
-
 		if (!want[i])
 			continue;
-		r = resolve_arch(o, &dmab_arches[i], err, errlen);
-		if (r)
-			return r;
-		kernels[i] = o->paths[i].kernel;
+		if (!o->dry_run) {
+			r = resolve_arch(o, &dmab_arches[i], err, errlen);
+			if (r)
+				return r;
+		}
+		kernels[i] = o->paths[i].kernel[0] ? o->paths[i].kernel : NULL;
 	}
 	/* backends that need a kernel option (virtio-iommu): harness/plan/kconfig.c */
 	if (dmab_backends_for_kernel(o->backends, &o->nbackends, DMAB_MAX_BACKENDS, o->backend_all, o->arch, kernels,

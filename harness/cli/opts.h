@@ -12,6 +12,7 @@
 
 #include "harness/plan/arches.h"
 #include "harness/plan/backends.h"
+#include "harness/plan/kernels.h"
 #include "harness/plan/topologies.h"
 #include "lib/jobs.h"
 
@@ -48,7 +49,20 @@ struct dmab_opts {
 	 * (table order: x86_64 when it is in the list), whose paths get them.
 	 */
 	struct dmab_arch_paths given;
-	struct dmab_arch_paths paths[DMAB_MAX_ARCHES];	/* by dmab_arch_index() */
+	struct dmab_arch_paths paths[DMAB_MAX_ARCHES];	/* by dmab_arch_index(); kernel: its first kernel */
+	/*
+	 * --kernel: table kernels (debian:6.12, ...) and at most one path, comma
+	 * separated. After dmab_opts_resolve(): every kernel of the run, per
+	 * selected arch in table order, in --kernel order (harness/plan/kernels.h).
+	 */
+	char kernel_list[1024];
+	const struct dmab_kernel_desc *kernel_descs[DMAB_MAX_KERNELS];
+	int nkernel_descs;
+	struct dmab_kernel kernels[DMAB_MAX_KERNELS];
+	int nkernels;
+	bool kernel_suffix;		/* several kernels: labels get "~<kernel dir>" */
+	char kernel_note[512];		/* table kernels not defined for some selected arch */
+	bool no_build;			/* --no-build: fetch nor build a table kernel, only check */
 	char out[DMAB_PATH_MAX];
 	char module[DMAB_PATH_MAX];	/* --host */
 	char runner[DMAB_PATH_MAX];	/* --host */
@@ -58,7 +72,7 @@ struct dmab_opts {
 	char job[128];			/* comma list of jobs (lib/jobs.c) */
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
-	int smp;			/* --smp: vCPUs per VM, 0: the command's default (run 1, fuzz 2) */
+	int smp;			/* vCPUs per VM (--smp; 0: the command's default, run 1, fuzz 2) */
 	bool dry_run;
 	bool host;
 	bool quiet;
@@ -97,6 +111,13 @@ void dmab_opts_usage(FILE *f, unsigned int scope);
  * -ENOENT/-EINVAL with a message.
  */
 int dmab_opts_resolve(struct dmab_opts *o, char *err, size_t errlen);
+/*
+ * Fetch the table kernels of the run that are missing and bring their
+ * initramfs up to date (make KENV=... initramfs), progress on log; with
+ * --no-build only check and name the command. Called by dmab_opts_resolve()
+ * (not with --dry-run). 0 or -ENOENT/-EIO with a message.
+ */
+int dmab_opts_prepare_kernels(struct dmab_opts *o, FILE *log, char *err, size_t errlen);
 /* The paths of an arch's VMs. */
 const struct dmab_arch_paths *dmab_opts_paths(const struct dmab_opts *o, const struct dmab_arch *a);
 

@@ -262,14 +262,14 @@ int cmd_campaign(struct fz *z)
 {
 	char args[128], src[4300];
 	const char *end = "time";
+	struct dmab_home home;
 	int fails = 0, code, ret;
 	double secs;
 
 	snprintf(z->corpus, sizeof(z->corpus), "%s/corpus", z->rundir);
 	dmab_mkdir_p(z->corpus, 0755);
-	snprintf(src, sizeof(src), "%s", z->corpus_in ? z->corpus_in : "");
-	if (!z->corpus_in)
-		snprintf(src, sizeof(src), "%.4200s/fuzz/corpus", z->o.repo);
+	dmab_home(&home);
+	snprintf(src, sizeof(src), "%s", z->corpus_in ? z->corpus_in : home.corpus);
 	if (corpus_seed(z, src)) {
 		fprintf(stderr, "dmabench: fuzz: corpus %s: %s\n", src, strerror(errno));
 		return DMAB_EXIT_USAGE;

@@ -29,6 +29,7 @@ struct dmab_arch {
 	const char *results_dev;	/* the guest's device for it (NULL: init's default /dev/ttyS1) */
 	bool kvm;			/* can use KVM: the host's own arch */
 	const char *cross_compile;	/* prefix of the guest side's compiler ("": native; Makefile GUEST_CC) */
+	const char *deb_arch;		/* Debian architecture of its kernels ("amd64"): kernel flavours, apt */
 	/* default kernel: the newest <kernel_dir>/vmlinuz-*<kernel_suffix>; a relative dir is in the repo */
 	const char *kernel_dir;
 	const char *kernel_suffix;

@@ -18,16 +18,28 @@ int dmab_plan(const struct dmab_opts *o, struct dmab_plan_vm *out, int max, FILE
 		snprintf(out[0].label, sizeof(out[0].label), "host");
 		return 1;
 	}
-	for (int i = 0; i < o->nbackends; i++) {
-		for (int k = 0; k < o->ntopologies && n < max; k++) {
-			if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
-				skipped[k]++;
+	for (int kn = 0; kn < o->nkernels; kn++) {
+		const struct dmab_kernel *kern = &o->kernels[kn];
+
+		for (int i = 0; i < o->nbackends; i++) {
+			if (dmab_arch_find(o->backends[i]->arch) != kern->arch)
 				continue;
+			for (int k = 0; k < o->ntopologies && n < max; k++) {
+				if (!dmab_topology_fits(o->topologies[k], o->backends[i])) {
+					skipped[k] += kn == 0;
+					continue;
+				}
+				out[n].backend = o->backends[i];
+				out[n].topology = o->topologies[k];
+				out[n].kernel = kern;
+				dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
+				if (o->kernel_suffix) {
+					size_t l = strlen(out[n].label);
+
+					snprintf(out[n].label + l, sizeof(out[n].label) - l, "~%s", kern->dir);
+				}
+				n++;
 			}
-			out[n].backend = o->backends[i];
-			out[n].topology = o->topologies[k];
-			dmab_vm_label(out[n].backend, out[n].topology, out[n].label, sizeof(out[n].label));
-			n++;
 		}
 	}
 	for (int k = 0; k < o->ntopologies && log; k++)
@@ -84,10 +96,16 @@ int dmab_plan_command(const struct dmab_opts *o, const struct dmab_plan_vm *p, c
 	}
 	const struct dmab_arch *a = dmab_arch_find(p->backend->arch);
 	const struct dmab_arch_paths *ap = dmab_opts_paths(o, a);
+	/* the kernel's own words for this backend (kernels.c quirks) first: --append comes later and wins */
+	const char *quirk = dmab_kernel_append(p->kernel, p->backend), *user = append ? append : o->append;
+	char words[2048];
+
+	snprintf(words, sizeof(words), "%s%s%s", quirk, *quirk && *user ? " " : "", user);
 	struct dmab_vm_spec s = {
-		.qemu = ap->qemu, .kernel = ap->kernel, .initrd = ap->initrd, .backend = p->backend,
+		.qemu = ap->qemu, .kernel = p->kernel ? p->kernel->image : ap->kernel,
+		.initrd = p->kernel ? p->kernel->initrd : ap->initrd, .backend = p->backend,
 		.job = job, .accel = a->kvm ? accel : "tcg", .console_path = console_path, .chan_path = chan_path,
-		.append = append ? append : o->append, .topology = p->topology, .extra_args = extra_args,
+		.append = words, .topology = p->topology, .extra_args = extra_args,
 		.smp = o->smp,
 	};
 	return dmab_qemu_argv(&s, argv);

@@ -2,7 +2,7 @@
 /*
  * plan.h - the VMs of a run and the command that starts each: every
  * selected backend x every selected topology defined for its arch
- * (backend-major order), booted by QEMU (harness/plan/qemu.c); or, with
+ * (backend-major order) on every kernel of its arch (kernel-major), booted by QEMU (harness/plan/qemu.c); or, with
  * --host, one entry run by the local runner (harness/vm/hostmode.c) on the
  * running kernel - syzkaller's vm/local beside vm/qemu. `dmabench run`,
  * `dmabench fuzz` and `dmabench replay` all plan their VMs here.
@@ -15,12 +15,18 @@
 #include "harness/cli/opts.h"
 #include "harness/plan/qemu.h"
 
-#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES)
+#define DMAB_MAX_VMS	(DMAB_MAX_BACKENDS * DMAB_MAX_TOPOLOGIES * 4)
 
 struct dmab_plan_vm {
 	const struct dmab_backend *backend;	/* NULL: the running kernel (--host) */
 	const struct dmab_topology *topology;	/* NULL with --host */
-	char label[64];				/* "<backend>[@<topology>]", "host": its results folder */
+	const struct dmab_kernel *kernel;	/* what it boots (o->kernels[]); NULL with --host */
+	/*
+	 * "<backend>[@<topology>][~<kernel dir>]", "host": its results folder. The
+	 * kernel only when the run has several (o->kernel_suffix), so that a
+	 * single-kernel run keeps the labels older runs have.
+	 */
+	char label[80];
 };
 
 /*

@@ -36,6 +36,9 @@ int dmab_kernel_cmdline(const struct dmab_vm_spec *s, char *out, size_t len)
 		if (dmab_jobs[i].topology_roles && dmab_job_has(s->job, dmab_jobs[i].name) && n >= 0 && (size_t)n < len)
 			n += snprintf(out + n, len - (size_t)n, " %s=\"--topology %s %s\"", dmab_jobs[i].args_env,
 				      t->name, t->share_args);
+	for (size_t i = 0; i < dmab_njobs; i++)	/* the jobs' own words (test: slab poisoning) */
+		if (dmab_jobs[i].cmdline && dmab_job_has(s->job, dmab_jobs[i].name) && n >= 0 && (size_t)n < len)
+			n += snprintf(out + n, len - (size_t)n, " %s", dmab_jobs[i].cmdline);
 	if (n >= 0 && (size_t)n < len && s->append && s->append[0])
 		n += snprintf(out + n, len - (size_t)n, " %s", s->append);
 	return (n < 0 || (size_t)n >= len) ? -ENOSPC : 0;

@@ -19,7 +19,7 @@ struct dmab_vm_spec {
 	const char *console_path;	/* serial 0 */
 	const char *chan_path;		/* serial 1: results channel */
 	int mem_mb;			/* 0: 1024 */
-	int smp;			/* vCPUs (-smp), 0: 1 */
+	int smp;			/* vCPUs, 0: 1 */
 	const char *append;		/* extra kernel command line words, or NULL */
 	/*
 	 * NULL = the default topology (two edu devices). Its module params and, when

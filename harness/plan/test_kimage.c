@@ -97,7 +97,7 @@ int main(void)
 	/* the pre-boot check (resolve fails before any VM; QEMU need not exist for it) */
 	dmab_opts_init(&o);
 	o.quiet = true;
-	snprintf(o.given.kernel, sizeof(o.given.kernel), "%s", k2);
+	snprintf(o.kernel_list, sizeof(o.kernel_list), "%s", k2);	/* --kernel PATH */
 	snprintf(o.given.initrd, sizeof(o.given.initrd), "%s", c1);
 	o.backend_list = "direct";
 	CHECK_EQ(dmab_opts_finish(&o, err, sizeof(err)), 0);
@@ -108,7 +108,7 @@ int main(void)
 	/* the matching pair passes it (and whatever QEMU says next is not about releases) */
 	dmab_opts_init(&o);
 	o.quiet = true;
-	snprintf(o.given.kernel, sizeof(o.given.kernel), "%s", k1);
+	snprintf(o.kernel_list, sizeof(o.kernel_list), "%s", k1);	/* --kernel PATH */
 	snprintf(o.given.initrd, sizeof(o.given.initrd), "%s", c1);
 	o.backend_list = "direct";
 	CHECK_EQ(dmab_opts_finish(&o, err, sizeof(err)), 0);

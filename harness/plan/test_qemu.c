@@ -143,7 +143,12 @@ int main(void)
 	CHECK(!strcmp(argv[idx(argv, "-m", 0) + 1], "1536M"));
 	CHECK_EQ(dmab_kernel_cmdline(&s, cmd, sizeof(cmd)), 0);
 	CHECK_STR(cmd, "console=ttyS0 panic=-1 no_timer_check DMABENCH_JOB=test DMABENCH_BACKEND=amd "
-		       "DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA");
+		       "DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA slub_debug=P");
+	/* a job's own words only for that job: va boots without slab poisoning */
+	s.job = "va";
+	CHECK_EQ(dmab_kernel_cmdline(&s, cmd, sizeof(cmd)), 0);
+	CHECK(!strstr(cmd, "slub_debug"));
+	s.job = "test";
 	CHECK_EQ(dmab_kernel_cmdline(&s, cmd, 20), -ENOSPC);
 	dmab_argv_free(argv);
 

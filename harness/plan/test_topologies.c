@@ -132,7 +132,7 @@ static void qemu_args(void)
 	CHECK_STR(line, "qemu-system-x86_64 -accel tcg -machine q35 -cpu max -m 1G -smp 1 -nographic -no-reboot "
 		  "-nodefaults -kernel /boot/vmlinuz-x -initrd /tmp/i.cpio -append 'console=ttyS0 panic=-1 "
 		  "no_timer_check intel_iommu=on iommu.strict=1 DMABENCH_JOB=test DMABENCH_BACKEND=intel-strict "
-		  "DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA' -serial file:/r/x/console.log -serial "
+		  "DMABENCH_EXPECT_OPS=iommu DMABENCH_EXPECT_DOMAIN=DMA slub_debug=P' -serial file:/r/x/console.log -serial "
 		  "file:/r/x/channel.raw -device intel-iommu -device edu,dma_mask=0xffffffffffffffff "
 		  "-device edu,dma_mask=0xffffffffffffffff");
 	free(line);

@@ -51,7 +51,7 @@ int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, si
 			continue;
 		}
 		if (strcmp(name, "--threshold") && strcmp(name, "--alpha") && strcmp(name, "--format") &&
-		    strcmp(name, "--min-delta") &&
+		    strcmp(name, "--min-delta") && strcmp(name, "--kernel") &&
 		    strcmp(name, "-o") && strcmp(name, "--out")) {
 			snprintf(err, errlen, "compare: unknown option '%s'", a);
 			return -EINVAL;
@@ -64,7 +64,17 @@ int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, si
 			snprintf(err, errlen, "compare: %s needs a value", name);
 			return -EINVAL;
 		}
-		if (!strcmp(name, "--min-delta")) {
+		if (!strcmp(name, "--kernel")) {
+			const char *c = strchr(v, ',');
+
+			if (!c || c == v || !c[1] || strchr(c + 1, ',') || (size_t)(c - v) >= sizeof(o->base_kernel) ||
+			    strlen(c + 1) >= sizeof(o->new_kernel)) {
+				snprintf(err, errlen, "compare: --kernel takes two kernels: BASE_KERNEL,NEW_KERNEL");
+				return -EINVAL;
+			}
+			snprintf(o->base_kernel, sizeof(o->base_kernel), "%.*s", (int)(c - v), v);
+			snprintf(o->new_kernel, sizeof(o->new_kernel), "%s", c + 1);
+		} else if (!strcmp(name, "--min-delta")) {
 			char *ep;
 			double x = strtod(v, &ep);
 
@@ -117,8 +127,11 @@ int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, si
 			o->out = v;
 		}
 	}
-	if (npos != 2) {
-		snprintf(err, errlen, "compare: need exactly two runs: BASE NEW (run directories or JSON files)");
+	if (npos == 1 && o->base_kernel[0])
+		o->new = o->base;	/* kernel A against kernel B inside one run */
+	else if (npos != 2) {
+		snprintf(err, errlen, "compare: need exactly two runs: BASE NEW (run directories or JSON files), "
+			 "or --kernel A,B and one run over both");
 		return -EINVAL;
 	}
 	return 0;
@@ -163,6 +176,53 @@ int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen)
 		*out = NULL;
 		return -EBADMSG;
 	}
+	return 0;
+}
+
+/* The kernel a backend entry ran: kernel.name; "default" in runs from before the kernel axis. */
+static bool ran_kernel(const cJSON *b, const char *kernel)
+{
+	const cJSON *k = jget(b, "kernel");
+
+	if (!k)
+		return !strcmp(kernel, "default");
+	return !strcmp(jstr(k, "name", ""), kernel) || !strcmp(jstr(k, "dir", ""), kernel);
+}
+
+int dmab_cmp_select_kernel(cJSON *run, const char *kernel, char *err, size_t errlen)
+{
+	cJSON *bs = cJSON_GetObjectItemCaseSensitive(run, "backends"), *b, *next;
+	char id[200], seen[512] = "";
+	int kept = 0;
+
+	for (b = bs ? bs->child : NULL; b; b = next) {
+		next = b->next;
+		if (!ran_kernel(b, kernel)) {
+			const char *k = jstr(jget(b, "kernel"), "name", "default");
+
+			if (!strstr(seen, k) && strlen(seen) + strlen(k) + 3 < sizeof(seen))
+				snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s%s", seen[0] ? ", " : "", k);
+			cJSON_Delete(cJSON_DetachItemViaPointer(bs, b));
+			continue;
+		}
+		kept++;
+		const char *n = jstr(b, "name", ""), *t = strchr(n, '~');
+		if (t) {
+			char label[128];
+
+			snprintf(label, sizeof(label), "%.*s", (int)(t - n), n);
+			cJSON_ReplaceItemInObjectCaseSensitive(b, "name", cJSON_CreateString(label));
+		}
+	}
+	if (!kept) {
+		snprintf(err, errlen, "no VM of kernel %s in this run (it has: %s)", kernel, seen[0] ? seen : "none");
+		return -ENOENT;
+	}
+	snprintf(id, sizeof(id), "%.120s [%.60s]", jstr(run, "run_id", "-"), kernel);
+	if (jget(run, "run_id"))
+		cJSON_ReplaceItemInObjectCaseSensitive(run, "run_id", cJSON_CreateString(id));
+	else
+		cJSON_AddStringToObject(run, "run_id", id);
 	return 0;
 }
 
@@ -661,7 +721,7 @@ int dmab_baseline_make(const cJSON *run, size_t max_samples, cJSON **out)
 {
 	static const char *const top[] = { "schema", "run_id", "created", "env", "tool" };
 	static const char *const bkeys[] = { "name", "status", "expect_ops", "expect_domain", "guest_kernel",
-					     "guest_cmdline", "effective_mode" };
+					     "guest_cmdline", "effective_mode", "kernel" };
 	cJSON *j = cJSON_CreateObject(), *bs, *b;
 
 	if (!j)

@@ -47,7 +47,14 @@ struct dmab_cmp_opts {
 	double min_delta;	/* ns; < 0: auto (2 x timer_min_ns) */
 	enum dmab_cmp_format format;
 	bool all;		/* text/md: also unchanged VA rows */
-	const char *base, *new;	/* paths */
+	const char *base, *new;	/* paths (--kernel with one run: new = base) */
+	/*
+	 * --kernel A,B: the base side is A's VMs, the new side B's (kernel.name or
+	 * its folder form; a run from before the kernel axis is "default"), paired
+	 * by their label without the kernel: kernel A against kernel B, per
+	 * backend and metric, from one run over both or from two runs.
+	 */
+	char base_kernel[64], new_kernel[64];
 	const char *out;	/* -o FILE, NULL: stdout */
 };
 
@@ -75,6 +82,12 @@ struct dmab_cmp {
 int dmab_cmp_parse(int argc, char **argv, struct dmab_cmp_opts *o, char *err, size_t errlen);
 /* Load a run.json, a run directory (DIR/run.json) or a baseline file. */
 int dmab_cmp_load(const char *path, cJSON **out, char *err, size_t errlen);
+/*
+ * Keep only the backends of run that ran kernel (see --kernel), named by
+ * their label without "~<kernel>"; run_id gets " [<kernel>]". 0, or -ENOENT
+ * when none did (err names the kernels the run has).
+ */
+int dmab_cmp_select_kernel(cJSON *run, const char *kernel, char *err, size_t errlen);
 /* Compute the comparison. 0, -ENOMEM. */
 int dmab_cmp_run(const cJSON *base, const cJSON *new, const struct dmab_cmp_opts *o, struct dmab_cmp *c);
 void dmab_cmp_free(struct dmab_cmp *c);

@@ -198,8 +198,13 @@ int dmab_plot_data(const cJSON *run, const char *run_dir, struct dmab_plots *p)
 	if (r)
 		return r;
 	cJSON_ArrayForEach(b, bs) {
-		const char *name = jstr(b, "name", "");
+		char name[128];
 
+		/* file names from the VM label: "intel-strict@bypass~debian-6.12" -> "intel-strict_bypass_debian-6.12" */
+		snprintf(name, sizeof(name), "%s", jstr(b, "name", ""));
+		for (char *c = name; *c; c++)
+			if (*c == '~' || *c == '@')
+				*c = '_';
 		if (!dmab_plain_name(name))
 			continue;
 		r = lat_data(b, name, run_dir, p);

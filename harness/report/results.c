@@ -125,6 +125,19 @@ cJSON *dmab_vm_json(const struct dmab_vm *vm, const struct dmab_run_info *ri)
 		cJSON_AddNumberToObject(k, "failed", vm->ktap.failed);
 		cJSON_AddNumberToObject(k, "skipped", vm->ktap.skipped);
 		cJSON_AddNumberToObject(k, "missing", vm->ktap.missing);
+		/* every skip with its reason: a kernel that lacks a feature is counted, not hidden */
+		cJSON *sk = cJSON_AddArrayToObject(k, "skips");
+		for (int i = 0; i < vm->ktap.ncases; i++) {
+			const struct dmab_ktap_case *c = &vm->ktap.cases[i];
+
+			if (c->result == DMAB_KTAP_SKIP) {
+				cJSON *s = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(s, "test", c->name);
+				cJSON_AddStringToObject(s, "reason", c->reason);
+				cJSON_AddItemToArray(sk, s);
+			}
+		}
 		cJSON_AddItemToObject(o, "ktap", k);
 	}
 	return o;
@@ -207,7 +220,9 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 	cJSON_AddStringToObject(env, "job", ri->job);
 	cJSON_AddNumberToObject(env, "timeout_s", ri->timeout);
 	cJSON_AddNumberToObject(env, "parallel", ri->parallel);
-	cJSON_AddNumberToObject(env, "smp", ri->smp > 0 ? ri->smp : 1);
+	cJSON_AddNumberToObject(env, "smp", ri->smp ? ri->smp : 1);
+	if (ri->host_cpus)
+		cJSON_AddNumberToObject(env, "host_cpus", ri->host_cpus);
 	cJSON_AddItemToObject(o, "env", env);
 
 	for (int i = 0; i < n; i++) {
@@ -247,6 +262,37 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 				free(buf);
 			}
 		}
+		/*
+		 * jobs that skipped what the kernel lacks: a result file with "skipped" (the whole
+		 * job) or rows with "skipped" (va.json: APIs the kernel does not have), counted
+		 */
+		cJSON *js = cJSON_CreateArray();
+		const cJSON *fj;
+		cJSON_ArrayForEach(fj, files) {
+			const char *why = jstr(fj, "skipped", NULL);
+			const cJSON *row;
+			int nrows = 0;
+
+			if (!cJSON_IsObject(fj))
+				continue;
+			cJSON_ArrayForEach(row, jget(fj, "rows"))
+				if (jstr(row, "skipped", NULL)) {
+					why = why ? why : jstr(row, "skipped", NULL);
+					nrows++;
+				}
+			if (why) {
+				cJSON *s = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(s, "file", fj->string);
+				cJSON_AddStringToObject(s, "reason", why);
+				cJSON_AddNumberToObject(s, "rows", nrows);
+				cJSON_AddItemToArray(js, s);
+			}
+		}
+		if (cJSON_GetArraySize(js))
+			cJSON_AddItemToObject(b, "job_skips", js);
+		else
+			cJSON_Delete(js);
 		const cJSON *genv = cJSON_GetObjectItemCaseSensitive(files, "env.json");
 		const cJSON *un = cJSON_GetObjectItemCaseSensitive(genv, "uname");
 		const char *rel = jstr(un, "release", NULL), *cmd = jstr(genv, "cmdline", NULL);
@@ -254,6 +300,19 @@ cJSON *dmab_run_json(struct dmab_vm *vms, int n, const struct dmab_run_info *ri)
 			cJSON_AddStringToObject(b, "guest_kernel", rel);
 		else
 			cJSON_AddNullToObject(b, "guest_kernel");
+		if (vm->kernel) {
+			/* the kernel axis: its name (table, "default" or the image's file), release, files */
+			cJSON *k = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(k, "name", vm->kernel->name);
+			cJSON_AddStringToObject(k, "dir", vm->kernel->dir);
+			cJSON_AddStringToObject(k, "release", rel ? rel : vm->kernel->release);
+			if (vm->kernel->desc)
+				cJSON_AddStringToObject(k, "series", vm->kernel->desc->series);
+			cJSON_AddStringToObject(k, "image", vm->kernel->image);
+			cJSON_AddStringToObject(k, "initrd", vm->kernel->initrd);
+			cJSON_AddItemToObject(b, "kernel", k);
+		}
 		if (cmd)
 			cJSON_AddStringToObject(b, "guest_cmdline", cmd);
 		else

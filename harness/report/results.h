@@ -29,6 +29,7 @@ struct dmab_run_info {
 	double timeout;
 	int parallel;
 	int smp;			/* vCPUs per VM */
+	int host_cpus;			/* online CPUs of the host: under TCG at most that many vCPUs run at once */
 	int exit_code;
 };
 

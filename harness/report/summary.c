@@ -188,6 +188,10 @@ static void va_table(const cJSON *bs, FILE *f)
 				continue;
 			}
 			const cJSON *ok = jget(row, "ok");
+			if (jstr(row, "skipped", NULL)) {	/* the kernel lacks the API */
+				fputs(" skip |", f);
+				continue;
+			}
 			if (cJSON_IsFalse(ok)) {
 				fprintf(f, " err %s |", num(row, "errno", &e) ? (snprintf(x, sizeof(x), "%.0f", e), x) : "-");
 				continue;
@@ -248,6 +252,100 @@ static void va_headline(const cJSON *bs, FILE *f)
 		fputs("| ", f);
 		dmab_md_escape(f, jstr(b, "name", "-"));
 		fprintf(f, " | %s | %s | %s | %s | %s |\n", c[0], c[1], c[2], c[3], saved);
+	}
+}
+
+/* The kernel of a backend entry: kernel.name, "-" in runs from before the kernel axis. */
+static const char *kernel_of(const cJSON *b)
+{
+	return jstr(jget(b, "kernel"), "name", "-");
+}
+
+/* The entry's label without the kernel: "<backend>[@<topology>]" (the VM name before '~'). */
+static void label_of(const cJSON *b, char *out, size_t len)
+{
+	const char *n = jstr(b, "name", "-"), *t = strchr(n, '~');
+
+	snprintf(out, len, "%.*s", t ? (int)(t - n) : (int)strlen(n), n);
+}
+
+/*
+ * The kernel axis of the 1 MiB headline: rows kernel (with its release),
+ * columns backend[@topology], cells "<none> / <NKM>" kernel VA bytes of one
+ * 1 MiB dma_alloc_attrs on the first device (as the module reports it).
+ * Only for runs with more than one kernel.
+ */
+static void va_kernel_table(const cJSON *bs, FILE *f)
+{
+	enum { MAXK = 16, MAXB = 48 };
+	const char *kern[MAXK], *rel[MAXK];
+	char cols[MAXB][80];
+	int nk = 0, nc = 0;
+	const cJSON *b;
+
+	cJSON_ArrayForEach(b, bs) {
+		const char *k = kernel_of(b);
+		char l[80];
+		int i;
+
+		for (i = 0; i < nk && strcmp(kern[i], k); i++)
+			;
+		if (i == nk && nk < MAXK) {
+			kern[nk] = k;
+			rel[nk++] = jstr(jget(b, "kernel"), "release", "-");
+		}
+		label_of(b, l, sizeof(l));
+		for (i = 0; i < nc && strcmp(cols[i], l); i++)
+			;
+		if (i == nc && nc < MAXB)
+			snprintf(cols[nc++], sizeof(cols[0]), "%s", l);
+	}
+	if (nk < 2)
+		return;
+	fprintf(f, "\n### 1 MiB `dma_alloc_attrs`, kernel x backend: kernel VA bytes held, none / NO_KERNEL_MAPPING\n\n"
+		   "| kernel | release |");
+	for (int c = 0; c < nc; c++) {
+		fputc(' ', f);
+		dmab_md_escape(f, cols[c]);
+		fputs(" |", f);
+	}
+	fputs("\n|---|---|", f);
+	for (int c = 0; c < nc; c++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	for (int k = 0; k < nk; k++) {
+		fputs("| ", f);
+		dmab_md_escape(f, kern[k]);
+		fputs(" | ", f);
+		dmab_md_escape(f, rel[k]);
+		fputs(" |", f);
+		for (int c = 0; c < nc; c++) {
+			char cell[2][32] = { "-", "-" }, l[80];
+
+			cJSON_ArrayForEach(b, bs) {
+				label_of(b, l, sizeof(l));
+				if (strcmp(kernel_of(b), kern[k]) || strcmp(l, cols[c]))
+					continue;
+				for (int i = 0; i < 2; i++) {
+					struct va_key key = { .dev = "#0", .api = "attrs", .size = 1048576 };
+					const cJSON *row;
+					double v;
+
+					snprintf(key.attrs, sizeof(key.attrs), "%s", i ? "NKM" : "none");
+					row = va_find(b, &key);
+					if (!row)
+						continue;
+					if (cJSON_IsFalse(jget(row, "ok")))
+						snprintf(cell[i], sizeof(cell[i]), "err %.0f",
+							 num(row, "errno", &v) ? v : 0);
+					else if (num(row, "kva_module", &v))
+						snprintf(cell[i], sizeof(cell[i]), "%.0f", v);
+				}
+				break;
+			}
+			fprintf(f, " %s / %s |", cell[0], cell[1]);
+		}
+		fputc('\n', f);
 	}
 }
 
@@ -441,8 +539,8 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		fprintf(f, " (%s)", jstr(env, "accel_note", ""));
 	fprintf(f, "\n- guest kernel image: %s; jobs: %s\n", jstr(env, "kernel", "-"), jstr(env, "job", "-"));
 
-	fprintf(f, "\n## Backends\n\n| backend | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
-		   "|---|---|---|---|---|---|---:|---:|\n");
+	fprintf(f, "\n## Backends\n\n| backend | kernel | status | expected | effective mode | guest kernel | tests p/f/s | boot s | total s |\n"
+		   "|---|---|---|---|---|---|---|---:|---:|\n");
 	if (bs) {
 		cJSON_ArrayForEach(b, bs) {
 			const cJSON *vm = jget(b, "vm"), *k = jget(vm, "ktap");
@@ -452,6 +550,8 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 					 fmt_u(k, "failed", fl, sizeof(fl)), fmt_u(k, "skipped", sk, sizeof(sk)));
 			fputs("| ", f);
 			dmab_md_escape(f, jstr(b, "name", "-"));
+			fputs(" | ", f);
+			dmab_md_escape(f, kernel_of(b));
 			fputs(" | ", f);
 			dmab_md_escape(f, jstr(b, "status", "-"));
 			const char *reason = jstr(b, "reason", "");
@@ -471,8 +571,52 @@ int dmab_summary_write(const cJSON *run, FILE *f)
 		}
 	}
 	if (bs) {
+		/* skipped tests and job results with their reasons (e.g. a feature the kernel lacks) */
+		bool any = false;
+
+		cJSON_ArrayForEach(b, bs) {
+			const cJSON *s;
+
+			cJSON_ArrayForEach(s, jget(b, "job_skips")) {
+				char what[96];
+				double nr = 0;
+
+				if (!any)
+					fprintf(f, "\n### Skipped tests\n\n| backend | kernel | test | reason |\n|---|---|---|---|\n");
+				any = true;
+				if (num(s, "rows", &nr) && nr > 0)
+					snprintf(what, sizeof(what), "%s: %.0f rows", jstr(s, "file", "-"), nr);
+				else
+					snprintf(what, sizeof(what), "%s", jstr(s, "file", "-"));
+				fputs("| ", f);
+				dmab_md_escape(f, jstr(b, "name", "-"));
+				fputs(" | ", f);
+				dmab_md_escape(f, kernel_of(b));
+				fputs(" | ", f);
+				dmab_md_escape(f, what);
+				fputs(" | ", f);
+				dmab_md_escape(f, jstr(s, "reason", "-"));
+				fputs(" |\n", f);
+			}
+
+			cJSON_ArrayForEach(s, jget(jget(jget(b, "vm"), "ktap"), "skips")) {
+				if (!any)
+					fprintf(f, "\n### Skipped tests\n\n| backend | kernel | test | reason |\n|---|---|---|---|\n");
+				any = true;
+				fputs("| ", f);
+				dmab_md_escape(f, jstr(b, "name", "-"));
+				fputs(" | ", f);
+				dmab_md_escape(f, kernel_of(b));
+				fputs(" | ", f);
+				dmab_md_escape(f, jstr(s, "test", "-"));
+				fputs(" | ", f);
+				dmab_md_escape(f, jstr(s, "reason", "-"));
+				fputs(" |\n", f);
+			}
+		}
 		dmab_topology_summary_write(bs, f);
 		va_table(bs, f);
+		va_kernel_table(bs, f);
 		lat_table(bs, f);
 		uring_table(bs, f);
 		hyperfine_table(bs, f);

@@ -15,13 +15,29 @@
 #include "lib/util.h"
 #include "kmod/dmabench_abi.h"
 
+static bool compressed(const char *ko)
+{
+	size_t l = strlen(ko);
+
+	return (l > 3 && !strcmp(ko + l - 3, ".xz")) || (l > 4 && !strcmp(ko + l - 4, ".zst")) ||
+	       (l > 3 && !strcmp(ko + l - 3, ".gz"));
+}
+
 int dmab_module_vermagic(const char *ko, char *out, size_t len)
 {
 	static const char key[] = "vermagic=";
 	char *buf = NULL;
 	size_t n = 0;
-	int ret = dmab_read_file(ko, &buf, &n, 256u << 20);
+	int ret;
 
+	if (compressed(ko)) {	/* DKMS compresses like the kernel's own modules: kmod reads them */
+		char *argv[] = { "modinfo", "-F", "vermagic", (char *)ko, NULL };
+
+		ret = dmab_run_capture(argv, NULL, 10, out, len);
+		dmab_chomp(out);
+		return ret == 0 && out[0] ? 0 : -ENOENT;
+	}
+	ret = dmab_read_file(ko, &buf, &n, 256u << 20);
 	if (ret)
 		return ret;
 	ret = -ENOENT;
@@ -37,6 +53,24 @@ int dmab_module_vermagic(const char *ko, char *out, size_t len)
 	}
 	free(buf);
 	return ret;
+}
+
+void dmab_host_default_module(const struct dmab_home *h, char *out, size_t len)
+{
+	static const char *const ext[] = { "", ".xz", ".zst", ".gz" };
+	struct utsname u;
+
+	if (!h->installed) {
+		snprintf(out, len, "%.4000s/build/host-kmod/dmabench.ko", h->root);
+		return;
+	}
+	uname(&u);
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(out, len, "/lib/modules/%s/updates/dkms/dmabench.ko%s", u.release, ext[i]);
+		if (dmab_is_file(out))
+			return;
+	}
+	snprintf(out, len, "/lib/modules/%s/updates/dkms/dmabench.ko", u.release);
 }
 
 int dmab_host_check(const struct dmab_opts *o, const char *release, const char *sysfs_root,
@@ -134,7 +168,8 @@ int dmab_host_setup(const struct dmab_opts *o, struct dmab_host_state *st, char 
 		snprintf(err, errlen, "open %s: %s", o->module, strerror(errno));
 		return -errno;
 	}
-	if (syscall(SYS_finit_module, fd, "", 0) == 0) {
+	/* MODULE_INIT_COMPRESSED_FILE (4): the kernel decompresses (CONFIG_MODULE_DECOMPRESS, 6.6+) */
+	if (syscall(SYS_finit_module, fd, "", compressed(o->module) ? 4 : 0) == 0) {
 		st->loaded = true;
 	} else if (errno != EEXIST) {
 		ret = -errno;

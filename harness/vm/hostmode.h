@@ -14,8 +14,11 @@
 #include <stdio.h>
 
 #include "harness/cli/opts.h"
+#include "lib/util.h"
 
-/* The "vermagic=" string of a .ko (first word: the kernel release). */
+/* The --host module when none is given: build/host-kmod/dmabench.ko, or DKMS's for the running kernel. */
+void dmab_host_default_module(const struct dmab_home *h, char *out, size_t len);
+/* The "vermagic=" string of a .ko (first word: the kernel release); compressed ones through modinfo. */
 int dmab_module_vermagic(const char *ko, char *out, size_t len);
 /*
  * Checks before touching anything: root, module present and built for

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "harness/plan/kernels.h"
 #include "harness/plan/backends.h"
 #include "harness/vm/channel.h"
 #include "harness/vm/console.h"
@@ -29,7 +30,8 @@ struct dmab_vm {
 	/* set by the caller */
 	const struct dmab_backend *backend;
 	const struct dmab_topology *topology;	/* NULL: the default (pair) */
-	char name[64];			/* label in progress lines */
+	const struct dmab_kernel *kernel;	/* NULL: --host (the running kernel) */
+	char name[80];			/* label in progress lines */
 	char dir[4096];			/* per-backend result folder (exists) */
 	char **argv;			/* full command; console/channel paths inside */
 	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */

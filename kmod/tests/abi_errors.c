@@ -65,6 +65,7 @@ int main(void)
 	struct dmabench_info in;
 	uint32_t plat[2], edu[1], nodev;
 	unsigned char *ro;
+	uint64_t pg;
 	size_t i;
 	void *p;
 	int fd, r, n, ne;
@@ -92,7 +93,7 @@ int main(void)
 	}
 
 	/* nonzero reserved, field by field */
-	memset(&in, 0, sizeof(in)); in.reserved[3] = 1;
+	memset(&in, 0, sizeof(in)); in.reserved[2] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_INFO, &in, "INFO reserved");
 	memset(&di, 0, sizeof(di)); di.dev = P; di.reserved[0] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_DEV_INFO, &di, "DEV_INFO reserved");
@@ -120,8 +121,21 @@ int main(void)
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_SYNC, &sy, "SYNC reserved");
 	memset(&s1, 0, sizeof(s1)); s1.reserved[0] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_STATS, &s1, "STATS reserved");
-	lat_base(&l); l.reserved[3] = 1;
+	lat_base(&l); l.reserved[0] = 1;
 	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT reserved");
+	lat_base(&l); l.flags = 1U << 7;
+	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT unknown flag");
+	lat_base(&l); l.samples_c = 8;
+	t_expect_err(EINVAL, fd, DMABENCH_IOC_LAT, &l, "LAT samples_c without LAT_CALIB");
+	lat_base(&l); l.threads = DMABENCH_MAX_LAT_THREADS + 1;
+	t_expect_err(E2BIG, fd, DMABENCH_IOC_LAT, &l, "LAT threads above the limit");
+	lat_base(&l); l.threads = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN) + 1;
+	t_expect_err(E2BIG, fd, DMABENCH_IOC_LAT, &l, "LAT more threads than online CPUs");
+	lat_base(&l); l.threads = 1; l.iters = DMABENCH_MAX_LAT_ITERS;
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+		l.threads = 2;
+		t_expect_err(E2BIG, fd, DMABENCH_IOC_LAT, &l, "LAT threads x iters above the sample limit");
+	}
 
 	/* ALLOC ranges, in order: EINVAL before E2BIG before ENODEV */
 	alloc_base(&a); a.api = 0;
@@ -254,20 +268,21 @@ int main(void)
 	t_expect_err(EBUSY, fd, DMABENCH_IOC_SET_MASK, &sm, "set_mask while in use");
 
 	/* mmap */
-	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)a.handle * 4096);
+	pg = t_page_size(fd);
+	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(a.handle * pg));
 	t_assert(p == MAP_FAILED && errno == EINVAL, "mmap wrong size: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	t_assert(p == MAP_FAILED && errno == EBADF, "mmap handle 0: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)st.handle * 4096);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(st.handle * pg));
 	t_assert(p == MAP_FAILED && errno == EBADF, "mmap an sgtable: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)a.handle * 4096);
+	p = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(a.handle * pg));
 	t_assert(p != MAP_FAILED, "mmap: %s", strerror(errno));
-	memset(p, 0x5a, 4096);
+	memset(p, 0x5a, pg);
 	t_assert(!t_free(fd, m.handle) && !t_free(fd, st.handle), "unmap, free sgtable");
 	t_assert(t_free(fd, a.handle) == -EBUSY, "free mmapped alloc");
 	t_stats(fd, &s1);
 	t_assert(s1.live_mmaps == s0.live_mmaps + 1, "live_mmaps");
-	munmap(p, 4096);
+	munmap(p, pg);
 	t_assert(!t_free(fd, a.handle), "free after munmap");
 
 	/* LAT */

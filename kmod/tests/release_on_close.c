@@ -88,6 +88,10 @@ static uint64_t populate(int fd, uint32_t A, uint32_t B, int n, void **map, size
 		uint64_t size = sizes[(i / 3) % (sizeof(sizes) / sizeof(sizes[0]))];
 		uint64_t attrs = 0;
 
+		if (!t_api_ok(fd, api)) {
+			t_skip_part(t_api_name(api), t_feature_why[DMABENCH_FEAT_NONCONTIG]);
+			continue;
+		}
 		if (api == DMABENCH_API_ATTRS)
 			attrs = attrs_attrs[(i / 4) % (sizeof(attrs_attrs) / sizeof(attrs_attrs[0]))];
 		else if (api != DMABENCH_API_PAGES && i % 3 == 0)
@@ -101,9 +105,11 @@ static uint64_t populate(int fd, uint32_t A, uint32_t B, int n, void **map, size
 		objs++;
 		bytes += size;
 		if (!*map && api == DMABENCH_API_ATTRS && i > 10) {
-			*maplen = (size + 4095) & ~4095ULL;
+			uint64_t page = t_page_size(fd);
+
+			*maplen = (size + page - 1) & ~(page - 1);
 			*map = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-				    (off_t)a.handle * 4096);
+				    (off_t)(a.handle * page));
 			if (*map == MAP_FAILED)
 				t_fail("mmap: %s", strerror(errno));
 			memset(*map, 0xa5, *maplen);
@@ -245,5 +251,5 @@ int main(void)
 	run_part("release_on_close/sigkill", ctl, &base, sigkill_cycle, A, B);
 	close(ctl);
 	printf("release_on_close: PASS\n");
-	return T_PASS;
+	return t_done();
 }

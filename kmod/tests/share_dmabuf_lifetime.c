@@ -84,7 +84,7 @@ int main(void)
 	f1 = t_open();
 	f2 = t_open();
 	t_assert(!t_alloc(f1, &al, a, DMABENCH_API_ATTRS, 65536, DMABENCH_ATTR_NO_KERNEL_MAPPING), "alloc");
-	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, f1, (off_t)al.handle * 4096);
+	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, f1, (off_t)(al.handle * t_page_size(f1)));
 	t_assert(p != MAP_FAILED, "mmap");
 	for (int i = 0; i < 65536; i++)
 		p[i] = dmabench_pattern(42, (uint64_t)i);
@@ -126,7 +126,7 @@ int main(void)
 	f1 = t_open();
 	f2 = t_open();
 	t_assert(!t_alloc(f1, &al, a, DMABENCH_API_ATTRS, 8192, 0), "alloc");
-	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, f1, (off_t)al.handle * 4096);
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, f1, (off_t)(al.handle * t_page_size(f1)));
 	t_assert(p != MAP_FAILED, "mmap");
 	dbuf = export(f1, al.handle);
 	h = attach(f2, dbuf, b);

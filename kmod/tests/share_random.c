@@ -47,7 +47,7 @@ static int errno_ok(int e, const int *list)
 
 int main(void)
 {
-	static const int verify_errs[] = { EINVAL, E2BIG, EBADF, ENODEV, EOPNOTSUPP, EIO, ETIMEDOUT, EINTR,
+	static const int verify_errs[] = { EINVAL, E2BIG, EBADF, ENODEV, EOPNOTSUPP, EACCES, EIO, ETIMEDOUT, EINTR,
 					   ENOMEM, EFAULT, 0 };
 	static const int export_errs[] = { EINVAL, EBADF, EBUSY, EMFILE, ENOMEM, EFAULT, 0 };
 	static const int attach_errs[] = { EINVAL, E2BIG, EBADF, ENODEV, EIO, ENOMEM, EFAULT, 0 };

@@ -57,7 +57,7 @@ int main(void)
 	/* over the limit: one contiguous CPU segment of 2 x max */
 	r = t_alloc(fd, &al, a, DMABENCH_API_ATTRS, size, DMABENCH_ATTR_FORCE_CONTIGUOUS);
 	t_assert(!r, "alloc %llu: %s", (unsigned long long)size, strerror(-r));
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)al.handle * 4096);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(al.handle * t_page_size(fd)));
 	t_assert(p != MAP_FAILED, "mmap: %s", strerror(errno));
 	fill(p, size, 11);
 	t_assert(!t_sgtable(fd, &st, al.handle, NULL, 0), "get_sgtable");
@@ -84,7 +84,7 @@ int main(void)
 	/* exactly the limit: maps, and the device reads the CPU's bytes through the bounce buffer */
 	r = t_alloc(fd, &al, a, DMABENCH_API_ATTRS, max, DMABENCH_ATTR_FORCE_CONTIGUOUS);
 	t_assert(!r, "alloc %llu: %s", (unsigned long long)max, strerror(-r));
-	p = mmap(NULL, max, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)al.handle * 4096);
+	p = mmap(NULL, max, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)(al.handle * t_page_size(fd)));
 	t_assert(p != MAP_FAILED, "mmap");
 	fill(p, max, 12);
 	t_assert(!t_sgtable(fd, &st, al.handle, NULL, 0), "get_sgtable");

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "kmod/dmabench_abi.h"
@@ -225,6 +226,87 @@ static inline void t_drop_caches(void)
 	}
 }
 
+/*
+ * Kernel features (INFO features, enum dmabench_feature): what the running
+ * kernel lacks is refused with EOPNOTSUPP. A test that needs a feature
+ * skips (t_need()); a test that covers several APIs runs those the kernel
+ * has and counts the others with t_skip_part(): t_done() then ends it with
+ * exit 4 and one "SKIP: ..." line naming them, so that a partial run is a
+ * counted skip with its reason, never a silent pass.
+ */
+static const char *const t_feature_why[DMABENCH_FEAT_COUNT] = {
+	[DMABENCH_FEAT_NONCONTIG] = "no dma_alloc_noncontiguous() (Linux 5.13)",
+	[DMABENCH_FEAT_MMAP_PAGES] = "no dma_mmap_pages() (Linux 5.13)",
+	[DMABENCH_FEAT_URING_CMD] = "no IORING_OP_URING_CMD for drivers (Linux 5.19)",
+	[DMABENCH_FEAT_DOMAIN_FQ] = "no DMA-FQ domain type (Linux 5.15)",
+};
+
+static inline uint64_t t_features(int fd)
+{
+	struct dmabench_info in;
+
+	memset(&in, 0, sizeof(in));
+	t_xioctl(fd, DMABENCH_IOC_INFO, &in);
+	return in.features;
+}
+
+static inline bool t_has(int fd, unsigned int feat)
+{
+	return t_features(fd) & DMABENCH_FEAT(feat);
+}
+
+/* Skip the whole test when the kernel lacks feat. */
+static inline void t_need(int fd, unsigned int feat)
+{
+	if (!t_has(fd, feat))
+		t_skip("kernel %s", t_feature_why[feat]);
+}
+
+/* Does the kernel have allocation API api? */
+static inline bool t_api_ok(int fd, uint32_t api)
+{
+	return (api != DMABENCH_API_NONCONTIG && api != DMABENCH_API_NONCONTIG_VMAP) ||
+	       t_has(fd, DMABENCH_FEAT_NONCONTIG);
+}
+
+/* The running kernel's page size (INFO; 16 KiB on arm64-16k kernels): mmap offsets, rounding. */
+static inline uint64_t t_page_size(int fd)
+{
+	struct dmabench_info in;
+
+	memset(&in, 0, sizeof(in));
+	t_xioctl(fd, DMABENCH_IOC_INFO, &in);
+	return in.page_size ? in.page_size : 4096;
+}
+
+static char t_part_reason[512];
+static int t_parts_skipped;
+
+/* Count one skipped part (same text once in the reason). */
+static inline void t_skip_part(const char *what, const char *why)
+{
+	char one[400];
+
+	t_parts_skipped++;
+	snprintf(one, sizeof(one), "%.190s: %.190s", what, why);
+	printf("# skipped %s\n", one);
+	if (!strstr(t_part_reason, one)) {
+		size_t l = strlen(t_part_reason);
+
+		snprintf(t_part_reason + l, sizeof(t_part_reason) - l, "%s%s", l ? "; " : "", one);
+	}
+}
+
+/* The exit code of a test that may have skipped parts. */
+static inline int t_done(void)
+{
+	if (!t_parts_skipped)
+		return T_PASS;
+	printf("SKIP: %d part(s) not on this kernel: %s (the rest passed)\n", t_parts_skipped, t_part_reason);
+	fflush(stdout);
+	return T_SKIP;
+}
+
 /* Allocate; returns 0 or -errno and fills *a. */
 static inline int t_alloc(int fd, struct dmabench_alloc *a, uint32_t dev, uint32_t api,
 			  uint64_t size, uint64_t attrs)
@@ -320,6 +402,34 @@ static inline int t_stats_live_equal(const struct dmabench_stats *a, const struc
 	       a->live_mappings == b->live_mappings && a->live_mmaps == b->live_mmaps &&
 	       a->alloc_bytes == b->alloc_bytes && a->kva_bytes == b->kva_bytes &&
 	       a->open_files == b->open_files;
+}
+
+/* one side of a LAT result: samples, histogram and summary agree (n samples) */
+static inline void t_lat_check_side(const char *what, const char side, const uint32_t *s, const uint32_t *h,
+				    const struct dmabench_lat_summary *sum, uint32_t n)
+{
+	uint64_t hs = 0, ssum = 0, mn = UINT64_MAX, mx = 0;
+	uint32_t i;
+
+	for (i = 0; i < DMABENCH_HIST_BUCKETS; i++)
+		hs += h[i];
+	for (i = 0; i < n; i++) {
+		ssum += s[i];
+		mn = s[i] < mn ? s[i] : mn;
+		mx = s[i] > mx ? s[i] : mx;
+		if (!h[dmabench_hist_bucket(s[i])])
+			t_fail("%s %c: sample %u (%u ns) not in histogram", what, side, i, s[i]);
+	}
+	t_assert(sum->min_ns <= sum->max_ns, "%s %c: min %llu > max %llu", what, side,
+		 (unsigned long long)sum->min_ns, (unsigned long long)sum->max_ns);
+	t_assert(hs == n, "%s %c: histogram sums to %llu, n=%u", what, side,
+		 (unsigned long long)hs, n);
+	t_assert(mn == sum->min_ns && mx == sum->max_ns && ssum == sum->sum_ns,
+		 "%s %c: samples min/max/sum %llu/%llu/%llu vs summary %llu/%llu/%llu", what, side,
+		 (unsigned long long)mn, (unsigned long long)mx, (unsigned long long)ssum,
+		 (unsigned long long)sum->min_ns, (unsigned long long)sum->max_ns,
+		 (unsigned long long)sum->sum_ns);
+	t_assert(sum->sumsq_ns2 >= sum->sum_ns, "%s %c: sumsq", what, side);
 }
 
 #endif /* DMABENCH_TCOMMON_H */

@@ -45,6 +45,7 @@ int main(void)
 
 	if (t_find_devs(fd, DMABENCH_DEV_EDU, ids, 4) < 1)
 		t_skip("no edu device");
+	t_need(fd, DMABENCH_FEAT_URING_CMD);
 	dev = ids[0];
 	r = io_uring_queue_init(64, &ring, 0);
 	if (r == -ENOSYS || r == -EPERM)
