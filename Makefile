@@ -104,7 +104,7 @@ UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64 install install-dkms
+.PHONY: all deps host guest kmod initramfs unit test soak run clean help host-kmod initramfs-arm64 install install-dkms
 all: host initramfs
 
 # the arm64 guest side (cross-built): `make ARCH=arm64` does the same
@@ -115,6 +115,7 @@ help:
 	@echo "make deps       install the Debian packages dmabench needs (idempotent)"
 	@echo "make            build the host tool, dmabench.ko, guest programs, initramfs"
 	@echo "make test       unit tests, then one VM per x86 backend running the integration tests"
+	@echo "make soak       endurance fuzzing: campaigns over the x86 backends until 10^6 programs (SOAK_*; not in test)"
 	@echo "make run        benchmark every backend on KERNELS_RUN into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
@@ -298,6 +299,12 @@ test: deps
 	$(MAKE) all unit
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
 	ARCHES=$(ARCHES) TEST_KERNELS="$(TEST_KERNELS)" ./harness/tests/run-tests.sh
+
+# Endurance fuzzing, not part of test: dmabench fuzz campaigns over the x86 backends in turn, one VM at a time,
+# until SOAK_PROGRAMS programs ran (default 10^6); SOAK_TIME per campaign, SOAK_BACKENDS, SOAK_OUT, SOAK_MAX_HOURS
+# (see harness/tests/soak.sh). Writes SOAK_OUT/soak.md (default build/soak).
+soak: all
+	./harness/tests/soak.sh
 
 run: deps
 	$(MAKE) all
