@@ -94,7 +94,11 @@ GUEST_TESTS := $(patsubst kmod/tests/%.c,$(B)/initramfs/tests/%,$(wildcard kmod/
 ifeq ($(ARCH),arm64)
 GUEST_TESTS := $(filter-out %/uring %/uring_async,$(GUEST_TESTS))
 GUEST_URING :=
+# the fuzzer's executor without io_uring (its URING op counts as unavailable)
+FUZZ_EXEC_CFLAGS := -DDMABENCH_NO_URING
+FUZZ_EXEC_LIBS := -lpthread
 else
+FUZZ_EXEC_LIBS := -luring -lpthread
 GUEST_URING := $(B)/initramfs/bin/uring
 # job hyperfine: bin/amt, the bin/hyperfine wrapper, and Debian's hyperfine (dynamic) with its libraries
 HYPERFINE_BIN := $(shell command -v hyperfine 2>/dev/null)
@@ -106,7 +110,7 @@ UNIT_BINS := $(patsubst %.c,$(H)/unit/%,$(notdir $(UNIT_SRCS)))
 
 # a recipe that fails leaves no half-written target behind
 .DELETE_ON_ERROR:
-.PHONY: all deps host guest kmod initramfs unit test run clean help host-kmod initramfs-arm64 install install-dkms
+.PHONY: all deps host guest kmod initramfs unit test soak run clean help host-kmod initramfs-arm64 install install-dkms
 all: host initramfs
 
 # the arm64 guest side (cross-built): `make ARCH=arm64` does the same
@@ -117,6 +121,7 @@ help:
 	@echo "make deps       install the Debian packages dmabench needs (idempotent)"
 	@echo "make            build the host tool, dmabench.ko, guest programs, initramfs"
 	@echo "make test       unit tests, then one VM per x86 backend running the integration tests"
+	@echo "make soak       endurance fuzzing: campaigns over the x86 backends until 10^6 programs (SOAK_*; not in test)"
 	@echo "make run        benchmark every backend on KERNELS_RUN into results/<run-id>/ (results/latest)"
 	@echo "make host-kmod  build dmabench.ko for the running kernel (for dmabench run --host)"
 	@echo "make kernel     build the debug kernel (KCOV, KASAN, DMA-API debug, virtio-iommu, ...) and its initramfs"
@@ -203,12 +208,17 @@ $(B)/fuzz/shm.o: fuzz/shm.c
 $(B)/fuzz/program.o: fuzz/program.c
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
-$(B)/initramfs/bin/fuzz-replay: fuzz/replay.c $(B)/fuzz/program.o $(GUEST_LIB)
+# the executor (threads, userfaultfd, io_uring through liburing.a on x86_64)
+$(B)/fuzz/exec.o: fuzz/exec.c
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/program.o $(GUEST_LIB) -o $@ -lm
-$(B)/initramfs/tests/fuzz_seeds: kmod/tests/fuzz_seeds.c $(B)/fuzz/program.o $(GUEST_LIB) $(wildcard kmod/tests/*.h)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(FUZZ_EXEC_CFLAGS) -c $< -o $@
+FUZZ_EXEC := $(B)/fuzz/program.o $(B)/fuzz/exec.o
+$(B)/initramfs/bin/fuzz-replay: fuzz/replay.c $(FUZZ_EXEC) $(GUEST_LIB)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $< $(B)/fuzz/program.o $(GUEST_LIB) -o $@ -lm
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(FUZZ_EXEC) $(GUEST_LIB) -o $@ $(FUZZ_EXEC_LIBS) -lm
+$(B)/initramfs/tests/fuzz_seeds: kmod/tests/fuzz_seeds.c $(FUZZ_EXEC) $(GUEST_LIB) $(wildcard kmod/tests/*.h)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $< $(FUZZ_EXEC) $(GUEST_LIB) -o $@ $(FUZZ_EXEC_LIBS) -lm
 # the seeds go to /fuzz/corpus in the guest (kmod/tests/fuzz_seeds replays them)
 $(B)/fuzz-corpus.stamp: fuzz/corpus $(wildcard fuzz/corpus/*) fuzz/dmabench.dict
 	rm -rf $(B)/initramfs/fuzz/corpus && mkdir -p $(B)/initramfs/fuzz
@@ -225,15 +235,15 @@ guest: $(B)/initramfs/bin/mapbench
 $(B)/initramfs/bin/mapbench: bench/kstat.h
 # job scale: throughput against threads (bench/scale.c)
 guest: $(B)/initramfs/bin/scale
-.SECONDARY: $(H)/fuzz/program.o $(H)/fuzz/shm.o
+.SECONDARY: $(H)/fuzz/program.o $(H)/fuzz/exec.o $(H)/fuzz/shm.o
 # libFuzzer target (x86_64 guests only): clang -fsanitize=fuzzer, linked dynamically (a fully
 # static libFuzzer binary crashes at start); the shared libraries it needs (ldd) go into the
 # initramfs under their own paths.
 ifneq ($(ARCH),arm64)
 FUZZ_CC ?= clang
-$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h lib/util.c lib/util.h lib/child.c lib/child.h kmod/dmabench_abi.h
+$(B)/initramfs/bin/fuzz-dmabench: fuzz/fuzz_target.c fuzz/program.c fuzz/exec.c fuzz/program.h fuzz/shm.c fuzz/shm.h lib/klog.c lib/klog.h lib/faultinj.c lib/faultinj.h lib/util.c lib/util.h lib/child.c lib/child.h kmod/dmabench_abi.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c -static-libstdc++ -o $@
+	$(FUZZ_CC) $(WARN) -O1 -g -I. -Ilib -fsanitize=fuzzer fuzz/fuzz_target.c fuzz/program.c fuzz/exec.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c -static-libstdc++ -l:liburing.a -lpthread -o $@
 	for l in $$(ldd $@ | grep -o '/[^ ]*'); do mkdir -p $(B)/initramfs$$(dirname $$l) && cp -L $$l $(B)/initramfs$$l || exit 1; done
 # the fuzz job (lib/jobs.c: x86_64 only) runs bin/fuzz, the campaign around fuzz-dmabench
 guest: $(B)/initramfs/bin/fuzz-dmabench $(B)/initramfs/bin/fuzz
@@ -291,9 +301,9 @@ $(foreach t,$(HARNESS_TESTS),$(eval $(call harness_unit,$(t))))
 $(H)/unit/test_%: bench/test_%.c $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
-$(H)/unit/test_%: fuzz/test_%.c $(H)/fuzz/program.o $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
+$(H)/unit/test_%: fuzz/test_%.c $(H)/fuzz/program.o $(H)/fuzz/exec.o $(patsubst %.c,$(H)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -lm
+	$(CC) $(HOST_CFLAGS) $(filter %.c %.o,$^) -o $@ -lcjson -luring -lpthread -lm
 
 unit: $(UNIT_BINS)
 
@@ -317,6 +327,12 @@ test: deps
 	$(MAKE) all unit
 	$(if $(findstring arm64,$(ARCHES)),$(MAKE) ARCH=arm64 initramfs)
 	ARCHES=$(ARCHES) TEST_KERNELS="$(TEST_KERNELS)" ./harness/tests/run-tests.sh
+
+# Endurance fuzzing, not part of test: dmabench fuzz campaigns over the x86 backends in turn, one VM at a time,
+# until SOAK_PROGRAMS programs ran (default 10^6); SOAK_TIME per campaign, SOAK_BACKENDS, SOAK_OUT, SOAK_MAX_HOURS
+# (see harness/tests/soak.sh). Writes SOAK_OUT/soak.md (default build/soak).
+soak: all
+	./harness/tests/soak.sh
 
 run: deps
 	$(MAKE) all

@@ -44,6 +44,7 @@
 #include "fuzz/shm.h"
 
 #define SIG_COUNTERS	FZ_SIG_COUNTERS
+_Static_assert(FZ_KNOWN == FUZZ_KNOWN_MAX, "known-report tallies: shared memory and results");
 #define KCOV_SLOTS	(1u << 16)		/* cov: counters for kernel PCs */
 #define KCOV_WORDS	(1u << 18)		/* PCs recorded per program */
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
@@ -198,11 +199,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (shm)
 		shm->kcov_state = kcov_state;
 	fprintf(stderr, "fuzz-dmabench: %u devices, kernel-log oracle %s, dma-api oracle %s, "
-		"kernel-state signature %u extra counters, KCOV %s%s, shared memory %s\n",
+		"kernel-state signature %u extra counters, KCOV %s%s, shared memory %s, io_uring %s, userfaultfd %s\n",
 		ctx.npresent, ctx.kmsg_fd >= 0 ? "on" : "off (no /dev/kmsg)",
 		ctx.dma_api_fd >= 0 ? "on" : "off (no /sys/kernel/debug/dma-api)", SIG_COUNTERS,
 		kcov_state > 0 ? "on" : "absent: ", kcov_state > 0 ? "" : strerror(-kcov_state),
-		shm ? "on" : "off");
+		shm ? "on" : "off", ctx.have_uring ? "on" : "off", ctx.have_uffd ? "on" : "off (read-only pages only)");
 	return 0;
 }
 
@@ -242,6 +243,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				shm->sig_features++;
 			}
 		shm->dma_api_errors = (uint32_t)ctx.dma_api_errors;
+		for (i = 0; i < FZ_KNOWN; i++)
+			shm->known_hits[i] += res.known[i];
+		shm->threaded += res.nthreads > 1;
+		shm->cqes += res.cqes;
+		shm->faults += res.faults;
 	}
 	if (ret) {
 		fprintf(stderr, "fuzz-dmabench: cannot run a program: %s\n", strerror(-ret));

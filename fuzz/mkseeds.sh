@@ -7,7 +7,16 @@
 #   04 SYNC    slot sync dir      05 MMAP    slot len touch keep
 #   06 MAP_SINGLE dst dev dir size-class size-lo size-hi attrs
 #   07 REOPEN                     08 RAW     ioctl + 96 struct bytes
-#   f9 VERIFY  slot pages len|fill (edu DMA through a mapping; the one opcode byte not taken modulo 9)
+#   f9 VERIFY  slot pages len|fill (edu DMA through a mapping; not taken modulo 9, like the bytes below)
+#   fa FAILNTH n
+#   f0 THREAD  tid flags(bit 0: barrier)    f2 SET_MASK dev bits reserved
+#   f1 URING   hdr(sqes-1 | size-class<<2 | ring<<6) size-lo size-hi dev arg1 sqe0..sqe3 slots01 slots23
+#              sqe byte: bits 0-1 alloc/map_single/free/nop, bit 2 ASYNC, bit 3 LINK, bits 4-5 variant
+#   f3 LAT     op dev dev2 api size-class size-lo size-hi attrs dir iters flags
+#   f4 FAULT   mode(0 unmapped, 1 read-only, 2 stall+read-only, 3 stall+writable) offset action(1: mmap)
+#   f5 EXPORT  src-slot fd-slot variant     f6 ATTACH fd dev dir segs dst-slot variant
+#   f7 CLOSE   target (< 80: dma-buf fd slot, >= 80: the ctl file)
+# device bytes: 00, 01 the platform devices, 02, 03 the edu devices (default topology)
 # api byte 00 attrs, 01 pages, 02 noncontig, 03 noncontig+vmap; size classes:
 # 00 zero 01 small 02 pages 03 unaligned 04 medium 05 16M 06 max 07 above max 08 huge 09 2^n
 set -eu
@@ -38,4 +47,14 @@ seed 19-raw-garbage      08 02 $(printf 'ff%.0s' $(seq 96))   08 05 $(printf '01
 seed 20-multi-dev        00 00 00 00 02 00 00 00 00 00   00 01 01 00 02 00 00 00 00 00   00 02 02 00 02 00 00 00 00 00   02 00 03 03   03 03 04 02 00 00 03   02 01 05 03   03 05 06 00 00 00 03   02 02 07 03   03 07 00 03 00 00 03
 seed 21-verify          06 00 00 00 02 00 00 00   f9 00 00 7f   01 00 00
 seed 22-failnth         fa 00   00 00 00 00 02 00 00 00 00 00   fa 01   00 01 00 00 02 00 00 00 00 00   02 01 02 03   fa 00   03 02 03 01 00 00 03   01 03 00   01 02 00   01 01 00   01 00 00
+# 23..30: the operations from 0xf0 on (threads, io_uring, SET_MASK, LAT, faulting copies, dma-bufs);
+# each exercises its ability on a path the module handles correctly, a mutation away from the races
+seed 23-uring-batch      00 00 00 00 02 03 00 00 00 00   f1 0b 03 00 00 00 00 01 2e 03 10 01   01 00 00
+seed 24-threads          00 00 00 00 02 03 00 00 00 00   f0 01 01   06 01 00 00 02 00 00 00   01 01 00   f0 00 00   01 00 00   00 02 01 00 02 01 00 00 00 00   01 02 00
+seed 25-uring-threads    00 00 00 00 02 03 00 00 00 00   f0 01 01   f3 00 00 00 00 02 03 00 00 00 0f 03   f0 00 00   f1 09 03 00 00 00 0a 03 00 00 00 00
+seed 26-dmabuf-close     00 00 00 00 02 03 00 00 00 00   f5 00 00 00   f6 00 01 00 03 01 00   01 01 00   f7 80   f7 00
+seed 27-set-mask-sg      f2 02 02 00   00 00 02 00 02 03 00 00 00 00   02 00 01 03   03 01 02 02 01 00 03   f9 02 00 7f   01 02 00   01 01 00   01 00 00
+seed 28-lat              f3 00 00 00 00 02 03 00 00 00 03 03   f3 02 00 01 00 02 01 00 00 00 01 0f   f3 03 01 00 00 01 00 01 00 01 00 01   f3 04 00 01 00 02 00 00 00 02 01 10   f3 00 00 00 00 02 00 00 00 00 f0 00
+seed 29-fault-alloc      f4 03 30 01   00 00 00 00 02 03 00 00 00 00   01 00 00   f4 01 00 00   06 01 00 00 02 00 00 00   f4 00 10 00   00 02 00 00 02 00 00 00 00 00
+seed 30-dmabuf-verify    00 00 02 00 02 00 00 00 00 00   f5 00 00 00   f6 00 02 01 03 01 00   f9 01 00 7f   01 01 00   f7 00   01 00 00
 ls corpus | wc -l

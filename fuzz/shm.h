@@ -32,6 +32,7 @@
 #define FZ_SHM_OUT_CAP		(FZ_SHM_SIZE - FZ_SHM_OUT_OFF)
 #define FZ_SHM_PCI_ID		"0x1af4 0x1110"	/* ivshmem vendor, device */
 #define FZ_SIG_COUNTERS		4096		/* kernel-state signature counters of the target */
+#define FZ_KNOWN		8		/* known-report tallies (FUZZ_KNOWN_MAX) */
 
 enum fz_mode {
 	FZ_MODE_CAMPAIGN = 1,	/* libFuzzer over the "in" corpus */
@@ -67,6 +68,11 @@ struct fz_shm {
 	uint32_t replay_flags;		/* host: FZ_REPLAY_NO_KLOG */
 	uint32_t stop;			/* host: the campaign time is up: stop libFuzzer now (SIGINT) */
 	uint32_t pad1;
+	/* written by the target: what the programs of this boot did (across libFuzzer restarts) */
+	uint32_t known_hits[FZ_KNOWN];	/* known kernel reports seen (lib/klog.c dmab_kr_known[]), not findings */
+	uint64_t threaded;		/* programs that ran on more than one thread */
+	uint64_t cqes;			/* io_uring completions */
+	uint64_t faults;		/* ioctls with a faulting struct */
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */
 	uint8_t sig_seen[FZ_SIG_COUNTERS / 8];	/* target: signature counters hit this boot (bitmap, across libFuzzer restarts) */

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of the fuzzer's decoder (host, no kernel): every byte string
- * decodes, bounded, deterministically; encode(decode(x)) decodes to the
- * same program; size classes stay in their ranges; every committed seed
- * decodes to at least one operation; the executor refuses a missing ctl
- * file cleanly.
+ * Unit test of the fuzzer (host, no kernel): every byte string decodes,
+ * bounded, deterministically; encode(decode(x)) decodes to the same
+ * program; size classes stay in their ranges; every committed seed decodes
+ * to at least one operation, and the seeds from before an operation decode
+ * exactly as the decoder of their time did; the thread schedule; the
+ * executor refuses a missing ctl file cleanly. Then the executor and its
+ * oracles against a model of the module (test_model.h): the seeds and
+ * random programs run clean on the correct model (threads, io_uring,
+ * faulting copies included), and each modelled module defect is found.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/test_util.h"
 #include "fuzz/program.h"
+#include "fuzz/test_model.h"
 
 static struct fuzz_program p1, p2;
 static uint8_t buf[1 << 16], enc[1 << 16];
@@ -77,13 +84,16 @@ static void test_edges(void)
 
 	check_input(buf, 0);
 	CHECK_EQ(p1.nops, 0);
-	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % FUZZ_OP_MOD, 0xf9 = verify, 0xfa = failnth */
+	for (b = 0; b < 256; b++) {	/* every single byte: one op of code b % FUZZ_OP_MOD, 0xf0.. the later ops */
 		buf[0] = (uint8_t)b;
 		check_input(buf, 1);
 		CHECK_EQ(p1.nops, 1);
 		CHECK_EQ(p1.ops[0].code, b == FUZZ_VERIFY_BYTE ? FUZZ_OP_VERIFY :
-			 b == FUZZ_FAILNTH_BYTE ? FUZZ_OP_FAILNTH : b % FUZZ_OP_MOD);
+			 b == FUZZ_FAILNTH_BYTE ? FUZZ_OP_FAILNTH :
+			 b >= 0xf0 && b <= 0xf7 ? FUZZ_OP_THREAD + (b - 0xf0) : b % FUZZ_OP_MOD);
 	}
+	for (b = FUZZ_OP_THREAD; b < FUZZ_OP_COUNT; b++)	/* each later op has a name and fits struct fuzz_op */
+		CHECK(strcmp(fuzz_op_name(b), "?") && fuzz_op_arg_bytes(b) <= FUZZ_ARG_BYTES);
 	memset(buf, 0xff, sizeof(buf));
 	check_input(buf, sizeof(buf));
 	memset(buf, 0, sizeof(buf));
@@ -130,18 +140,33 @@ static void test_errnos(void)
 	CHECK_STR(fuzz_op_name(200), "?");
 }
 
-/* 1 when byte k of in is an opcode byte (not an argument) */
-static int is_opcode_pos(const uint8_t *in, size_t len, size_t k)
+/*
+ * The decoder before the operations from 0xf0 on: opcode byte modulo 9,
+ * 0xf9 verify, 0xfa failnth. Seeds 01-22 were written for it and must
+ * decode to the same operations and argument bytes now.
+ */
+static void old_decode(const uint8_t *d, size_t len, struct fuzz_program *p)
 {
+	static const uint8_t args[] = { 9, 2, 3, 6, 3, 4, 7, 0, 1 + FUZZ_RAW_BYTES, 3, 1 };
 	size_t pos = 0;
-	unsigned int n = 0;
 
-	while (pos < len && n++ < FUZZ_MAX_OPS) {
-		if (pos == k)
-			return 1;
-		pos += 1 + fuzz_op_arg_bytes(fuzz_opcode(in[pos]));
+	memset(p, 0, sizeof(*p));
+	while (pos < len && p->nops < FUZZ_MAX_OPS) {
+		struct fuzz_op *op = &p->ops[p->nops++];
+		uint8_t b = d[pos++];
+		size_t n;
+
+		op->code = b == 0xf9 ? FUZZ_OP_VERIFY : b == 0xfa ? FUZZ_OP_FAILNTH : b % 9;
+		n = args[op->code];
+		for (size_t i = 0; i < n; i++) {
+			uint8_t v = pos < len ? d[pos++] : 0;
+
+			if (op->code == FUZZ_OP_RAW && i >= 1)
+				op->raw[i - 1] = v;
+			else
+				op->a[i] = v;
+		}
 	}
-	return 0;
 }
 
 /* The committed seeds (run from the repository root, as make test does). */
@@ -149,7 +174,7 @@ static void test_corpus(void)
 {
 	DIR *d = opendir("fuzz/corpus");
 	struct dirent *e;
-	int seeds = 0;
+	int seeds = 0, old = 0;
 
 	if (!d) {
 		fprintf(stderr, "fuzz/corpus not found from %s: corpus check skipped\n", getenv("PWD"));
@@ -167,14 +192,46 @@ static void test_corpus(void)
 		CHECK(p1.nops >= 1);
 		if (!p1.nops)
 			fprintf(stderr, "seed %s decodes to no operation\n", e->d_name);
-		for (size_t k = 0; k < len && !strstr(e->d_name, "verify"); k++)	/* the seeds from before verify decode as then */
-			CHECK(fuzz_opcode(buf[k]) != FUZZ_OP_VERIFY || !is_opcode_pos(buf, len, k));
-		for (size_t k = 0; k < len && !strstr(e->d_name, "failnth"); k++)	/* and from before failnth */
-			CHECK(fuzz_opcode(buf[k]) != FUZZ_OP_FAILNTH || !is_opcode_pos(buf, len, k));
+		if (atoi(e->d_name) <= 22) {	/* from before the operations from 0xf0 on: decode as then */
+			old_decode(buf, len, &p2);
+			CHECK(same(&p1, &p2));
+			if (!same(&p1, &p2))
+				fprintf(stderr, "seed %s decodes differently from before\n", e->d_name);
+			old++;
+		}
 		seeds++;
 	}
 	closedir(d);
-	CHECK(seeds >= 10);
+	CHECK(seeds >= 30);
+	CHECK_EQ(old, 22);
+}
+
+/* FUZZ_OP_THREAD: ops go to threads and phases */
+static void test_schedule(void)
+{
+	static const uint8_t in[] = {
+		0x01, 0, 0,		/* free: thread 0, phase 0 */
+		0xf0, 0x01, 0x01,	/* thread 1, barrier */
+		0x01, 1, 0,		/* free: thread 1, phase 1 */
+		0xf0, 0x06, 0x00,	/* thread 6 % 4 = 2, no barrier */
+		0x01, 2, 0,		/* free: thread 2, phase 1 */
+		0xf0, 0x00, 0x01,	/* thread 0, barrier */
+		0x01, 3, 0,		/* free: thread 0, phase 2 */
+	};
+	struct fuzz_sched sc;
+
+	fuzz_decode(in, sizeof(in), &p1);
+	CHECK_EQ(p1.nops, 7);
+	fuzz_schedule(&p1, &sc);
+	CHECK_EQ(sc.nthreads, 3);
+	CHECK_EQ(sc.nphases, 3);
+	CHECK(sc.tid[0] == 0 && sc.phase[0] == 0);
+	CHECK(sc.tid[2] == 1 && sc.phase[2] == 1);
+	CHECK(sc.tid[4] == 2 && sc.phase[4] == 1);
+	CHECK(sc.tid[6] == 0 && sc.phase[6] == 2);
+	fuzz_decode(in, 3, &p1);
+	fuzz_schedule(&p1, &sc);
+	CHECK(sc.nthreads == 1 && sc.nphases == 1);
 }
 
 static void test_exec_missing(void)
@@ -182,6 +239,162 @@ static void test_exec_missing(void)
 	struct fuzz_ctx c;
 
 	CHECK_EQ(fuzz_ctx_init(&c, "/nonexistent/dmabench/ctl"), -ENOENT);
+}
+
+/* ------------------------------------------------ the executor on the model */
+
+static struct fuzz_ctx mc;
+static struct fuzz_result mres;
+static uint8_t seedbuf[1 << 16];
+
+static size_t seed(const char *name)
+{
+	char path[256];
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "fuzz/corpus/%s", name);
+	if (fuzz_read_file(path, seedbuf, sizeof(seedbuf), &len))
+		fprintf(stderr, "seed %s missing\n", name);
+	return len;
+}
+
+/* Run bytes on the model: 0 and mres, or -errno. */
+static int model_run(const uint8_t *in, size_t len)
+{
+	fuzz_decode(in, len, &p1);
+	return fuzz_exec(&mc, &p1, &mres);
+}
+
+static int model_init(unsigned int defects)
+{
+	static char masks[64];
+
+	m_reset(defects);
+	if (!masks[0]) {
+		snprintf(masks, sizeof(masks), "/tmp/dmab-model-masks-%d", (int)getpid());
+		setenv("DMABENCH_FUZZ_MASKS", masks, 1);
+	}
+	unlink(masks);
+	if (fuzz_ctx_init_sys(&mc, "model", &m_sys))
+		return -1;
+	mc.verify_pct = 0;
+	return 0;
+}
+
+/* Every seed and random programs: no finding on the correct model (the oracles have no false alarms). */
+static void test_model_clean(void)
+{
+	DIR *d = opendir("fuzz/corpus");
+	struct dirent *e;
+	unsigned int k, bad = 0, threaded = 0, cqes = 0, faults = 0;
+
+	CHECK_EQ(model_init(0), 0);
+	CHECK(mc.have_uring);
+	while (d && (e = readdir(d))) {
+		size_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		len = seed(e->d_name);
+		CHECK_EQ(model_run(seedbuf, len), 0);
+		CHECK_EQ(mres.finding, FUZZ_CLEAN);
+		CHECK(mres.ops_ok >= 1);
+		if (mres.finding)
+			fprintf(stderr, "model: seed %s: %s: %s\n", e->d_name, fuzz_finding_name(mres.finding), mres.msg);
+		if (!strcmp(e->d_name, "24-threads") || !strcmp(e->d_name, "25-uring-threads"))
+			CHECK_EQ(mres.nthreads, 2);
+		if (!strcmp(e->d_name, "23-uring-batch"))
+			CHECK_EQ(mres.cqes, 4);
+		if (!strcmp(e->d_name, "29-fault-alloc"))
+			CHECK_EQ(mres.faults, 3);
+		if (!strcmp(e->d_name, "27-set-mask-sg"))	/* restored after the program */
+			CHECK(M.mask[2] == ~0ULL && mc.dma_mask[2] == ~0ULL);
+	}
+	if (d)
+		closedir(d);
+	/* random programs, opcode bytes biased towards the later operations */
+	for (k = 0; k < 4000; k++) {
+		size_t len = 4 + next() % 200, i;
+
+		for (i = 0; i < len; i++)
+			buf[i] = (uint8_t)next();
+		for (i = 0; i < len; i += 1 + next() % 12)
+			if (next() % 3 == 0)
+				buf[i] = (uint8_t)(0xf0 + next() % 11);
+		CHECK_EQ(model_run(buf, len), 0);
+		threaded += mres.nthreads > 1;
+		cqes += mres.cqes;
+		faults += mres.faults;
+		if (mres.finding && bad++ < 5) {
+			char line[256];
+
+			fprintf(stderr, "model: random program %u: %s: %s\n", k, fuzz_finding_name(mres.finding), mres.msg);
+			for (i = 0; i < p1.nops; i++)
+				fprintf(stderr, "  %2zu t%u %s\n", i, 0u, fuzz_format_op(&p1.ops[i], line, sizeof(line)));
+		}
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(threaded > 100 && cqes > 100 && faults > 100);
+	/* two threads reopening the ctl file at once: one file stays, none leaks */
+	{
+		static const uint8_t reopens[] = { 0x00, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0x07, 0x07, 0x07, 0xf0, 0x01, 0x00,
+						   0x07, 0x07, 0x07, 0x00, 1, 0, 0, 2, 1, 0, 0, 0, 0 };
+
+		for (k = 0; k < 300; k++) {
+			CHECK_EQ(model_run(reopens, sizeof(reopens)), 0);
+			if (mres.finding) {
+				fprintf(stderr, "model: concurrent reopens: %s\n", mres.msg);
+				CHECK_EQ(mres.finding, FUZZ_CLEAN);
+				break;
+			}
+		}
+	}
+	printf("model: 4000 random programs clean: %u threaded, %u CQEs, %u faulting copies (userfaultfd %s)\n",
+	       threaded, cqes, faults, mc.have_uffd ? "on" : "off: read-only pages only");
+	fuzz_ctx_fini(&mc);
+}
+
+/* A seed with byte at off set to val, on the model with defects: finding want (and clean without them). */
+static void expect(unsigned int defects, const char *name, size_t off, uint8_t val, enum fuzz_finding want,
+		   const char *what)
+{
+	size_t len = seed(name);
+
+	if (off < len)
+		seedbuf[off] = val;
+	CHECK_EQ(model_init(0), 0);
+	CHECK_EQ(model_run(seedbuf, len), 0);
+	CHECK_EQ(mres.finding, FUZZ_CLEAN);
+	if (mres.finding)
+		fprintf(stderr, "%s, correct model: %s: %s\n", what, fuzz_finding_name(mres.finding), mres.msg);
+	fuzz_ctx_fini(&mc);
+	CHECK_EQ(model_init(defects), 0);
+	CHECK_EQ(model_run(seedbuf, len), 0);
+	CHECK_EQ(mres.finding, want);
+	printf("model: %s: %s: %s\n", what, fuzz_finding_name(mres.finding), mres.msg);
+	fuzz_ctx_fini(&mc);
+}
+
+static void test_model_defects(void)
+{
+	/* 23-uring-batch: SQE 0 (ALLOC) is byte 16 */
+	expect(M_URING_ASYNC_LOST, "23-uring-batch", 16, 0x04, FUZZ_URING, "ALLOC with IOSQE_ASYNC, completion lost");
+	expect(M_URING_LINK_CANCEL, "23-uring-batch", 16, 0x08, FUZZ_URING, "SQE linked after a successful ALLOC cancelled");
+	/* 30-dmabuf-verify: the attachment's dir is byte 17 (02: FROM_DEVICE) */
+	expect(M_VERIFY_FROM_DEVICE, "30-dmabuf-verify", 17, 0x02, FUZZ_CONTRACT, "VERIFY through a FROM_DEVICE attachment");
+	/* 29-fault-alloc: the first FAULT's mode is byte 1 (02: stall, then read-only) */
+	if (mc.have_uffd || !model_init(0)) {
+		bool uffd = mc.have_uffd;
+
+		fuzz_ctx_fini(&mc);
+		if (uffd)
+			expect(M_EFAULT_VISIBLE, "29-fault-alloc", 1, 0x02, FUZZ_FAULT_STATE,
+			       "ALLOC's copy-out fails while another thread mmapped the handle");
+		else
+			printf("model: no userfaultfd here: the stalled copy-out case is not run\n");
+	}
+	expect(M_EFAULT_NO_UNWIND, "29-fault-alloc", 0, 0xf4, FUZZ_FAULT_STATE, "a failed copy-out leaves the object");
+	expect(M_FREE_LEAKS, "01-alloc-free", 0, 0x00, FUZZ_LEAK, "FREE leaks");
 }
 
 /*
@@ -221,7 +434,10 @@ int main(void)
 	test_sizes();
 	test_errnos();
 	test_corpus();
+	test_schedule();
 	test_exec_missing();
+	test_model_clean();
+	test_model_defects();
 	test_libfuzzer_dryrun();
 	return t_done("test_program");
 }

@@ -66,6 +66,24 @@ const struct dmab_kr_pattern dmab_kr_patterns[] = {
 	{ NULL, false, NULL, DMAB_KR_NONE, NULL },
 };
 
+/*
+ * Known reports (klog.h). Each entry says why it happens and where the
+ * project documents it; add one only with both.
+ */
+const struct dmab_kr_known dmab_kr_known[] = {
+	{ "cacheline tracking EEXIST, overlapping mappings aren't supported", "DMA-API",
+	  "6.1's DMA-API debugging registers every dma_alloc_attrs() buffer as an active bidirectional mapping "
+	  "of its cache lines, so dma_map_sg() of its dma_get_sgtable() without DMA_ATTR_SKIP_CPU_SYNC (the "
+	  "seed's sharing pattern) overlaps it",
+	  "README.md \"DMA-API debugging on that kernel\"" },
+	{ "BUG: KASAN: wild-memory-access in __common_interrupt", "KASAN",
+	  "the debug kernel under TCG, ~1.4 s into the boot before init (4 of 17 boots): a boot problem, "
+	  "not an input",
+	  "fuzz/README.md \"On the debug kernel\"" },
+	{ NULL, NULL, NULL, NULL },
+};
+const unsigned int dmab_kr_nknown = sizeof(dmab_kr_known) / sizeof(dmab_kr_known[0]) - 1;
+
 /* "[   12.345678] " and "[    T1] " (CONFIG_PRINTK_CALLER) */
 static const char *skip_bracket(const char *s)
 {
@@ -180,4 +198,79 @@ int dmab_kmsg_parse(const char *rec, size_t len, unsigned long long *seq,
 	nl = memchr(*msg, '\n', (size_t)(end - *msg));
 	*msglen = (size_t)((nl ? nl : end) - *msg);
 	return 0;
+}
+
+const struct dmab_kr_known *dmab_kreport_known(const char *line)
+{
+	const char *m = dmab_klog_msg(line);
+
+	if (!match_msg(m, strlen(m)))
+		return NULL;
+	for (const struct dmab_kr_known *k = dmab_kr_known; k->text; k++)
+		if (strstr(m, k->text))
+			return k;
+	return NULL;
+}
+
+bool dmab_klog_report_end(const char *line)
+{
+	return !strncmp(dmab_klog_msg(line), "---[ end trace", 14);
+}
+
+const struct dmab_kr_pattern *dmab_klog_scan_line(struct dmab_klog_scan *s, const char *line, unsigned int *known)
+{
+	const struct dmab_kr_pattern *p = dmab_kreport(line);
+	const struct dmab_kr_known *k;
+
+	if (s->in_known) {
+		if (dmab_klog_report_end(line) || ++s->lines > 400) {
+			s->in_known = 0;
+			return NULL;
+		}
+		if (!p)
+			return NULL;
+		if (p->level == DMAB_KR_PANIC)
+			s->known_panic = true;
+		k = dmab_kreport_known(line);
+		if (!k || (int)(k - dmab_kr_known) + 1 == s->in_known)
+			return NULL;	/* the rest of the known report (its WARNING line, ...) */
+		/* another known report starts: fall through and count it */
+	}
+	if (!p)
+		return NULL;
+	k = dmab_kreport_known(line);
+	if (!k)
+		return p;
+	s->in_known = (int)(k - dmab_kr_known) + 1;
+	s->lines = 0;
+	if (known)
+		known[k - dmab_kr_known]++;
+	return NULL;
+}
+
+const struct dmab_kr_pattern *dmab_kreport_first_new(const char *text, const char **line, size_t *len,
+						     struct dmab_klog_scan *s, unsigned int *known)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		char buf[1024];
+		const struct dmab_kr_pattern *k;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(l < sizeof(buf) ? l : sizeof(buf) - 1), p);
+		k = dmab_klog_scan_line(s, buf, known);
+		if (k) {
+			if (line) {
+				*line = p;
+				*len = l;
+			}
+			return k;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	if (line) {
+		*line = NULL;
+		*len = 0;
+	}
+	return NULL;
 }

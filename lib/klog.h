@@ -65,6 +65,47 @@ bool dmab_klog_iommu_fault(const char *line);
 const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **line, size_t *len);
 
 /*
+ * Known reports: kernel reports that are understood and documented, kept as
+ * data like syzkaller's suppressions. A known report neither kills a fuzz VM
+ * nor counts as a finding; the fuzzer tallies it (fuzz.json, summary.md).
+ * An entry matches a report line (one that dmab_kreport() classifies) that
+ * contains its text; the report's further lines, up to its end marker
+ * ("---[ end trace"), belong to it.
+ */
+struct dmab_kr_known {
+	const char *text;	/* what the report's first line contains */
+	const char *cls;	/* the class it would have (dmab_kr_patterns[]) */
+	const char *cause;	/* why it happens, in one sentence */
+	const char *documented;	/* where the project explains it */
+};
+/* The table, terminated by an entry with text NULL; dmab_kr_nknown entries. */
+extern const struct dmab_kr_known dmab_kr_known[];
+extern const unsigned int dmab_kr_nknown;
+/* The known report a line starts, or NULL (not a report line, or not known). */
+const struct dmab_kr_known *dmab_kreport_known(const char *line);
+/* A line that ends a kernel report: "---[ end trace ... ]---" (WARN, oops). */
+bool dmab_klog_report_end(const char *line);
+
+/*
+ * Reading a log line by line, known reports skipped: dmab_klog_scan_line()
+ * returns the pattern of a line that is a new report (not inside a known
+ * one), NULL for every other line. Lines of a known report (its first line,
+ * any report line after it up to its end marker or 400 lines) count once
+ * per report in known[index] (index into dmab_kr_known[], known may be
+ * NULL); a panic inside a known report sets known_panic (a known WARN with
+ * panic_on_warn: the kernel died of something known).
+ */
+struct dmab_klog_scan {
+	int in_known;		/* 1 + index of the known report being read, 0: none */
+	unsigned int lines;	/* lines read inside it */
+	bool known_panic;
+};
+const struct dmab_kr_pattern *dmab_klog_scan_line(struct dmab_klog_scan *s, const char *line, unsigned int *known);
+/* The first new report line of a text (known reports skipped), as dmab_kreport_first(). */
+const struct dmab_kr_pattern *dmab_kreport_first_new(const char *text, const char **line, size_t *len,
+						     struct dmab_klog_scan *s, unsigned int *known);
+
+/*
  * A /dev/kmsg record is "prio,seq,ts_us,flags[,...];message\n" followed by
  * optional " KEY=value\n" continuation lines. Locate the message text:
  * sets *msg / *msglen (without the trailing newline) and the sequence

@@ -2,7 +2,7 @@
 # OSS-Fuzz / ClusterFuzzLite build contract for dmabench (fuzz/README.md, "Scaling out").
 # Honours $CC $CFLAGS $CXX $CXXFLAGS $LIB_FUZZING_ENGINE $OUT (and $SRC: the checkout is
 # $SRC/dmabench, or the repository this script lives in). Writes
-#   $OUT/dmabench_fuzzer                 the target (fuzz/fuzz_target.c + fuzz/program.c)
+#   $OUT/dmabench_fuzzer                 the target (fuzz/fuzz_target.c + fuzz/program.c + fuzz/exec.c)
 #   $OUT/dmabench_fuzzer_seed_corpus.zip fuzz/corpus/*
 #   $OUT/dmabench_fuzzer.dict            fuzz/dmabench.dict
 #   $OUT/dmabench_fuzzer.options         libFuzzer options (dict, max_len)
@@ -15,12 +15,17 @@ SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${OUT:?set OUT to the output folder}"
 WORK=${WORK:-$(mktemp -d)}
 mkdir -p "$OUT" "$WORK"
-for f in fuzz/fuzz_target.c fuzz/program.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c; do
+# io_uring (the URING operation) where the builder has liburing, else the op counts as unavailable
+URING_CFLAGS=-DDMABENCH_NO_URING URING_LIBS=
+if echo 'int main(void){return 0;}' | $CC -x c - -l:liburing.a -o "$WORK/uring-probe" 2>/dev/null; then
+	URING_CFLAGS= URING_LIBS=-l:liburing.a
+fi
+for f in fuzz/fuzz_target.c fuzz/program.c fuzz/exec.c fuzz/shm.c lib/klog.c lib/faultinj.c lib/util.c lib/child.c; do
 	o=$WORK/$(basename "$f" .c).o
-	$CC $CFLAGS -std=gnu11 -DDMABENCH_FUZZ_NO_MODULE_OK -I"$SRC_DIR" -I"$SRC_DIR/lib" -c "$SRC_DIR/$f" -o "$o"
+	$CC $CFLAGS -std=gnu11 -DDMABENCH_FUZZ_NO_MODULE_OK $URING_CFLAGS -I"$SRC_DIR" -I"$SRC_DIR/lib" -c "$SRC_DIR/$f" -o "$o"
 done
-$CXX $CXXFLAGS "$WORK"/fuzz_target.o "$WORK"/program.o "$WORK"/shm.o "$WORK"/klog.o "$WORK"/faultinj.o "$WORK"/util.o "$WORK"/child.o $LIB_FUZZING_ENGINE \
-	-o "$OUT/dmabench_fuzzer"
+$CXX $CXXFLAGS "$WORK"/fuzz_target.o "$WORK"/program.o "$WORK"/exec.o "$WORK"/shm.o "$WORK"/klog.o "$WORK"/faultinj.o "$WORK"/util.o "$WORK"/child.o $LIB_FUZZING_ENGINE \
+	$URING_LIBS -lpthread -o "$OUT/dmabench_fuzzer"
 rm -f "$OUT/dmabench_fuzzer_seed_corpus.zip"
 zip -q -j "$OUT/dmabench_fuzzer_seed_corpus.zip" "$SRC_DIR"/fuzz/corpus/*
 cp "$SRC_DIR/fuzz/dmabench.dict" "$OUT/dmabench_fuzzer.dict"

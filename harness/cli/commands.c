@@ -94,6 +94,7 @@ void dmab_usage(FILE *f)
 "  8    (compare only) a metric regressed beyond the threshold\n"
 "  9    unexpected pass: a known failure of the expectation table (harness/plan/expect.c)\n"
 "       passed, and nothing failed unexpectedly (the table is stale or the bug fixed)\n"
+"  10   (fuzz only) the campaign ran no program, or far fewer than its boots allow\n"
 "  124  timeout (VM still running after --timeout)\n"
 "  130  interrupted (SIGINT/SIGTERM)\n"
 "  255  kernel panic\n"

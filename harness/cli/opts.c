@@ -9,6 +9,7 @@
 
 #include "harness/plan/kconfig.h"
 #include "harness/plan/qemu.h"
+#include "harness/plan/kimage.h"
 #include "harness/vm/hostmode.h"
 #include "lib/jobs.h"
 #include "harness/cli/opts.h"
@@ -371,7 +372,7 @@ static const struct opt opts[] = {
 	  "boots of every backend x topology x kernel (default 1), interleaved: boot 1 of\n"
 	  "every VM, then boot 2 ... (--kernel A,B: A B A B); results in <label>.b<k>/" },
 	{ "--smp", NULL, "N", R | F, set_smp,
-	  "vCPUs per VM (default 1; under TCG only as many run at once as the host has cores)" },
+	  "vCPUs per VM (default 1, fuzz 2; under TCG only as many run at once as the host has cores)" },
 	{ "--qemu", NULL, "Q,...", R | F, set_qemu,
 	  "emulators: debian:7.2, debian:10.0 (see 'dmabench qemus': fetched when missing)\n"
 	  "and/or one PATH (a QEMU binary); every backend runs on each, except where a\n"
@@ -610,6 +611,25 @@ static int resolve_arch(struct dmab_opts *o, const struct dmab_arch *a, char *er
 		snprintf(err, errlen, "%s%skernel %s: not found", first ? "" : a->name, first ? "" : " ", p->kernel);
 		return -ENOENT;
 	}
+	if (!p->initrd[0]) {
+		/* a kernel of the repo whose initramfs is known boots with it (make kernel: the debug kernel's) */
+		char *kreal = realpath(p->kernel, NULL);
+
+		for (size_t i = 0; kreal && i < sizeof(a->paired) / sizeof(a->paired[0]) && a->paired[i].kernel; i++) {
+			char *preal;
+
+			snprintf(path, sizeof(path), "%.4000s/%s", o->repo, a->paired[i].kernel);
+			preal = realpath(path, NULL);
+			if (preal && !strcmp(preal, kreal)) {
+				snprintf(p->initrd, sizeof(p->initrd), "%.4000s/%s", o->repo, a->paired[i].initrd);
+				if (!o->quiet && !o->dry_run)
+					fprintf(stderr, "dmabench: kernel %s boots with its own initramfs %s\n", p->kernel,
+						p->initrd);
+			}
+			free(preal);
+		}
+		free(kreal);
+	}
 	if (!p->initrd[0])
 		snprintf(p->initrd, sizeof(p->initrd), "%.4000s/%s", o->repo, a->initrd);
 	if (!dmab_is_file(p->initrd)) {
@@ -617,6 +637,19 @@ static int resolve_arch(struct dmab_opts *o, const struct dmab_arch *a, char *er
 			 first ? "" : a->name, first ? "" : " ", p->initrd, a->initrd_make,
 			 first ? "" : "--arch ", first ? "" : a->name);
 		return -ENOENT;
+	}
+	{	/* a kernel that would refuse the initramfs's module: stop before booting */
+		char krel[128], mrel[128];
+
+		if (!dmab_bzimage_release(p->kernel, krel, sizeof(krel)) &&
+		    !dmab_initrd_module_release(p->initrd, mrel, sizeof(mrel)) && strcmp(krel, mrel)) {
+			snprintf(err, errlen, "%s%skernel %s is %s, but the dmabench.ko in initramfs %s is built for %s: "
+				 "the kernel would refuse it; pass the kernel's own initramfs with --initrd%s%s",
+				 first ? "" : a->name, first ? "" : " ", p->kernel, krel, p->initrd, mrel,
+				 a->paired[0].kernel ? " (make kernel: " : "", a->paired[0].kernel ? "build/kernel/bzImage "
+				 "goes with build/kernel/x86_64/initramfs.cpio)" : "");
+			return -EINVAL;
+		}
 	}
 	if (dmab_find_exe(p->qemu, path, sizeof(path))) {
 		snprintf(err, errlen, "QEMU binary '%s' not found (install %s with 'make deps', or set %s%s)",

@@ -85,7 +85,7 @@ struct dmab_opts {
 	char job[128];			/* comma list of jobs (lib/jobs.c) */
 	enum dmab_accel accel;
 	int jobs;			/* parallel VMs */
-	int smp;			/* vCPUs per VM (--smp; 0: 1) */
+	int smp;			/* vCPUs per VM (--smp; 0: the command's default, run 1, fuzz 2) */
 	int shard_i, shard_n;		/* --shard I/N: the I-th of N parts of the plan (0/0: all) */
 	int boots;			/* --boots: boots of every backend x topology x kernel (0: 1), interleaved */
 	bool dry_run;

@@ -10,6 +10,7 @@
 #include "harness/fuzzhost/fz.h"
 #include "harness/plan/plan.h"
 #include "harness/vm/exitcodes.h"
+#include "lib/klog.h"
 #include "lib/util.h"
 
 void stat_field(const char *stats, const char *key, char *out, size_t cap)
@@ -69,6 +70,8 @@ static int watch(struct dmab_vm *vm, void *arg)
 	}
 	if (z->shm->stats[0])
 		snprintf(z->last_stats, sizeof(z->last_stats), "%s", z->shm->stats);
+	if (!z->replay_file)
+		harvest(z, vm->console_path);	/* findings get their time, corpus entries arrive as they come */
 	if (!z->replay_file && !z->shm->stop &&
 	    ((z->t_first_exec && now > z->deadline) || now > z->t0 + 2 * z->time_s + 120))
 		z->shm->stop = 1;	/* the guest stops libFuzzer and ends the job normally */
@@ -99,7 +102,8 @@ int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, double timeo
 		return -EINVAL;
 	dmab_vm_init(vm, plan.backend, dir, "fuzz");
 	vm->topology = plan.topology;
-	snprintf(append, sizeof(append), "%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s", z->warn_no_panic ? "oops=panic" : FZ_CMDLINE, job_args,
+	snprintf(append, sizeof(append), "%s%s%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s",
+		 z->warn_no_panic ? FZ_CMDLINE_NO_PANIC_ON_WARN : FZ_CMDLINE, z->poison[0] ? " " : "", z->poison, job_args,
 		 z->o.append[0] ? " " : "", z->o.append);
 	snprintf(shm, sizeof(shm), "memory-backend-file,id=fzshm,share=on,mem-path=%s,size=%u", z->shm_path,
 		 FZ_SHM_SIZE);
@@ -126,6 +130,26 @@ int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, double timeo
 	return worst;
 }
 
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
+	}
+	fputc('"', f);
+}
+
+static unsigned long long known_total(const struct fz *z)
+{
+	unsigned long long n = 0;
+
+	for (unsigned int i = 0; i < FUZZ_KNOWN_MAX; i++)
+		n += z->known[i];
+	return n;
+}
+
 static void write_report(struct fz *z, double secs, const char *end_reason)
 {
 	double fsecs = secs - z->boot_secs > 1 ? secs - z->boot_secs : 1;	/* fuzzing time */
@@ -133,6 +157,9 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 	int code;
 	const char *w = worst_class(z, &code);
 	FILE *f;
+
+	if (!strcmp(end_reason, "idle"))
+		code = DMAB_EXIT_IDLE;
 
 	stat_field(z->last_stats, "cov: ", cov, sizeof(cov));
 	stat_field(z->last_stats, "ft: ", ft, sizeof(ft));
@@ -145,13 +172,36 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			"  \"seconds\": %.1f,\n  \"boot_seconds\": %.1f,\n  \"boot_deaths\": %u,\n  \"boots\": %u,\n  \"restarts\": %u,\n  \"execs\": %llu,\n"
 			"  \"execs_per_sec\": %.1f,\n  \"libfuzzer_exec_per_sec\": %s,\n  \"cov\": %s,\n  \"ft\": %s,\n"
 			"  \"execs_after_restart\": %llu,\n  \"corpus\": %u,\n  \"corpus_new\": %u,\n  \"kernel_sig_features\": %llu,\n"
-			"  \"kcov\": \"%s\",\n  \"kcov_slots\": %llu,\n  \"end\": \"%s\",\n  \"exit\": %d,\n  \"findings\": [",
+			"  \"kcov\": \"%s\",\n  \"kcov_slots\": %llu,\n  \"end\": \"%s\",\n  \"exit\": %d,\n",
 			dmab_backend_label(z->o.backends[0]), dmab_opts_paths(&z->o, dmab_arch_find(z->o.backends[0]->arch))->kernel, z->time_s, secs, z->boot_secs, z->boot_deaths, z->boot, z->restarts,
 			z->execs_total, (double)z->execs_total / fsecs, eps[0] ? eps : "0",
 			cov[0] ? cov : "0", ft[0] ? ft : "0", z->execs_after_restart, z->corpus_n, z->corpus_new,
 			(unsigned long long)z->sig_max,
 			z->shm->kcov_state > 0 ? "on" : "absent", (unsigned long long)z->kcov_max, end_reason,
 			code);
+		fprintf(f, "  \"smp\": %d,\n  \"panic_on_warn\": %s,\n  \"slab_poison\": \"%s\",\n"
+			"  \"threaded_programs\": %llu,\n  \"uring_cqes\": %llu,\n  \"faulting_copies\": %llu,\n"
+			"  \"idle_boots\": %u,\n", z->o.smp, z->warn_no_panic ? "false" : "true", z->poison, z->threaded,
+			z->cqes, z->faults, z->idle_boots);
+		if (z->idle_why[0]) {
+			fprintf(f, "  \"idle_reason\": ");
+			json_str(f, z->idle_why);
+			fprintf(f, ",\n");
+		}
+		fprintf(f, "  \"known_reports\": [");
+		for (unsigned int i = 0, n = 0; i < dmab_kr_nknown && i < FUZZ_KNOWN_MAX; i++) {
+			if (!z->known[i])
+				continue;
+			fprintf(f, "%s\n    {\"class\": \"%s\", \"count\": %llu, \"text\": ", n++ ? "," : "",
+				dmab_kr_known[i].cls, z->known[i]);
+			json_str(f, dmab_kr_known[i].text);
+			fprintf(f, ", \"cause\": ");
+			json_str(f, dmab_kr_known[i].cause);
+			fprintf(f, ", \"documented\": ");
+			json_str(f, dmab_kr_known[i].documented);
+			fprintf(f, "}");
+		}
+		fprintf(f, "%s],\n  \"findings\": [", known_total(z) ? "\n  " : "");
 		for (unsigned int i = 0; i < z->nf; i++) {
 			const struct finding *x = &z->f[i];
 			char t[620];
@@ -187,6 +237,20 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			for (unsigned int i = 0; i < z->nf; i++)
 				fprintf(f, "| [%s](findings/%s/report.txt) | %s | %u | `%s` |\n", z->f[i].id, z->f[i].id,
 					z->f[i].cls, z->f[i].count, z->f[i].title);
+		}
+		fprintf(f, "\nVMs: %d vCPUs, panic_on_warn %s, slab poisoning %s. Programs on threads %llu, io_uring "
+			"completions %llu, ioctls with a faulting struct %llu.\n", z->o.smp,
+			z->warn_no_panic ? "off" : "on", z->poison[0] ? z->poison : "none (KASAN, or given)", z->threaded,
+			z->cqes, z->faults);
+		if (z->idle_why[0])
+			fprintf(f, "\n**Idle campaign** (exit 10): %s\n", z->idle_why);
+		if (known_total(z)) {
+			fprintf(f, "\n## Known reports (tallied, not findings)\n\n| class | count | report | cause | documented |\n"
+				"|---|---|---|---|---|\n");
+			for (unsigned int i = 0; i < dmab_kr_nknown && i < FUZZ_KNOWN_MAX; i++)
+				if (z->known[i])
+					fprintf(f, "| %s | %llu | `%s` | %s | %s |\n", dmab_kr_known[i].cls, z->known[i],
+						dmab_kr_known[i].text, dmab_kr_known[i].cause, dmab_kr_known[i].documented);
 		}
 		fclose(f);
 	}
@@ -245,6 +309,11 @@ int cmd_campaign(struct fz *z)
 		z->execs_total += z->shm->started;
 		if (z->restarts)
 			z->execs_after_restart += z->shm->started;
+		for (unsigned int k = 0; k < FUZZ_KNOWN_MAX; k++)
+			z->known[k] += z->shm->known_hits[k];
+		z->threaded += z->shm->threaded;
+		z->cqes += z->shm->cqes;
+		z->faults += z->shm->faults;
 		if (z->shm->sig_features > z->sig_max)
 			z->sig_max = z->shm->sig_features;
 		if (z->shm->kcov_slots > z->kcov_max)
@@ -254,10 +323,18 @@ int cmd_campaign(struct fz *z)
 			dmab_vm_release(&vm);
 			break;
 		}
+		if (vm.con.saw_init)
+			z->boots_init++;
+		if (!z->shm->started) {
+			z->idle_boots++;
+			if (!z->idle_why[0])
+				idle_reason(vm.console_path, z->idle_why, sizeof(z->idle_why));
+		}
 		if (died && !z->shm->started) {
 			/* the kernel died before the first program: a boot failure, not a finding */
 			fprintf(stderr, "dmabench: fuzz: boot %u: the kernel died before any program (%s: %s); see %s\n",
 				z->boot, dmab_class_name(vm.cls), vm.reason, vm.console_path);
+			known_scan(z, vm.console_path);	/* a known boot problem is tallied */
 			z->boot_deaths++;
 			died = false;
 			fails++;
@@ -287,9 +364,32 @@ int cmd_campaign(struct fz *z)
 		}
 	}
 	secs = dmab_now() - z->t0;
+	/*
+	 * An idle campaign: no program at all, or on average fewer than
+	 * FZ_MIN_PROGRAMS_PER_BOOT over 3 or more boots (every boot died early).
+	 * Its findings are still reported, but the exit code says it did not fuzz.
+	 */
+	bool never_booted = !strcmp(end, "VM failures") && !z->boots_init;	/* exit 3: boot failures */
+	bool idle = strcmp(end, "interrupted") && !never_booted && (!z->execs_total ||
+		    (z->boot >= 3 && z->execs_total < (unsigned long long)FZ_MIN_PROGRAMS_PER_BOOT * z->boot));
+	if (idle) {
+		char why[sizeof(z->idle_why) + 200];
+
+		if (z->execs_total)
+			snprintf(why, sizeof(why), "%llu programs in %u boots (fewer than %d per boot): the boots died early "
+				 "(%u findings, %u boot deaths)%s%s", z->execs_total, z->boot, FZ_MIN_PROGRAMS_PER_BOOT, z->nf,
+				 z->boot_deaths, z->idle_why[0] ? "; " : "", z->idle_why);
+		else
+			snprintf(why, sizeof(why), "no program ran in %u boot(s): %s", z->boot,
+				 z->idle_why[0] ? z->idle_why : "see the boots' console.log");
+		snprintf(z->idle_why, sizeof(z->idle_why), "%.590s", why);
+		end = "idle";
+	}
 	write_report(z, secs, end);
 	double fsecs = secs - z->boot_secs > 1 ? secs - z->boot_secs : 1;
 	worst_class(z, &code);
+	if (idle)
+		code = DMAB_EXIT_IDLE;
 	{
 		char cov[32], corp[32];
 		stat_field(z->last_stats, "cov: ", cov, sizeof(cov));
@@ -302,6 +402,11 @@ int cmd_campaign(struct fz *z)
 	}
 	for (unsigned int i = 0; i < z->nf; i++)
 		printf("finding %s %s x%u: %s\n", z->f[i].id, z->f[i].cls, z->f[i].count, z->f[i].title);
+	for (unsigned int i = 0; i < dmab_kr_nknown && i < FUZZ_KNOWN_MAX; i++)
+		if (z->known[i])
+			printf("known %s x%llu (not a finding): %s\n", dmab_kr_known[i].cls, z->known[i], dmab_kr_known[i].text);
+	if (idle)
+		printf("idle campaign (exit %d): %s\n", DMAB_EXIT_IDLE, z->idle_why);
 	printf("results: %s\n", z->rundir);
 	if (!strcmp(end, "VM failures"))
 		return DMAB_EXIT_BOOT;

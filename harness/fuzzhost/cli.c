@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness/fuzzhost/fz.h"
+#include "harness/plan/kconfig.h"
 #include "harness/plan/plan.h"
 #include "harness/report/results.h"
 #include "harness/vm/exitcodes.h"
@@ -38,12 +39,16 @@ static void fz_usage(FILE *f)
 "        60s; boots come on top),\n"
 "        restarting the VM after kernel crashes and hangs (--hang, default 30 s without progress);\n"
 "        writes <out>/<run-id>/{corpus/,findings/<id>/{input,console.log,report.txt},fuzz.json,summary.md}.\n"
-"        --no-panic-on-warn: a WARN (e.g. DMA-API debugging) is an oracle finding (kernel log), not a VM death.\n"
+"        --no-panic-on-warn: a WARN is judged by the kernel-log oracle (known reports tallied, the others\n"
+"        findings), not a VM death; the default on kernels with DMA-API debugging, whose reports are WARNs.\n"
+"        Kernels without KASAN boot with slab poisoning (" FZ_SLAB_POISON "). VMs get --smp 2 unless given.\n"
 "        --corpus DIR: start from DIR instead of fuzz/corpus. Exit 0 no findings, else the most severe\n"
-"        finding's class as for `dmabench run`: 6 WARN/DMA-API, 5 BUG/KASAN, 255 panic, 124 hang, 1 oracle.\n"
+"        finding's class as for `dmabench run`: 6 WARN/DMA-API, 5 BUG/KASAN, 255 panic, 124 hang, 1 oracle;\n"
+"        10 when the campaign ran no program, or fewer than %d per boot over 3 or more boots (it says why).\n"
 "  replay: boots one VM, runs FILE (same kernel command line as fuzz), exits with its class (0 clean);\n"
 "        --minimize: op-level delta debugging (oracle findings in the guest; crashes with one VM boot per\n"
-"        candidate, at most 64), writes FILE.min. --repeat N [--no-klog]: run it N times, print programs/s.\n");
+"        candidate, at most 64), writes FILE.min. --repeat N [--no-klog]: run it N times, print programs/s.\n",
+		FZ_MIN_PROGRAMS_PER_BOOT);
 }
 
 static int parse_dur(const char *s, double *out)
@@ -61,6 +66,34 @@ static int parse_dur(const char *s, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/*
+ * What the kernel's config says about the command line: DMA-API debugging
+ * reports are WARNs, so such a kernel boots without panic_on_warn and the
+ * kernel-log oracle judges each WARN against the known reports; a kernel
+ * without KASAN gets slab poisoning, so corruption shows.
+ */
+static void kernel_features(struct fz *z)
+{
+	const char *kernel = dmab_opts_paths(&z->o, dmab_arch_find(z->o.backends[0]->arch))->kernel;
+	char cfg[4096];
+	bool have_cfg = !dmab_kernel_config_path(kernel, cfg, sizeof(cfg));
+
+	if (z->warn_no_panic)
+		snprintf(z->warn_why, sizeof(z->warn_why), "--no-panic-on-warn");
+	else if (have_cfg && dmab_config_file_has(cfg, "CONFIG_DMA_API_DEBUG") == 1) {
+		z->warn_no_panic = true;
+		snprintf(z->warn_why, sizeof(z->warn_why), "the kernel has DMA-API debugging (its reports are WARNs)");
+	}
+	if (!(have_cfg && dmab_config_file_has(cfg, "CONFIG_KASAN") == 1) && !strstr(z->o.append, "slub_debug") &&
+	    !strstr(z->o.append, "init_on_free"))
+		snprintf(z->poison, sizeof(z->poison), "%s", FZ_SLAB_POISON);
+	if (!z->quiet && (z->warn_why[0] || z->poison[0]))
+		fprintf(stderr, "dmabench: %s: %s%s%s%s%s\n", z->replay_file ? "replay" : "fuzz",
+			z->warn_why[0] ? "no panic_on_warn (" : "", z->warn_why, z->warn_why[0] ? "): the kernel-log oracle "
+			"judges WARNs, known reports are tallied" : "", z->warn_why[0] && z->poison[0] ? "; " : "",
+			z->poison[0] ? "slab poisoning " FZ_SLAB_POISON " (no KASAN)" : "");
 }
 
 static int fz_parse(struct fz *z, int argc, char **argv)
@@ -144,6 +177,9 @@ static int fz_parse(struct fz *z, int argc, char **argv)
 			"those only)\n", argv[0], job->arches);
 		return -EINVAL;
 	}
+	if (!z->o.smp)
+		z->o.smp = 2;	/* a program's threads really overlap */
+	kernel_features(z);
 	return 0;
 }
 

@@ -103,6 +103,7 @@ int shm_prepare(struct fz *z, uint32_t mode, const uint8_t *single, size_t singl
 	int ret;
 
 	memset(z->shm_base, 0, FZ_SHM_IN_OFF);
+	z->out_pos = 0;
 	h->magic = FZ_SHM_MAGIC;
 	h->version = 1;
 	h->mode = mode;

@@ -23,9 +23,11 @@ const char *dmab_fuzz_classify(const char *text, const char **line_out, size_t *
 {
 	const char *q = strstr(text, FUZZ_KLOG_QUOTE), *line;
 	const struct dmab_kr_pattern *k;
+	struct dmab_klog_scan sc = { 0 };
 	size_t len;
 
-	k = dmab_kreport_first(q ? q + strlen(FUZZ_KLOG_QUOTE) : text, &line, &len);
+	/* known reports (lib/klog.c dmab_kr_known[]) are skipped: the first new one names the finding */
+	k = dmab_kreport_first_new(q ? q + strlen(FUZZ_KLOG_QUOTE) : text, &line, &len, &sc, NULL);
 	if (line_out) {
 		*line_out = line;
 		*line_len = len;
@@ -210,10 +212,14 @@ static struct finding *finding_add(struct fz *z, const char *cls, const char *ti
 	return f;
 }
 
-/* The "out" records of a boot: corpus entries, oracle findings, replay results. */
+/*
+ * The "out" records of a boot: corpus entries, oracle findings, replay
+ * results. Called while the VM runs (so a finding's time is when it came)
+ * and after it; each record is read once (z->out_pos, reset per boot).
+ */
 void harvest(struct fz *z, const char *console_path)
 {
-	uint64_t pos = 0, used = z->shm->out_len;
+	uint64_t pos = z->out_pos, used = __atomic_load_n(&z->shm->out_len, __ATOMIC_ACQUIRE);
 	struct fz_rec r;
 	const uint8_t *data;
 	const char *msg;
@@ -243,23 +249,88 @@ void harvest(struct fz *z, const char *console_path)
 			memcpy(z->result_input, data, z->result_len);
 			z->have_result = true;
 		}
+		z->out_pos = pos;
 	}
 }
 
-/* After a VM died (panic, oops) or hung: the input that was running. */
+bool known_scan(struct fz *z, const char *console_path)
+{
+	struct dmab_klog_scan sc = { 0 };
+	unsigned int kn[FUZZ_KNOWN_MAX] = { 0 };
+	char *con = NULL;
+	size_t clen = 0;
+	const char *from;
+
+	if (dmab_read_file(console_path, &con, &clen, 64 << 20))
+		return false;
+	from = strstr(con, "dmabench-init: start");
+	for (const char *p = from ? from : con, *line; p; p = line ? strchr(line, '\n') : NULL) {	/* all of them */
+		size_t ll;
+
+		if (!dmab_kreport_first_new(p, &line, &ll, &sc, kn))
+			break;
+	}
+	free(con);
+	for (unsigned int i = 0; i < FUZZ_KNOWN_MAX; i++)
+		z->known[i] += kn[i];
+	return sc.known_panic;
+}
+
+void idle_reason(const char *console_path, char *out, size_t cap)
+{
+	static const struct { const char *text, *hint; } tells[] = {
+		{ "version magic", "the initramfs's dmabench.ko is built for another kernel: pass --initrd with the "
+				   "kernel's own initramfs (make kernel: build/kernel/x86_64/initramfs.cpio)" },
+		{ "finit_module", "dmabench.ko did not load" },
+		{ "fuzz-dmabench:", "the fuzz target could not start" },
+		{ "no ivshmem", "the guest found no shared memory" },
+		{ "Kernel panic", "the kernel died before the first program" },
+	};
+	char *con = NULL;
+	size_t clen = 0;
+
+	snprintf(out, cap, "no program started; see %s", console_path);
+	if (dmab_read_file(console_path, &con, &clen, 64 << 20))
+		return;
+	for (size_t t = 0; t < sizeof(tells) / sizeof(tells[0]); t++) {
+		const char *p = strstr(con, tells[t].text), *b, *e;
+
+		if (!p)
+			continue;
+		for (b = p; b > con && b[-1] != '\n'; b--)
+			;
+		e = strchr(p, '\n');
+		snprintf(out, cap, "%s: '%.*s' (%s)", tells[t].hint, (int)((e ? e : p + strlen(p)) - b > 300 ? 300 :
+			 (e ? e : p + strlen(p)) - b), b, console_path);
+		break;
+	}
+	free(con);
+}
+
+/* After a VM died (panic, oops) or hung: the input that was running. "known" when a known report killed it. */
 const char *crash(struct fz *z, struct dmab_vm *vm)
 {
 	char *con = NULL, detail[256];
 	const char *line = NULL, *cls, *from;
 	size_t ll = 0, clen = 0, len = z->shm->cur_len;
 	const uint8_t *input = z->shm_base + FZ_SHM_INPUT_OFF;
-	bool hung = vm->facts.timed_out && !vm->con.panic;
+	bool hung = vm->facts.timed_out && !vm->con.panic, known_death;
 
 	if (len > FZ_SHM_INPUT_MAX)
 		len = FZ_SHM_INPUT_MAX;
+	known_death = known_scan(z, vm->console_path);
 	dmab_read_file(vm->console_path, &con, &clen, 64 << 20);
 	from = con ? strstr(con, "dmabench-init: start") : NULL;
 	cls = dmab_fuzz_classify(from ? from : con ? con : "", &line, &ll);
+	if (!hung && !strcmp(cls, "oracle") && known_death) {
+		/* a known report (a WARN with panic_on_warn) killed the kernel: tallied, not a finding */
+		if (!z->quiet)
+			fprintf(stderr, "fuzz: boot %u died of a known report (tallied, not a finding); input dropped\n",
+				z->boot);
+		corpus_drop(z, input, len);
+		free(con);
+		return "known";
+	}
 	if (hung) {
 		cls = "hang";
 		line = "hang: a program ran longer than --hang";

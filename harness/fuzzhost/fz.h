@@ -22,6 +22,16 @@
 
 #define MAX_FINDINGS	256
 #define FZ_CMDLINE	"panic_on_warn=1 oops=panic"
+#define FZ_CMDLINE_NO_PANIC_ON_WARN	"oops=panic"
+/*
+ * Slab poisoning on kernels without KASAN (Debian's): a use-after-free or
+ * overflow of a slab object then reads or leaves poison, and slub_debug's
+ * checks report it ("BUG kmalloc-64 (...): Poison overwritten") or the
+ * poisoned pointer faults, instead of passing unseen. Measured cost:
+ * fuzz/README.md "Speed".
+ */
+#define FZ_SLAB_POISON	"slub_debug=FZP"
+#define FZ_MIN_PROGRAMS_PER_BOOT	20	/* fewer on average over >= 3 boots: an idle campaign (exit 10) */
 
 struct finding {
 	char id[17];
@@ -41,6 +51,8 @@ struct fz {
 	unsigned int repeat;		/* replay --repeat */
 	bool no_klog;			/* replay --no-klog */
 	bool warn_no_panic;		/* --no-panic-on-warn: WARNs go to the kernel-log oracle */
+	char warn_why[200];		/* why WARNs do not panic (the flag, or a DMA-API-debug kernel) */
+	char poison[64];		/* slab poisoning words for the kernel command line ("": none, KASAN has it) */
 	const char *corpus_in, *replay_file;
 	/* state */
 	char rundir[4300], corpus[4400], shm_path[4400];
@@ -53,8 +65,14 @@ struct fz {
 	unsigned long long execs_after_restart;	/* programs run by boots that followed a crash */
 	struct finding f[MAX_FINDINGS];
 	unsigned int nf;
+	unsigned long long known[FUZZ_KNOWN_MAX];	/* known reports seen (lib/klog.c dmab_kr_known[]) */
+	unsigned long long threaded, cqes, faults;	/* programs on threads, io_uring CQEs, faulting copies */
+	unsigned int idle_boots;	/* boots that ran no program */
+	unsigned int boots_init;	/* boots that reached guest init */
+	char idle_why[600];		/* the first reason a boot ran no program */
 	/* per boot (watch callback) */
 	uint64_t last_started;
+	uint64_t out_pos;		/* "out" records read so far this boot */
 	double t_last_change, t_last_print, t_first_exec;
 	uint64_t print_started;
 	double boot_secs_est;
@@ -78,6 +96,10 @@ int corpus_seed(struct fz *z, const char *dir);
 int shm_prepare(struct fz *z, uint32_t mode, const uint8_t *single, size_t single_len);
 /* findings.c */
 void harvest(struct fz *z, const char *console_path);
+/* Tally the known reports of a console log (from init on); true when one of them killed the kernel. */
+bool known_scan(struct fz *z, const char *console_path);
+/* Why a boot ran no program: the first telling console line, with a hint. */
+void idle_reason(const char *console_path, char *out, size_t cap);
 const char *crash(struct fz *z, struct dmab_vm *vm);
 const char *worst_class(const struct fz *z, int *code);
 int write_bytes(const char *path, const void *b, size_t n);

@@ -7,6 +7,7 @@
 #include "fuzz/shm.h"
 #include "harness/vm/exitcodes.h"
 #include "harness/fuzzhost/fuzzhost.h"
+#include "lib/klog.h"
 #include "lib/test_util.h"
 
 static const char *cls_of(const char *text, char *line, size_t cap)
@@ -62,6 +63,52 @@ static void test_classify(void)
 	CHECK_EQ(dmab_fuzz_class_exit("oracle"), DMAB_EXIT_TESTFAIL);
 }
 
+/* Known reports (lib/klog.c dmab_kr_known[]): skipped with their whole report, tallied, the next one counts. */
+static void test_known(void)
+{
+	static const char eexist[] =
+		"[ 9.0] dmabench-init: start\n"
+		"[ 9.1] ------------[ cut here ]------------\n"
+		"[ 9.2] DMA-API: dmabench 0000:00:02.0: cacheline tracking EEXIST, overlapping mappings aren't supported\n"
+		"[ 9.3] WARNING: CPU: 1 PID: 245 at kernel/dma/debug.c:570 add_dma_entry+0x1b9/0x270\n"
+		"[ 9.4] Call Trace:\n"
+		"[ 9.5] ---[ end trace 0000000000000000 ]---\n";
+	char text[2048], line[512];
+	struct dmab_klog_scan sc = { 0 };
+	unsigned int kn[16] = { 0 };
+	const char *l;
+	size_t n;
+
+	CHECK(dmab_kr_nknown >= 2);
+	for (unsigned int i = 0; i < dmab_kr_nknown; i++)	/* each says why and where */
+		CHECK(dmab_kr_known[i].cls && dmab_kr_known[i].cause[0] && dmab_kr_known[i].documented[0]);
+	/* only the known report: no finding */
+	CHECK_STR(cls_of(eexist, line, sizeof(line)), "oracle");
+	CHECK(!dmab_kreport_first_new(eexist, &l, &n, &sc, kn));
+	CHECK_EQ(kn[0], 1);
+	CHECK(!sc.known_panic);
+	/* a new WARN after it is the finding, its WARNING line, not the known one's */
+	snprintf(text, sizeof(text), "%s%s", eexist, "[ 9.6] WARNING: CPU: 0 PID: 7 at kmod/map.c:12 dmab_map+0x1/0x2\n");
+	CHECK_STR(cls_of(text, line, sizeof(line)), "WARN");
+	CHECK_CONTAINS(line, "kmod/map.c:12");
+	/* with panic_on_warn the known WARN's panic is part of it: a known death */
+	memset(&sc, 0, sizeof(sc));
+	memset(kn, 0, sizeof(kn));
+	CHECK(!dmab_kreport_first_new("[ 1] DMA-API: edu 0000:00:03.0: cacheline tracking EEXIST, overlapping mappings aren't supported\n"
+				      "[ 2] WARNING: CPU: 0 PID: 1 at kernel/dma/debug.c:570 add_dma_entry\n"
+				      "[ 3] Kernel panic - not syncing: panic_on_warn set ...\n", &l, &n, &sc, kn));
+	CHECK(sc.known_panic);
+	CHECK_EQ(kn[0], 1);
+	/* the known KASAN boot problem */
+	CHECK_STR(cls_of("[ 1.4] BUG: KASAN: wild-memory-access in __common_interrupt+0x52/0x100\n", line, sizeof(line)), "oracle");
+	/* other DMA-API errors are findings */
+	CHECK_STR(cls_of("[ 1] DMA-API: edu 0000:00:03.0: device driver frees DMA memory with wrong function\n", line,
+			 sizeof(line)), "DMA-API");
+	/* the idle exit code has a name and ranks like a setup error */
+	CHECK_STR(dmab_class_name(DMAB_EXIT_IDLE), "no-programs");
+	CHECK_EQ(DMAB_EXIT_IDLE, 10);
+}
+
 static void test_records(void)
 {
 	uint8_t *base = calloc(1, FZ_SHM_SIZE);
@@ -104,6 +151,7 @@ int main(void)
 {
 	test_classify();
 	test_records();
+	test_known();
 	printf("test_fuzzhost: %d checks, %d failed\n", t_checks, t_failures);
 	return t_failures ? 1 : 0;
 }

@@ -55,7 +55,8 @@ why=""
 [ $rc -eq 0 ] || why="exit $rc: $(grep 'kernel-build:' "$work/cfg.log" | head -n 5 | tr '\n' ' ')"
 # the options the harness relies on, read back from the generated .config
 for o in CONFIG_KCOV=y CONFIG_KASAN=y CONFIG_DMA_API_DEBUG=y CONFIG_VIRTIO_IOMMU=y CONFIG_DMA_MAP_BENCHMARK=y \
-	 CONFIG_FAILSLAB=y CONFIG_FAIL_PAGE_ALLOC=y CONFIG_DMA_CMA=y CONFIG_9P_FS=y CONFIG_INTEL_IOMMU=y; do
+	 CONFIG_FAILSLAB=y CONFIG_FAIL_PAGE_ALLOC=y CONFIG_DMA_CMA=y CONFIG_9P_FS=y CONFIG_INTEL_IOMMU=y \
+	 CONFIG_PROVE_LOCKING=y CONFIG_DEBUG_ATOMIC_SLEEP=y CONFIG_KFENCE=y; do
 	grep -qx "$o" "$work/obj/.config" 2>/dev/null || why="$why; $o not in .config"
 done
 result kconfig-fragment "${why#; }"

@@ -28,6 +28,7 @@ const struct dmab_arch dmab_arches[] = {
 		.kernel_dir = "/boot", .kernel_suffix = "-amd64",
 		.kernel_from = "Debian's linux-image-amd64 (make deps)",
 		.initrd = "build/x86_64/initramfs.cpio", .initrd_make = "make initramfs",
+		.paired = { { "build/kernel/bzImage", "build/kernel/x86_64/initramfs.cpio" } },	/* make kernel */
 		.note = "q35, -cpu max; KVM when a bounded probe boot works",
 	},
 	{

@@ -36,6 +36,11 @@ struct dmab_arch {
 	const char *kernel_from;	/* how that kernel gets there */
 	const char *initrd;		/* default initramfs, in the repo */
 	const char *initrd_make;	/* the make target that builds it */
+	/*
+	 * Kernels of the repo whose initramfs is known (in the repo): --kernel
+	 * one of them without --initrd boots it with that initramfs.
+	 */
+	struct { const char *kernel, *initrd; } paired[2];
 	const char *note;		/* one line for `dmabench arches` */
 };
 

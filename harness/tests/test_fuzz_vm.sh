@@ -4,14 +4,19 @@
 #                          zip with every seed, the dict and options; the target runs 500 inputs
 #  fuzz-cov-registration:  counters registered like the KCOV ones count in libFuzzer's cov:
 #                          (DMABENCH_FUZZ_COVTEST: cov grows by > 100 over the plain decoder)
-#  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict: fuzzed >= 50 s,
-#                          > 1000 programs, kernel-signature features > 0, corpus grew, 0 findings
+#  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict (2 vCPUs, slab poisoning):
+#                          fuzzed >= 50 s, > 1000 programs, kernel-signature features > 0, corpus grew,
+#                          programs on threads, io_uring completions and faulting copies > 0, 0 findings
 #  fuzz-crash-drill:       same on direct with dmabench.crash_drill_size=20480 (panic_on_warn):
 #                          a WARN finding whose input allocates 20480 bytes, with its console log,
 #                          >= 1 VM restart, programs run after the restart (--max-restarts 2: at most 3 boots)
+#  fuzz-idle:              a campaign whose module does not load (dmabench.nplatform=99: init fails) runs
+#                          no program: exit 10 and fuzz.json says why (one boot, --time 15, beside the others)
 #  fuzz-no-leftovers:      no QEMU of these campaigns and no shared-memory file left
-#  fuzz-cli-errors:        bad command lines exit 2 with a message and write nothing
-# The three campaigns run at once: 60 s of fuzzing each, boots on top (~1.5-2 min on a loaded 2-core host).
+#  fuzz-cli-errors:        bad command lines exit 2 with a message and write nothing; a kernel whose release
+#                          is not the initramfs module's stops before booting (exit 2, naming both)
+# The three campaigns run at once (2 vCPUs each), the idle one boots 25 s later: 60 s of fuzzing each, boots on top
+# (85 s before the 2 vCPUs and the idle campaign, 2 min 50 s now, both measured on this 2-core host under load 5-7).
 # Prints "ok NAME" / "not ok NAME: reason".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -62,7 +67,15 @@ for args in "fuzz --time abc" "fuzz --backend arm64-direct" "fuzz --backend nosu
 	[ ! -e "$tmp/cli" ] || bad="$bad [$args wrote $tmp/cli]"
 	rm -rf "$tmp/cli"
 done
-if [ -z "$bad" ]; then echo "ok fuzz-cli-errors (7 bad command lines: exit 2 with a message)"; else echo "not ok fuzz-cli-errors:$bad"; fi
+# a kernel whose release differs from the initramfs module's: refused before booting
+printf 'HdrS' > "$tmp/hdr"
+head -c 4096 /dev/zero > "$tmp/bzImage" && dd if="$tmp/hdr" of="$tmp/bzImage" bs=1 seek=514 conv=notrunc 2>/dev/null
+printf '\x00\x08' | dd of="$tmp/bzImage" bs=1 seek=526 conv=notrunc 2>/dev/null
+printf '9.9.9-other (x) #1' | dd of="$tmp/bzImage" bs=1 seek=2560 conv=notrunc 2>/dev/null
+msg=$("$D" fuzz --kernel "$tmp/bzImage" --out "$tmp/cli" 2>&1 >/dev/null); rc=$?
+{ [ "$rc" -eq 2 ] && [[ "$msg" == *"is 9.9.9-other"*"built for"* ]]; } || bad="$bad [mismatched kernel: exit $rc, '${msg:0:80}']"
+[ ! -e "$tmp/cli" ] || bad="$bad [mismatched kernel wrote $tmp/cli]"
+if [ -z "$bad" ]; then echo "ok fuzz-cli-errors (8 bad command lines: exit 2 with a message)"; else echo "not ok fuzz-cli-errors:$bad"; fi
 
 # ---- VMs: two clean campaigns and the crash drill, at once
 run() {	# name backend extra-append [more options]
@@ -76,7 +89,9 @@ run intel-strict intel-strict "" &
 p2=$!
 run drill direct "dmabench.crash_drill_size=$drill" "--max-restarts 2" &
 p3=$!
-wait $p1 $p2 $p3
+(sleep 25; T=15 run idle direct "dmabench.nplatform=99") &	# boots once the others fuzz, not beside their boots
+p4=$!
+wait $p1 $p2 $p3 $p4
 
 jnum() { sed -n "s/^ *\"$2\": \([0-9.]*\),*$/\1/p" "$1" | head -n 1; }
 for b in direct intel-strict; do
@@ -88,15 +103,18 @@ for b in direct intel-strict; do
 	fi
 	secs=$(awk -v a="$(jnum "$j" seconds)" -v b="$(jnum "$j" boot_seconds)" 'BEGIN { printf "%.1f", a - b }'); execs=$(jnum "$j" execs); sig=$(jnum "$j" kernel_sig_features)
 	new=$(jnum "$j" corpus_new); nf=$(grep -c '"id":' "$j"); eps=$(jnum "$j" execs_per_sec); cov=$(jnum "$j" cov)
+	thr=$(jnum "$j" threaded_programs); cqe=$(jnum "$j" uring_cqes); flt=$(jnum "$j" faulting_copies)
 	why=""
 	[ "${rc:-1}" -eq 0 ] || why="$why exit $rc;"
 	awk -v s="${secs:-0}" -v t="$T" 'BEGIN { exit !(s >= t - 10) }' || why="$why fuzzed ${secs:-?} s of $T;"
 	[ "${execs:-0}" -gt 1000 ] || why="$why ${execs:-0} programs (<= 1000);"
 	[ "${sig:-0}" -gt 0 ] || why="$why no kernel-signature features;"
 	[ "${new:-0}" -gt 0 ] || why="$why corpus did not grow;"
+	{ [ "${thr:-0}" -gt 0 ] && [ "${cqe:-0}" -gt 0 ] && [ "${flt:-0}" -gt 0 ]; } ||
+		why="$why new abilities not exercised (threaded ${thr:-0}, CQEs ${cqe:-0}, faulting copies ${flt:-0});"
 	[ "$nf" -eq 0 ] || why="$why $nf finding(s): $(grep -o '"title": "[^"]*"' "$j" | head -n 2 | tr '\n' ' ');"
 	if [ -z "$why" ]; then
-		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus)"
+		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies)"
 	else
 		echo "not ok fuzz-campaign-$b:$why (see $out/$b.log)"
 	fi
@@ -127,6 +145,17 @@ else
 	else
 		echo "not ok fuzz-crash-drill:$why (see $out/drill.log)"
 	fi
+fi
+
+j=$(ls "$out/idle"/*-fuzz/fuzz.json 2>/dev/null | head -n 1)
+rc=$(cat "$out/idle.rc" 2>/dev/null)
+why=""
+[ "${rc:-0}" -eq 10 ] || why="$why exit ${rc:-?} (expected 10, no programs);"
+[ -n "$j" ] && grep -q '"idle_reason": "no program ran' "$j" || why="$why fuzz.json has no idle_reason;"
+if [ -z "$why" ]; then
+	echo "ok fuzz-idle (exit 10: $(sed -n 's/.*"idle_reason": "\(.\{0,90\}\).*/\1/p' "$j"))"
+else
+	echo "not ok fuzz-idle:$why (see $out/idle.log)"
 fi
 
 left=$(ls -a "$out"/*/*-fuzz/.shm 2>/dev/null | wc -l)

@@ -15,6 +15,7 @@ const char *dmab_class_name(int code)
 	case DMAB_EXIT_RESULTS: return "results-missing";
 	case DMAB_EXIT_REGRESSION: return "regression";
 	case DMAB_EXIT_UNEXPECTED_PASS: return "unexpected-pass";
+	case DMAB_EXIT_IDLE: return "no-programs";
 	case DMAB_EXIT_TIMEOUT: return "timeout";
 	case DMAB_EXIT_INTERRUPTED: return "interrupted";
 	case DMAB_EXIT_PANIC: return "kernel-panic";
@@ -30,6 +31,7 @@ int dmab_class_severity(int code)
 	case DMAB_EXIT_TESTFAIL: return 2;
 	case DMAB_EXIT_WARN: return 3;
 	case DMAB_EXIT_USAGE: return 4;
+	case DMAB_EXIT_IDLE: return 4;
 	case DMAB_EXIT_RESULTS: return 5;
 	case DMAB_EXIT_BOOT: return 6;
 	case DMAB_EXIT_TIMEOUT: return 7;

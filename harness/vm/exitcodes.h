@@ -27,6 +27,8 @@ enum dmab_class {
 	 * the expectation table is stale or the bug is fixed in this kernel/QEMU
 	 */
 	DMAB_EXIT_UNEXPECTED_PASS = 9,
+	DMAB_EXIT_IDLE = 10,	/* `dmabench fuzz` only: the campaign ran no program, or far fewer
+					 * than its boots allow (every boot died early); it says why */
 	DMAB_EXIT_TIMEOUT = 124,	/* the VM ran longer than --timeout */
 	DMAB_EXIT_INTERRUPTED = 130,	/* dmabench got SIGINT/SIGTERM */
 	DMAB_EXIT_PANIC = 255,		/* "Kernel panic - not syncing" in the console */

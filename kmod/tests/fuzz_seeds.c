@@ -20,9 +20,6 @@ static uint8_t input[1 << 16];
 
 int main(void)
 {
-	static const char *const kinds[] = {
-		"clean", "bad-errno", "sg-invariant", "leak", "kernel-log", "exec-error",
-	};
 	char exe[512], dir[600], path[1200], *top;
 	struct fuzz_result res;
 	struct dirent **ents;
@@ -63,7 +60,7 @@ int main(void)
 			t_fail("%s: cannot run: %s", ents[i]->d_name, strerror(-ret));
 		seeds++;
 		if (res.finding) {
-			printf("fuzz_seeds: %s: FINDING %s: %s\n", ents[i]->d_name, kinds[res.finding], res.msg);
+			printf("fuzz_seeds: %s: FINDING %s: %s\n", ents[i]->d_name, fuzz_finding_name(res.finding), res.msg);
 			failed++;
 		} else if (prog.nops && !res.ops_ok && res.ops_unsupported) {
 			/* every operation that got through needs a feature this kernel lacks */
@@ -73,8 +70,8 @@ int main(void)
 			       prog.nops, res.ops_run);
 			failed++;
 		} else {
-			printf("fuzz_seeds: %-24s %2u ops: %2u ok, %2u documented errors\n", ents[i]->d_name,
-			       prog.nops, res.ops_ok, res.ops_err);
+			printf("fuzz_seeds: %-24s %2u ops: %2u ok, %2u documented errors%s\n", ents[i]->d_name,
+			       prog.nops, res.ops_ok, res.ops_err, res.nthreads > 1 ? ", threads" : "");
 		}
 next:
 		free(ents[i]);
