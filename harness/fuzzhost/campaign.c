@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "harness/fuzzhost/fz.h"
+#include "harness/report/plot.h"
 #include "harness/plan/plan.h"
 #include "harness/vm/exitcodes.h"
 #include "lib/klog.h"
@@ -47,6 +48,20 @@ static void progress(struct fz *z, const char *tag)
 		tag ? " " : "", tag ? tag : "");
 	z->t_last_print = now;
 	z->print_started = st;
+	/* the same figures as a time series for the progress plot (fuzz-progress.png) */
+	char path[4400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/progress.tsv", z->rundir);
+	f = fopen(path, "ae");
+	if (f) {
+		if (ftell(f) == 0)
+			fprintf(f, "# t_s programs cov ft corpus findings restarts boot event\n");
+		fprintf(f, "%.1f %llu %s %s %s %u %u %u %s\n", now - z->t0, (unsigned long long)(z->execs_total + st),
+			cov[0] ? cov : "NaN", ft[0] ? ft : "NaN", corp[0] ? corp : "NaN", z->nf, z->restarts, z->boot,
+			tag && strstr(tag, "died") ? "restart" : tag ? "end-of-boot" : "-");
+		fclose(f);
+	}
 }
 
 /* Poll callback: progress line every 5 s, hang detection. */
@@ -244,6 +259,14 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			z->cqes, z->faults);
 		if (z->idle_why[0])
 			fprintf(f, "\n**Idle campaign** (exit 10): %s\n", z->idle_why);
+		{
+			char note[4600];
+
+			if (!dmab_plot_fuzz_progress(z->rundir, note, sizeof(note)))
+				fprintf(f, "\n![programs, coverage and corpus over time, restarts marked](fuzz-progress.png)\n");
+			else
+				fprintf(f, "\nProgress plot: %s\n", note);
+		}
 		if (known_total(z)) {
 			fprintf(f, "\n## Known reports (tallied, not findings)\n\n| class | count | report | cause | documented |\n"
 				"|---|---|---|---|---|\n");

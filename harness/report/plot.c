@@ -619,3 +619,35 @@ out:
 	dmab_plots_free(&p);
 	return r;
 }
+
+int dmab_plot_fuzz_progress(const char *rundir, char *note, size_t notelen)
+{
+	struct dmab_plots p = { 0 };
+	struct dmab_plot *pl = plot_add(&p);
+	const char *gnuplot = getenv("DMABENCH_GNUPLOT");
+	struct dmab_home home;
+	size_t nok = 0;
+	int r;
+
+	note[0] = 0;
+	if (!pl)
+		return -ENOMEM;
+	snprintf(pl->gp, sizeof(pl->gp), "fuzz-progress.gp");
+	snprintf(pl->name, sizeof(pl->name), "campaign");
+	snprintf(pl->dat, sizeof(pl->dat), "%s/progress.tsv", rundir);
+	snprintf(pl->png, sizeof(pl->png), "%s/fuzz-progress.png", rundir);
+	if (!dmab_is_file(pl->dat) || strchr(rundir, '\'')) {
+		snprintf(note, notelen, "no progress.tsv");
+		dmab_plots_free(&p);
+		return -ENODATA;
+	}
+	dmab_home(&home);
+	r = dmab_plot_render(&p, home.gnuplot, gnuplot && *gnuplot ? gnuplot : "gnuplot", 60, &nok);
+	if (r == -ENOENT)
+		snprintf(note, notelen, "no PNG: gnuplot (or %s/fuzz-progress.gp) not found; the data is progress.tsv",
+			 home.gnuplot);
+	else if (r)
+		snprintf(note, notelen, "gnuplot failed on progress.tsv (%s)", strerror(-r));
+	dmab_plots_free(&p);
+	return r;
+}

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 struct dmab_plot {
-	char gp[16];		/* script in the gp dir: "lat-cdf.gp", "va.gp" */
+	char gp[24];		/* script in the gp dir: "lat-cdf.gp", "va.gp" */
 	char name[130];		/* backend label */
 	char size[24];		/* lat: the block size plotted ("4K") */
 	char what[64];		/* caption */
@@ -60,5 +60,11 @@ struct dmab_cmp_opts;
  */
 int dmab_plot_compare(const struct dmab_cmp *c, const struct dmab_cmp_opts *o, const char *png, char *note,
 		      size_t notelen);
+
+/*
+ * `dmabench fuzz`: RUNDIR/fuzz-progress.png from RUNDIR/progress.tsv (programs, coverage, corpus over
+ * time, restarts marked; fuzz-progress.gp). 0, or -errno with a note (no gnuplot: -ENOENT).
+ */
+int dmab_plot_fuzz_progress(const char *rundir, char *note, size_t notelen);
 
 #endif

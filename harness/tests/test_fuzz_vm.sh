@@ -113,6 +113,11 @@ for b in direct intel-strict; do
 	{ [ "${thr:-0}" -gt 0 ] && [ "${cqe:-0}" -gt 0 ] && [ "${flt:-0}" -gt 0 ]; } ||
 		why="$why new abilities not exercised (threaded ${thr:-0}, CQEs ${cqe:-0}, faulting copies ${flt:-0});"
 	[ "$nf" -eq 0 ] || why="$why $nf finding(s): $(grep -o '"title": "[^"]*"' "$j" | head -n 2 | tr '\n' ' ');"
+	# the progress plot: a time series every 5 s, and the picture linked from summary.md
+	d=$(dirname "$j")
+	[ "$(grep -vc '^#' "$d/progress.tsv" 2>/dev/null)" -ge 3 ] || why="$why progress.tsv has fewer than 3 points;"
+	{ [ -s "$d/fuzz-progress.png" ] && grep -q 'fuzz-progress.png' "$d/summary.md"; } ||
+		why="$why no fuzz-progress.png linked from summary.md;"
 	if [ -z "$why" ]; then
 		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies)"
 	else
