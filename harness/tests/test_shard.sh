@@ -24,11 +24,11 @@ for i in 1 2 3; do
 done
 shard_rc=()
 for p in "${pids[@]}"; do wait "$p"; shard_rc+=($?); done
-echo "# whole run exit $whole_rc, shards exit ${shard_rc[*]}, $(($(date +%s) - t0)) s"
+took=$(($(date +%s) - t0))
 
 "$D" merge -q --out "$out/merged" "$out/s3/latest" "$out/s1/latest" "$out/s2/latest" >"$out/merge.log" 2>&1
 merge_rc=$?
-[ "$merge_rc" = "$whole_rc" ] && echo "ok shard-exit-code" ||
+[ "$merge_rc" = "$whole_rc" ] && echo "ok shard-exit-code (unsplit $whole_rc, shards ${shard_rc[*]}, merged $merge_rc; ${took} s)" ||
 	echo "not ok shard-exit-code: merge exited $merge_rc, the unsplit run $whole_rc (see $out/merge.log)"
 
 # what must be equal: plan id and VMs, backend order and exit codes, rows by (op, size)
