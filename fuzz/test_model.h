@@ -486,7 +486,7 @@ static int m_ioctl_file(int file, unsigned long cmd, void *uarg)
 	case DMABENCH_IOC_LAT: {
 		uint32_t smp[16];
 
-		if (k.l.op < 1 || k.l.op > DMABENCH_LAT_OP_MAX || !k.l.iters || k.l.reserved[0] ||
+		if (k.l.op < 1 || k.l.op > DMABENCH_LAT_OP_MAX || !k.l.iters || k.l.reserved0 ||
 		    (k.l.flags & ~DMABENCH_LAT_FLAGS_MASK) || (k.l.samples_c && !(k.l.flags & DMABENCH_LAT_CALIB))) {
 			ret = -EINVAL;
 			break;
