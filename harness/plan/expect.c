@@ -52,9 +52,10 @@ const struct dmab_expectation dmab_expectations[] = {
 		.item = "*", .expect = DMAB_OUT_FAIL, .symptom = "verify", .cause = SHARE_BUS_NOT_0,
 	},
 	{
-		/* bypass: edu:0 on pcie.0 bypasses the IOMMU (dma-direct, fine); edu:1 behind the pxb-pcie */
+		/* bypass: edu:0 on pcie.0 bypasses the IOMMU (dma-direct, fine); edu:1 behind the pxb-pcie: what edu:1
+		 * reads is wrong (B = edu:1); edu:1 -> edu:0 works (measured on 10.0: 54 of 54 such cells ok) */
 		.arch = "x86_64", .qemu_max = "10.2", .backend = "amd", .topology = "bypass", .job = "share",
-		.item = "*edu:1*", .expect = DMAB_OUT_FAIL, .symptom = "verify", .cause = SHARE_BUS_NOT_0,
+		.item = "*>edu:1:*", .expect = DMAB_OUT_FAIL, .symptom = "verify", .cause = SHARE_BUS_NOT_0,
 	},
 	/* ---- an IOMMU granule larger than the guest's page size (a kernel limit) ---- */
 	{

@@ -42,10 +42,14 @@ int main(void)
 	k.qemu_version_line = Q10;
 	k.topology = NULL;
 	CHECK(dmab_expect_find(&k) == NULL);
-	/* bypass: only edu:1 rows */
+	/* bypass: only what edu:1 (behind the pxb-pcie) reads; edu:1 -> edu:0 works (54 cells on 10.0) */
 	k.topology = "bypass";
 	k.item = "sg:edu:1>edu:1:none:none:64K";
 	CHECK(dmab_expect_find(&k) != NULL);
+	k.item = "sg:edu:0>edu:1:attrs:none:4K";
+	CHECK(dmab_expect_find(&k) != NULL);
+	k.item = "dmabuf:edu:1>edu:0:attrs:NKM:1M";
+	CHECK(dmab_expect_find(&k) == NULL);
 	k.item = "sg:edu:0>edu:0:none:none:64K";
 	CHECK(dmab_expect_find(&k) == NULL);
 
