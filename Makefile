@@ -73,15 +73,15 @@ DEBS += qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 DEBS += linux-source-6.1 bc bison flex libelf-dev libssl-dev
 # fuzzing: the OSS-Fuzz build contract packs the seed corpus (fuzz/oss-fuzz/build.sh, checked by make test)
 DEBS += zip unzip
-# compare with several boots: harness/tests/test_boots_vm.sh reads compare --format json
+# run.json and compare --format json in the shell tests (test_boots_vm.sh, test_shard.sh)
 DEBS += jq
 # kernels of other series (dmabench kernels fetch): the archive keyring, xz for 6.12's .ko.xz,
 # file(1) for modcheck; 6.12's headers ship vmlinux, so modpost adds BTF to the module with pahole
 DEBS += debian-archive-keyring xz-utils file dwarves
 # packaging: the Debian packages (dpkg-buildpackage), DKMS, bash completion
 DEBS += debhelper dh-dkms dkms bash-completion
-# tests: the example CI definitions (yamllint), run.json checks in the shell tests (jq)
-DEBS += yamllint jq
+# tests: the example CI definitions (harness/tests/test_ci.sh), run.json checks in test_shard.sh (jq, above)
+DEBS += yamllint
 
 LIB_SRCS := $(filter-out lib/test_%.c,$(wildcard lib/*.c))
 # the host command: one folder per concern (cli, plan, vm, report, fuzzhost); tests next to the code
