@@ -1506,6 +1506,14 @@ static void op_uring(struct run *r, const struct fuzz_op *op)
 	unsigned int gen = r->s->gen;
 	int fd = r->s->fd;
 
+	/* no driver io_uring commands before 5.19 (INFO features): the op needs what the kernel lacks */
+	if (!(r->c->features & DMABENCH_FEAT(DMABENCH_FEAT_URING_CMD))) {
+		r->res->ops_run++;
+		r->res->ops_err++;
+		r->res->ops_unsupported++;
+		r->c->uring_unavailable++;
+		return;
+	}
 	memset(q, 0, sizeof(q));
 	for (i = 0; i < n; i++) {
 		uint8_t b = op->a[5 + i], variant = (b >> 4) & 3;

@@ -325,6 +325,7 @@ static int m_ioctl_file(int file, unsigned long cmd, void *uarg)
 	case DMABENCH_IOC_INFO:
 		k.info.ndevs = M_DEVS;
 		k.info.abi_version = DMABENCH_ABI_VERSION;
+		k.info.features = (1ULL << DMABENCH_FEAT_COUNT) - 1;	/* the model is a kernel with everything */
 		break;
 	case DMABENCH_IOC_DEV_INFO:
 		if (k.di.dev >= M_DEVS) {
