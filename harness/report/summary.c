@@ -672,28 +672,59 @@ static bool lat_pair(const cJSON *bs, const cJSON *b, const cJSON **rf)
 	return *rf && *rf != b && jfile(b, "lat.json") && jfile(*rf, "lat.json");
 }
 
-/* One table: the VMs whose reference is ref, a column each. */
+/* A VM's cell: its label without ".b<k>" when the run has several boots (run.json "cell"). */
+static const char *cell_of(const cJSON *b)
+{
+	return jstr(b, "cell", jstr(b, "name", "-"));
+}
+
+/* b is the first VM (in run order) of its cell */
+static bool cell_first(const cJSON *bs, const cJSON *b)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, bs) {
+		if (o == b)
+			return true;
+		if (!strcmp(cell_of(o), cell_of(b)))
+			return false;
+	}
+	return false;
+}
+
+static int dbl_cmp_asc(const void *x, const void *y)
+{
+	double a = *(const double *)x, c = *(const double *)y;
+
+	return (a > c) - (a < c);
+}
+
+/*
+ * One table: the cells whose reference cell is ref's, a column each. With several boots a cell's
+ * ratio is the median over its boots of p50 / the same boot's reference p50, with the range over
+ * the boots in brackets.
+ */
 static void answers_lat_group(const cJSON *bs, const cJSON *ref, bool heading, FILE *f)
 {
 	const cJSON *b, *r, *rf;
 	int ncols = 0;
 
 	cJSON_ArrayForEach(b, bs)
-		ncols += lat_pair(bs, b, &rf) && rf == ref;
+		ncols += lat_pair(bs, b, &rf) && !strcmp(cell_of(rf), cell_of(ref)) && cell_first(bs, b);
 	if (!ncols)
 		return;
 	if (heading) {
 		fputs("\n#### Against ", f);
-		dmab_md_escape(f, jstr(ref, "name", "-"));
+		dmab_md_escape(f, cell_of(ref));
 		fputc('\n', f);
 	}
 	fputs("\n| op | attrs | size | ", f);
-	dmab_md_escape(f, jstr(ref, "name", "-"));
+	dmab_md_escape(f, cell_of(ref));
 	fputs(" ns |", f);
 	cJSON_ArrayForEach(b, bs)
-		if (lat_pair(bs, b, &rf) && rf == ref) {
+		if (lat_pair(bs, b, &rf) && !strcmp(cell_of(rf), cell_of(ref)) && cell_first(bs, b)) {
 			fputc(' ', f);
-			dmab_md_escape(f, jstr(b, "name", "-"));
+			dmab_md_escape(f, cell_of(b));
 			fputs(" |", f);
 		}
 	fputs("\n|---|---|---:|---:|", f);
@@ -716,18 +747,38 @@ static void answers_lat_group(const cJSON *bs, const cJSON *ref, bool heading, F
 			fmt_u(r, "p50", t, sizeof(t));
 		fprintf(f, " | %s | %s |", num(r, "size", &s) ? dmab_size_str(s, sb, sizeof(sb)) : "-", t);
 		cJSON_ArrayForEach(b, bs) {
-			const cJSON *x;
-			double px, py = 0;
+			const cJSON *o;
+			double ratio[64];
+			int nr = 0, err = 0;
 
-			if (!lat_pair(bs, b, &rf) || rf != ref)
+			if (!lat_pair(bs, b, &rf) || strcmp(cell_of(rf), cell_of(ref)) || !cell_first(bs, b))
 				continue;
-			x = lat_row_find(b, r);
-			if (x && num(x, "errno", &e) && e != 0)
-				fprintf(f, " err %.0f |", e);
-			else if (x && num(x, "p50", &px) && num(r, "p50", &py) && py > 0 && !(num(r, "errno", &e) && e))
-				fprintf(f, " %.2f |", px / py);
-			else
+			/* every boot of b's cell against the same boot's reference */
+			cJSON_ArrayForEach(o, bs) {
+				const cJSON *of, *x, *y;
+				double px, py = 0;
+
+				if (strcmp(cell_of(o), cell_of(b)) || !lat_pair(bs, o, &of) || nr >= 64)
+					continue;
+				x = lat_row_find(o, r);
+				y = lat_row_find(of, r);
+				if (x && num(x, "errno", &e) && e != 0)
+					err = (int)e;
+				else if (x && y && num(x, "p50", &px) && num(y, "p50", &py) && py > 0 &&
+					 !(num(y, "errno", &e) && e))
+					ratio[nr++] = px / py;
+			}
+			if (nr) {
+				qsort(ratio, (size_t)nr, sizeof(ratio[0]), dbl_cmp_asc);
+				fprintf(f, " %.2f", nr % 2 ? ratio[nr / 2] : (ratio[nr / 2 - 1] + ratio[nr / 2]) / 2);
+				if (nr > 1)
+					fprintf(f, " [%.2f–%.2f]", ratio[0], ratio[nr - 1]);
+				fputs(" |", f);
+			} else if (err) {
+				fprintf(f, " err %d |", err);
+			} else {
 				fputs(" - |", f);
+			}
 		}
 		fputc('\n', f);
 	}
@@ -738,21 +789,28 @@ static void answers_lat_group(const cJSON *bs, const cJSON *ref, bool heading, F
 static void answers_lat(const cJSON *bs, FILE *f)
 {
 	const cJSON *b, *rf;
-	int nref = 0, npair = 0;
+	int nref = 0, npair = 0, boots = 1;
 	char ref[64];
 
 	cJSON_ArrayForEach(b, bs) {
-		nref += reference_of(bs, b, ref, sizeof(ref)) == b && jfile(b, "lat.json");
+		nref += reference_of(bs, b, ref, sizeof(ref)) == b && jfile(b, "lat.json") && cell_first(bs, b);
 		npair += lat_pair(bs, b, &rf);
+		if (jnum(b, "boot", 0) > boots)
+			boots = (int)jnum(b, "boot", 0);
 	}
 	if (!npair)
 		return;
-	fprintf(f, "\n### Latency: median (p50) as a ratio to `direct` on the same kernel, arch and topology\n\n"
-		   "One boot per VM: no interval (boot-to-boot variance unknown). 1.00 = as fast as direct, "
-		   "2.50 = two and a half times its time; the first number column is direct's own median (ns). "
-		   "`err N`: the operation failed with errno N.\n");
+	fprintf(f, "\n### Latency: median (p50) as a ratio to `direct` on the same kernel, arch and topology\n\n");
+	if (boots > 1)
+		fprintf(f, "%d boots per VM: each cell is the median over the boots of p50 / the same boot's direct p50, "
+			   "[the range over the boots]; the first number column is direct's median of its first boot (ns). ",
+			boots);
+	else
+		fprintf(f, "One boot per VM: no interval (boot-to-boot variance unknown; `--boots N` gives one). ");
+	fprintf(f, "1.00 = as fast as direct, 2.50 = two and a half times its time. `err N`: the operation failed "
+		   "with errno N.\n");
 	cJSON_ArrayForEach(b, bs)
-		if (reference_of(bs, b, ref, sizeof(ref)) == b)
+		if (reference_of(bs, b, ref, sizeof(ref)) == b && cell_first(bs, b))
 			answers_lat_group(bs, b, nref > 1, f);
 }
 

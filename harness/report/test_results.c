@@ -231,5 +231,29 @@ int main(void)
 		free(buf);
 		cJSON_Delete(run);
 	}
+	/* several boots: each cell's ratio is the median over its boots, the range in brackets */
+	{
+		cJSON *run = cJSON_Parse("{\"backends\":["
+			"{\"name\":\"direct.b1\",\"cell\":\"direct\",\"boot\":1,\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":100}]}}},"
+			"{\"name\":\"intel-strict.b1\",\"cell\":\"intel-strict\",\"boot\":1,\"backend\":\"intel-strict\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":200}]}}},"
+			"{\"name\":\"direct.b2\",\"cell\":\"direct\",\"boot\":2,\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":110}]}}},"
+			"{\"name\":\"intel-strict.b2\",\"cell\":\"intel-strict\",\"boot\":2,\"backend\":\"intel-strict\",\"files\":{\"lat.json\":{\"rows\":["
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":330}]}}}]}");
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		CHECK(run != NULL);
+		CHECK_EQ(dmab_summary_write(run, f), 0);
+		fclose(f);
+		CHECK_CONTAINS(buf, "2 boots per VM");
+		CHECK_CONTAINS(buf, "| op | attrs | size | direct ns | intel-strict |\n");
+		CHECK_CONTAINS(buf, "| map_single | none | 4K | 100 | 2.50 [2.00–3.00] |");
+		free(buf);
+		cJSON_Delete(run);
+	}
 	return t_done("test_results");
 }
