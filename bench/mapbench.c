@@ -27,7 +27,7 @@
  * --threads T (needs --smp >= T): both tools run T threads at once (dmabench: bound kernel
  * threads, every thread's samples; the kernel tool: its threads, means over all of them).
  * --kthread: dmabench's loop in a bound kernel thread (LAT_KTHREAD), as the kernel tool's
- * runs, instead of the ioctl's context. --kmb-steps (issue 16 experiment): round i writes
+ * runs, instead of the ioctl's context. --kmb-steps (why the two tools disagree at T = 1): round i writes
  * S[i mod n] to the steps parameter of bench/kmb/map_benchmark_steps.ko (the kernel tool's
  * loop turned into dmabench's step by step) before the kernel tool runs; kernel_tool[i].steps.
  *

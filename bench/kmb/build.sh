@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 16 experiment: the kernel's dma_map_benchmark as an out-of-tree module with the
+# Experiment (why dmabench and the kernel's tool disagree at T = 1): the kernel's dma_map_benchmark as an out-of-tree module with the
 # steps parameter (map_benchmark_steps.c) for Debian's x86_64 kernel (which lacks
 # CONFIG_DMA_MAP_BENCHMARK), and an initramfs that loads it at boot (init loads
 # /lib/mods/*.ko first). Usage, from the repository root after `make`:

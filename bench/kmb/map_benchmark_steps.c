@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2020 HiSilicon Limited.
  *
- * dmabench experiment (issue 16, the T = 1 gap): Linux 6.1's kernel/dma/map_benchmark.c
+ * dmabench experiment (why it and dmabench disagree at T = 1): Linux 6.1's kernel/dma/map_benchmark.c
  * (the kernel's dma_map_benchmark, same driver and debugfs names, same ioctl ABI) built as
  * an out-of-tree module for a kernel without CONFIG_DMA_MAP_BENCHMARK (Debian's), with one
  * module parameter, steps (a bitmask, 0 = the kernel tool unchanged, writable at run time),

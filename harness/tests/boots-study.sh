@@ -1,6 +1,6 @@
 #!/bin/bash
 # The false-alarm rate and power of `dmabench compare` with the boot as the
-# unit, from a pool of boots (README "Several boots"; issue 18's table):
+# unit, from a pool of boots (the table in README "Several boots"):
 #   harness/tests/boots-study.sh A_BOOTS S10_BOOTS S5_BOOTS (not part of make test)
 # each argument a file listing lat.json paths, one boot each (e.g.
 # ls -d POOL/A/*/direct.b*/lat.json > a.txt). For every N in $NS (default
