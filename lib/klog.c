@@ -149,7 +149,12 @@ bool dmab_klog_iommu_fault(const char *line)
 	return p && p->level == DMAB_KR_FAULT;
 }
 
-const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **line, size_t *len)
+/*
+ * The first line of text that is a kernel report, by dmab_kreport(), or with s by
+ * dmab_klog_scan_line() (known reports skipped and counted); NULL and *line NULL if none.
+ */
+static const struct dmab_kr_pattern *first_report(const char *text, const char **line, size_t *len,
+						  struct dmab_klog_scan *s, unsigned int *known)
 {
 	for (const char *p = text; p && *p;) {
 		const char *e = strchr(p, '\n');
@@ -158,7 +163,7 @@ const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **
 		const struct dmab_kr_pattern *k;
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)(l < sizeof(buf) ? l : sizeof(buf) - 1), p);
-		k = dmab_kreport(buf);
+		k = s ? dmab_klog_scan_line(s, buf, known) : dmab_kreport(buf);
 		if (k) {
 			if (line) {
 				*line = p;
@@ -173,6 +178,11 @@ const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **
 		*len = 0;
 	}
 	return NULL;
+}
+
+const struct dmab_kr_pattern *dmab_kreport_first(const char *text, const char **line, size_t *len)
+{
+	return first_report(text, line, len, NULL, NULL);
 }
 
 int dmab_kmsg_parse(const char *rec, size_t len, unsigned long long *seq,
@@ -251,26 +261,5 @@ const struct dmab_kr_pattern *dmab_klog_scan_line(struct dmab_klog_scan *s, cons
 const struct dmab_kr_pattern *dmab_kreport_first_new(const char *text, const char **line, size_t *len,
 						     struct dmab_klog_scan *s, unsigned int *known)
 {
-	for (const char *p = text; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		char buf[1024];
-		const struct dmab_kr_pattern *k;
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)(l < sizeof(buf) ? l : sizeof(buf) - 1), p);
-		k = dmab_klog_scan_line(s, buf, known);
-		if (k) {
-			if (line) {
-				*line = p;
-				*len = l;
-			}
-			return k;
-		}
-		p = e ? e + 1 : NULL;
-	}
-	if (line) {
-		*line = NULL;
-		*len = 0;
-	}
-	return NULL;
+	return first_report(text, line, len, s, known);
 }
