@@ -61,10 +61,6 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 APT_DIR=${QEMUS_APT_DIR:-$top/build/apt}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SEC_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-KEYRING=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
-MAX_AGE_MIN=1440
 
 say() { echo "qemus: $*"; }
 die() { echo "qemus: error: $*" >&2; exit 1; }
@@ -74,55 +70,13 @@ usage() {
 	exit 2
 }
 
-# ---- the private apt root ------------------------------------------------------
+# ---- the private apt root (harness/kernel/privapt.sh: mirrors, keyring, apt.conf) ----
 
+. "$top/harness/kernel/privapt.sh"
+
+# bookworm with -updates, -backports (QEMU 10.0) and -security; the host's architecture only (QEMU runs here)
 apt_setup() {
-	A=$APT_DIR/bookworm-qemu
-	[ -r "$KEYRING" ] || die "$KEYRING missing (package debian-archive-keyring)"
-	mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/empty"
-	[ -e "$A/status" ] || : >"$A/status"
-	cat >"$A/sources.list.tmp" <<-EOF
-		deb [signed-by=$KEYRING] $MIRROR bookworm main
-		deb [signed-by=$KEYRING] $MIRROR bookworm-updates main
-		deb [signed-by=$KEYRING] $MIRROR bookworm-backports main
-		deb [signed-by=$KEYRING] $SEC_MIRROR bookworm-security main
-	EOF
-	mv "$A/sources.list.tmp" "$A/sources.list"
-	# none of the system's apt.conf(.d), preferences, trusted keys; the host's
-	# architecture only (QEMU runs here); lists kept compressed
-	cat >"$A/apt.conf" <<-EOF
-		Dir::Etc::Main "/dev/null";
-		Dir::Etc::Parts "$A/empty";
-		Dir::Etc::SourceList "$A/sources.list";
-		Dir::Etc::SourceParts "$A/empty";
-		Dir::Etc::Preferences "/dev/null";
-		Dir::Etc::PreferencesParts "$A/empty";
-		Dir::Etc::Trusted "/dev/null";
-		Dir::Etc::TrustedParts "$A/empty";
-		Dir::State::Lists "$A/lists";
-		Dir::State::Status "$A/status";
-		Dir::Cache "$A/cache";
-		APT::Architecture "$HOST_ARCH";
-		APT::Architectures { "$HOST_ARCH"; };
-		Acquire::Languages "none";
-		Acquire::GzipIndexes "true";
-		Dir::Cache::srcpkgcache "";
-		Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
-	EOF
-}
-
-apt_() { APT_CONFIG="$A/apt.conf" "$@"; }
-
-apt_update() {
-	say "apt-get update (bookworm, -updates, -backports, -security)"
-	apt_ apt-get -q --error-on=any update >"$A/update.log" 2>&1 || {
-		cat "$A/update.log" >&2
-		die "apt-get update failed (network, or another mirror needed: set DEBIAN_MIRROR)"
-	}
-}
-
-apt_fresh() {
-	[ -n "$(find "$A/lists" -maxdepth 1 -name '*InRelease' -mmin -$MAX_AGE_MIN 2>/dev/null)" ] || apt_update
+	privapt_setup "$APT_DIR/bookworm-qemu" "bookworm bookworm-updates bookworm-backports bookworm-security" "$HOST_ARCH"
 }
 
 # versions PKG: every version apt knows of PKG, one a line
@@ -403,7 +357,6 @@ list() {
 	return 0
 }
 
-HOST_ARCH=$(dpkg --print-architecture)
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 case ${1:-} in
 fetch) [ $# = 6 ] || usage; fetch "$2" "$3" "$4" "$5" "$6" ;;

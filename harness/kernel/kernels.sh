@@ -45,11 +45,6 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 APT_DIR=${KERNELS_APT_DIR:-$top/build/apt}
-# the mirrors /etc/apt/sources.list.d/debian.sources uses
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SEC_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-KEYRING=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
-MAX_AGE_MIN=1440	# refresh the package lists when older than this
 
 say() { echo "kernels: $*"; }
 die() { echo "kernels: error: $*" >&2; exit 1; }
@@ -59,62 +54,12 @@ usage() {
 	exit 2
 }
 
-# ---- the private apt root of one Debian release ------------------------------
+# ---- the private apt root of one Debian release (privapt.sh: mirrors, keyring, apt.conf) ----
 
-# apt_setup RELEASE SUITES: writes build/apt/RELEASE/{apt.conf,sources.list}
-apt_setup() {
-	local rel=$1 s
-	A=$APT_DIR/$rel
-	[ -r "$KEYRING" ] || die "$KEYRING missing (package debian-archive-keyring)"
-	mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/empty"
-	[ -e "$A/status" ] || : >"$A/status"
-	: >"$A/sources.list.tmp"
-	for s in $2; do
-		case $s in
-		*-security) echo "deb [signed-by=$KEYRING] $SEC_MIRROR $s main" ;;
-		*) echo "deb [signed-by=$KEYRING] $MIRROR $s main" ;;
-		esac >>"$A/sources.list.tmp"
-	done
-	mv "$A/sources.list.tmp" "$A/sources.list"
-	# Dir::Etc::Main/Parts: none of the system's apt.conf(.d) (no hooks,
-	# pins, proxies of its own); both architectures, as kbuild is the host's;
-	# lists kept compressed and no source cache (about 100 MB instead of 215).
-	cat >"$A/apt.conf" <<-EOF
-		Dir::Etc::Main "/dev/null";
-		Dir::Etc::Parts "$A/empty";
-		Dir::Etc::SourceList "$A/sources.list";
-		Dir::Etc::SourceParts "$A/empty";
-		Dir::Etc::Preferences "/dev/null";
-		Dir::Etc::PreferencesParts "$A/empty";
-		Dir::Etc::Trusted "/dev/null";
-		Dir::Etc::TrustedParts "$A/empty";
-		Dir::State::Lists "$A/lists";
-		Dir::State::Status "$A/status";
-		Dir::Cache "$A/cache";
-		APT::Architecture "$HOST_ARCH";
-		APT::Architectures { "amd64"; "arm64"; };
-		Acquire::Languages "none";
-		Acquire::GzipIndexes "true";
-		Dir::Cache::srcpkgcache "";
-		Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
-	EOF
-}
+. "$top/harness/kernel/privapt.sh"
 
-apt_() { APT_CONFIG="$A/apt.conf" "$@"; }
-
-apt_update() {
-	say "apt-get update ($(sed 's/.*\] //; s/ main$//' "$A/sources.list" | paste -sd, -))"
-	# --error-on=any: a suite that cannot be fetched or verified is an error, not a warning
-	apt_ apt-get -q --error-on=any update >"$A/update.log" 2>&1 || {
-		cat "$A/update.log" >&2
-		die "apt-get update failed (network, or a mirror other than $MIRROR needed: set DEBIAN_MIRROR)"
-	}
-	grep -E '^(W|E):' "$A/update.log" >&2 || true
-}
-
-apt_fresh() {
-	[ -n "$(find "$A/lists" -maxdepth 1 -name '*InRelease' -mmin -$MAX_AGE_MIN 2>/dev/null)" ] || apt_update
-}
+# apt_setup RELEASE SUITES: build/apt/RELEASE/; both architectures, as kbuild is the host's
+apt_setup() { privapt_setup "$APT_DIR/$1" "$2" "amd64 arm64"; }
 
 # ---- making the unpacked headers usable where they are ------------------------
 
@@ -305,7 +250,6 @@ modcheck() {
 	say "modcheck: $(basename "$ko") vermagic $have = $(basename "$kernel")"
 }
 
-HOST_ARCH=$(dpkg --print-architecture)
 case ${1:-} in
 fetch) [ $# = 8 ] || usage; fetch "$2" "$3" "$4" "$5" "$6" "$7" "$8" ;;
 list) [ $# = 2 ] || usage; list "$2" ;;
