@@ -1262,23 +1262,19 @@ static const char *fmt_med(const struct dmab_cmp_row *r, const struct dmab_media
 	double hw = (double)m->hi - (double)m->lo;
 	double pct = v > 0 ? hw / 2 / v * 100 : 0;
 
-	if (r->hier) {	/* mean of the boot medians, x boots */
-		size_t nb = m == &r->b ? r->boots_b : r->boots_n;
+	char t[20], tail[24];
 
-		if (v >= 1e6)
-			snprintf(buf, len, "%.3gms ×%zu", v / 1e6, nb);
-		else if (v >= 1e3)
-			snprintf(buf, len, "%.4gµs ×%zu", v / 1e3, nb);
-		else
-			snprintf(buf, len, "%.0fns ×%zu", v, nb);
-		return buf;
-	}
 	if (v >= 1e6)
-		snprintf(buf, len, "%.3gms ±%.1f%%", v / 1e6, pct);
+		snprintf(t, sizeof(t), "%.3gms", v / 1e6);
 	else if (v >= 1e3)
-		snprintf(buf, len, "%.4gµs ±%.1f%%", v / 1e3, pct);
+		snprintf(t, sizeof(t), "%.4gµs", v / 1e3);
 	else
-		snprintf(buf, len, "%.0fns ±%.1f%%", v, pct);
+		snprintf(t, sizeof(t), "%.0fns", v);
+	if (r->hier)	/* mean of the boot medians, x boots */
+		snprintf(tail, sizeof(tail), "×%zu", m == &r->b ? r->boots_b : r->boots_n);
+	else
+		snprintf(tail, sizeof(tail), "±%.1f%%", pct);
+	snprintf(buf, len, "%.19s %.23s", t, tail);
 	return buf;
 }
 
