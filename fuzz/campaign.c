@@ -40,7 +40,9 @@
 #include <unistd.h>
 
 #include "fuzz/shm.h"
+#include "lib/dmab.h"
 #include "lib/json.h"
+#include "lib/procinfo.h"
 #include "lib/util.h"
 
 #define MAX_LIBFUZZER_RUNS	32
@@ -73,6 +75,46 @@ static int sync_mark(uint64_t h)
 		}
 	}
 	return 0;	/* full: treat as known */
+}
+
+/*
+ * What the kernel holds now (shm->leak_before / leak_after). With settle, first wait up to 5 s for the module to
+ * have no live object and no open file but ours (io_uring and dma-buf releases finish asynchronously after the
+ * programs' process exits). Caches are dropped before MemFree is read. Fields that cannot be read stay -1.
+ */
+static void leak_snapshot(struct fz_leak *l, int settle)
+{
+	struct dmab_vmallocinfo vi;
+	struct dmab_meminfo mi;
+	struct dmabench_stats st;
+	int fd = dmab_open(NULL), i, fdc;
+
+	l->vmalloc_bytes = l->vmalloc_areas = l->free_bytes = l->live_objects = l->open_files = -1;
+	for (i = 0; fd >= 0 && i < (settle ? 50 : 1); i++) {
+		memset(&st, 0, sizeof(st));
+		if (dmab_stats(fd, &st))
+			break;
+		l->live_objects = (int64_t)(st.live_allocs + st.live_sgtables + st.live_mappings + st.live_mmaps);
+		l->open_files = (int64_t)st.open_files - 1;
+		if (!l->live_objects && !l->open_files)
+			break;
+		usleep(100000);
+	}
+	if (fd >= 0)
+		close(fd);
+	sync();
+	fdc = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+	if (fdc >= 0) {
+		if (write(fdc, "3", 1) < 0)
+			perror("fuzz: drop_caches");
+		close(fdc);
+	}
+	if (!dmab_vmallocinfo_read_path(DMAB_VMALLOCINFO_PATH, &vi)) {
+		l->vmalloc_bytes = (int64_t)vi.bytes;
+		l->vmalloc_areas = (int64_t)vi.areas;
+	}
+	if (!dmab_meminfo_read_path(DMAB_MEMINFO_PATH, &mi))
+		l->free_bytes = (int64_t)mi.mem_free;
 }
 
 static int read_all(const char *path, uint8_t *buf, size_t cap, size_t *len)
@@ -470,6 +512,10 @@ int main(int argc, char **argv)
 	snprintf(dictarg, sizeof(dictarg), "-dict=%s", dict);
 	snprintf(artarg, sizeof(artarg), "-artifact_prefix=%s", arts);
 
+	if (shm) {
+		shm->leak_valid = 0;
+		leak_snapshot(&shm->leak_before, 0);
+	}
 	t0 = dmab_now();
 	while (lf_runs < MAX_LIBFUZZER_RUNS) {
 		double left = (double)secs - (dmab_now() - t0);
@@ -545,6 +591,11 @@ int main(int argc, char **argv)
 			break;	/* it cannot even start: do not spin */
 	}
 	t1 = dmab_now();
+	if (shm) {
+		leak_snapshot(&shm->leak_after, 1);
+		__sync_synchronize();
+		shm->leak_valid = 1;
+	}
 	if (first.finding[0] && first.artifact[0] && !shm) {
 		read_all(first.artifact, filebuf, sizeof(filebuf), &alen);
 		hex_of(filebuf, alen, hex, sizeof(hex));

@@ -76,6 +76,18 @@ struct fz_shm {
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */
 	uint8_t sig_seen[FZ_SIG_COUNTERS / 8];	/* target: signature counters hit this boot (bitmap, across libFuzzer restarts) */
+	/* written by the campaign: what the kernel held before the first and after the last libFuzzer run of
+	 * this boot (after the programs' files were closed and the module had no live object or open file
+	 * left, or 5 s had passed); leak_valid 0 when the boot did not get there (it died) */
+	uint32_t leak_valid;
+	uint32_t leak_pad;
+	struct fz_leak {
+		int64_t vmalloc_bytes;	/* /proc/vmallocinfo, live areas */
+		int64_t vmalloc_areas;
+		int64_t free_bytes;	/* /proc/meminfo MemFree after dropping caches */
+		int64_t live_objects;	/* DMABENCH_IOC_STATS: allocs + sgtables + mappings + mmaps */
+		int64_t open_files;	/* DMABENCH_IOC_STATS, not counting the reader's own */
+	} leak_before, leak_after;
 };
 
 struct fz_rec {

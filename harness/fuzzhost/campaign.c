@@ -165,6 +165,30 @@ static unsigned long long known_total(const struct fz *z)
 	return n;
 }
 
+/*
+ * "boot_leaks": per boot, what the kernel held after its programs minus before them (vmalloc bytes and areas,
+ * MemFree after dropping caches: negative = pages not given back) and the module's live objects and open files
+ * once the fuzzer had exited (both must be 0). A boot that died first has "valid": false.
+ */
+static void leaks_json(const struct fz *z, FILE *f)
+{
+	fprintf(f, "  \"boot_leaks\": [");
+	for (unsigned int i = 0; i < z->nleaks; i++) {
+		const struct fz_boot_leak *l = &z->leaks[i];
+
+		fprintf(f, "%s\n    {\"boot\": %u, \"valid\": %s", i ? "," : "", l->boot, l->valid ? "true" : "false");
+		if (l->valid)
+			fprintf(f, ", \"vmalloc_bytes_delta\": %lld, \"vmalloc_areas_delta\": %lld, "
+				"\"free_bytes_delta\": %lld, \"live_objects\": %lld, \"open_files\": %lld",
+				(long long)(l->after.vmalloc_bytes - l->before.vmalloc_bytes),
+				(long long)(l->after.vmalloc_areas - l->before.vmalloc_areas),
+				(long long)(l->after.free_bytes - l->before.free_bytes), (long long)l->after.live_objects,
+				(long long)l->after.open_files);
+		fprintf(f, "}");
+	}
+	fprintf(f, "%s],\n", z->nleaks ? "\n  " : "");
+}
+
 static void write_report(struct fz *z, double secs, const char *end_reason)
 {
 	double fsecs = secs - z->boot_secs > 1 ? secs - z->boot_secs : 1;	/* fuzzing time */
@@ -203,6 +227,7 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			json_str(f, z->idle_why);
 			fprintf(f, ",\n");
 		}
+		leaks_json(z, f);
 		fprintf(f, "  \"known_reports\": [");
 		for (unsigned int i = 0, n = 0; i < dmab_kr_nknown && i < FUZZ_KNOWN_MAX; i++) {
 			if (!z->known[i])
@@ -259,6 +284,23 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			z->cqes, z->faults);
 		if (z->idle_why[0])
 			fprintf(f, "\n**Idle campaign** (exit 10): %s\n", z->idle_why);
+		if (z->nleaks) {
+			fprintf(f, "\n## What each boot left behind\n\nAfter its programs minus before them; free memory "
+				"after dropping caches (negative: pages not given back).\n\n| boot | vmalloc | vmalloc areas | "
+				"free memory | live objects | open files |\n|---|---|---|---|---|---|\n");
+			for (unsigned int i = 0; i < z->nleaks; i++) {
+				const struct fz_boot_leak *l = &z->leaks[i];
+
+				if (!l->valid)
+					fprintf(f, "| %u | - | - | - | - | - (the boot died first) |\n", l->boot);
+				else
+					fprintf(f, "| %u | %+lld B | %+lld | %+lld KiB | %lld | %lld |\n", l->boot,
+						(long long)(l->after.vmalloc_bytes - l->before.vmalloc_bytes),
+						(long long)(l->after.vmalloc_areas - l->before.vmalloc_areas),
+						(long long)(l->after.free_bytes - l->before.free_bytes) / 1024,
+						(long long)l->after.live_objects, (long long)l->after.open_files);
+			}
+		}
 		{
 			char note[4600];
 
@@ -337,6 +379,14 @@ int cmd_campaign(struct fz *z)
 		z->threaded += z->shm->threaded;
 		z->cqes += z->shm->cqes;
 		z->faults += z->shm->faults;
+		if (z->nleaks < FZ_MAX_LEAK_BOOTS) {
+			struct fz_boot_leak *bl = &z->leaks[z->nleaks++];
+
+			bl->boot = z->boot;
+			bl->valid = z->shm->leak_valid == 1;
+			bl->before = z->shm->leak_before;
+			bl->after = z->shm->leak_after;
+		}
 		if (z->shm->sig_features > z->sig_max)
 			z->sig_max = z->shm->sig_features;
 		if (z->shm->kcov_slots > z->kcov_max)

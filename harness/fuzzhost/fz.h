@@ -32,6 +32,7 @@
  */
 #define FZ_SLAB_POISON	"slub_debug=FZP"
 #define FZ_MIN_PROGRAMS_PER_BOOT	20	/* fewer on average over >= 3 boots: an idle campaign (exit 10) */
+#define FZ_MAX_LEAK_BOOTS	512	/* boots whose leak figures fuzz.json keeps */
 
 struct finding {
 	char id[17];
@@ -70,6 +71,13 @@ struct fz {
 	unsigned int idle_boots;	/* boots that ran no program */
 	unsigned int boots_init;	/* boots that reached guest init */
 	char idle_why[600];		/* the first reason a boot ran no program */
+	/* what the kernel held before and after each boot's programs (shm leak_*; valid 0: the boot died first) */
+	struct fz_boot_leak {
+		unsigned int boot;
+		bool valid;
+		struct fz_leak before, after;
+	} leaks[FZ_MAX_LEAK_BOOTS];
+	unsigned int nleaks;
 	/* per boot (watch callback) */
 	uint64_t last_started;
 	uint64_t out_pos;		/* "out" records read so far this boot */

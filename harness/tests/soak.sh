@@ -6,8 +6,10 @@
 # (default build/soak); the campaigns' own results (corpus, findings, fuzz.json) stay under $SOAK_OUT/<n>-<backend>/.
 # Each backend's campaigns continue from its previous corpus. Exit 0 when the target was reached without a
 # finding, 1 with findings, 3 when time ran out first.
-# Live module objects are checked after every program (the fuzzer's leak oracle: a finding); vmalloc and page
-# counts per boot are not measured yet.
+# Live module objects are checked after every program (the fuzzer's leak oracle: a finding). After each boot's
+# programs the guest also records what the kernel holds (fuzz.json boot_leaks: vmalloc bytes and areas, free memory
+# after dropping caches, the module's live objects and open files once the fuzzer has exited); soak.md lists them
+# per boot with their sums, and a boot that leaves a live object or an open file fails the soak (exit 1).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 D=build/host/dmabench
@@ -20,6 +22,7 @@ read -ra backends <<<"${SOAK_BACKENDS:-direct intel-strict swiotlb intel-lazy in
 [ -x "$D" ] || { echo "soak: $D missing (make)"; exit 2; }
 mkdir -p "$out"
 md=$out/soak.md
+leaks=$out/leaks.md.part
 t0=$(date +%s)
 total=0 nfind=0 n=0 bad=0
 jnum() { sed -n "s/^ *\"$2\": \([0-9.]*\),*$/\1/p" "$1" | head -n 1; }
@@ -29,6 +32,7 @@ jnum() { sed -n "s/^ *\"$2\": \([0-9.]*\),*$/\1/p" "$1" | head -n 1; }
 	echo "| # | backend | fuzzed s | boots | restarts | programs | programs/s | findings | exit | total programs |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } >"$md"
+: >"$leaks"
 while [ "$total" -lt "$target" ]; do
 	if [ $(($(date +%s) - t0)) -ge "$max_s" ]; then echo "soak: SOAK_MAX_HOURS reached" | tee -a "$md"; bad=3; break; fi
 	b=${backends[$((n % ${#backends[@]}))]}
@@ -49,7 +53,26 @@ while [ "$total" -lt "$target" ]; do
 	fs=$(awk -v a="${s:-0}" -v b="${bs:-0}" 'BEGIN { printf "%.0f", a - b }')
 	echo "| $n | $b | $fs | $(jnum "$j" boots) | $(jnum "$j" restarts) | ${e:-0} | $(jnum "$j" execs_per_sec) | $f | $rc | $total |" >>"$md"
 	[ "$f" -eq 0 ] || bad=1
+	# one row per boot: campaign, backend, boot, vmalloc and free-memory deltas, live objects, open files
+	jq -r --arg n "$n" --arg b "$b" '.boot_leaks[]? | if .valid then
+		"| \($n) | \($b) | \(.boot) | \(.vmalloc_bytes_delta) | \(.vmalloc_areas_delta) | \(.free_bytes_delta / 1024 | floor) | \(.live_objects) | \(.open_files) |"
+		else "| \($n) | \($b) | \(.boot) | - | - | - | - | - (died) |" end' "$j" >>"$leaks"
+	if jq -e '[.boot_leaks[]? | select(.valid and (.live_objects != 0 or .open_files != 0))] | length > 0' "$j" >/dev/null; then
+		echo "soak: $dir: a boot left module objects or files behind (fuzz.json boot_leaks)"
+		bad=1
+	fi
 done
+{
+	echo
+	echo "## What each boot left behind (after its programs minus before them)"
+	echo
+	echo "| # | backend | boot | vmalloc bytes | vmalloc areas | free KiB | live objects | open files |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	cat "$leaks"
+	awk -F' *\\| *' '$5 ~ /^-?[0-9]+$/ { n++; v += $5; a += $6; f += $7; o += $8; fl += $9 }
+		END { printf "| sum | %d boots | | %d | %d | %d | %d | %d |\n", n, v, a, f, o, fl }' "$leaks"
+} >>"$md"
+rm -f "$leaks"
 echo >>"$md"
 echo "total: $total programs in $n campaign(s), $nfind finding(s), $(( ($(date +%s) - t0) / 60 )) min" | tee -a "$md"
 exit $bad

@@ -6,7 +6,8 @@
 #                          (DMABENCH_FUZZ_COVTEST: cov grows by > 100 over the plain decoder)
 #  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict (2 vCPUs, slab poisoning):
 #                          fuzzed >= 50 s, > 1000 programs, kernel-signature features > 0, corpus grew,
-#                          programs on threads, io_uring completions and faulting copies > 0, 0 findings
+#                          programs on threads, io_uring completions and faulting copies > 0, 0 findings,
+#                          boot 1 recorded what it left behind: no live module object or open file
 #  fuzz-crash-drill:       same on direct with dmabench.crash_drill_size=20480 (panic_on_warn):
 #                          a WARN finding whose input allocates 20480 bytes, with its console log,
 #                          >= 1 VM restart, programs run after the restart (--max-restarts 2: at most 3 boots)
@@ -113,13 +114,18 @@ for b in direct intel-strict; do
 	{ [ "${thr:-0}" -gt 0 ] && [ "${cqe:-0}" -gt 0 ] && [ "${flt:-0}" -gt 0 ]; } ||
 		why="$why new abilities not exercised (threaded ${thr:-0}, CQEs ${cqe:-0}, faulting copies ${flt:-0});"
 	[ "$nf" -eq 0 ] || why="$why $nf finding(s): $(grep -o '"title": "[^"]*"' "$j" | head -n 2 | tr '\n' ' ');"
+	# what the boot left behind once the fuzzer had exited: figures recorded, no module object or file
+	lk=$(jq -r '.boot_leaks[0] | select(.valid) | "\(.live_objects) \(.open_files) \(.vmalloc_bytes_delta)"' "$j" 2>/dev/null)
+	read -r lo lf lv <<<"${lk:-x x x}"
+	{ [ "$lo" = 0 ] && [ "$lf" = 0 ]; } ||
+		why="$why boot 1 leak record: live objects ${lo}, open files ${lf} (want 0 0; none: the guest did not record);"
 	# the progress plot: a time series every 5 s, and the picture linked from summary.md
 	d=$(dirname "$j")
 	[ "$(grep -vc '^#' "$d/progress.tsv" 2>/dev/null)" -ge 3 ] || why="$why progress.tsv has fewer than 3 points;"
 	{ [ -s "$d/fuzz-progress.png" ] && grep -q 'fuzz-progress.png' "$d/summary.md"; } ||
 		why="$why no fuzz-progress.png linked from summary.md;"
 	if [ -z "$why" ]; then
-		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies)"
+		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies; boot 1 left $lv vmalloc bytes, 0 objects)"
 	else
 		echo "not ok fuzz-campaign-$b:$why (see $out/$b.log)"
 	fi
