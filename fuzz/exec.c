@@ -1294,6 +1294,62 @@ static uint64_t bits_mask(uint32_t bits)
 	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
 }
 
+/*
+ * After a SET_MASK: probe the device accesses the module makes for itself under the new mask (VERIFY maps
+ * its check page again after a mask change): a one-page BIDIRECTIONAL MAP_SINGLE on the device, a VERIFY
+ * through it, the mapping freed. Shares VERIFY's time budget (verify_pct), not its one-per-program limit.
+ */
+static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
+{
+	struct dmabench_map_single m;
+	struct dmabench_verify v;
+	struct dmabench_handle h;
+	uint64_t t0;
+	int ret;
+
+	if (r->s->fd < 0)
+		return;
+	if (r->c->verify_pct && r->c->verify_ns * 100 > (dmab_now_ns() - r->c->t0_ns) * r->c->verify_pct) {
+		r->c->verify_skipped++;
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.dev = dev;
+	m.dir = DMABENCH_DIR_BIDIRECTIONAL;
+	m.size = page_size;
+	ret = sys_ioctl(r, r->s->fd, DMABENCH_IOC_MAP_SINGLE, &m);
+	r->res->ops_run++;
+	if (ret) {
+		if (!fuzz_errno_ok(-ret))
+			finding(r, FUZZ_BAD_ERRNO, "op %u set_mask probe: map_single: undocumented error %d (%s)",
+				r->opi, -ret, strerror(-ret));
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.handle = m.handle;
+	v.pages = 1;
+	v.len = 64;
+	v.flags = DMABENCH_VERIFY_FILL;
+	v.seed = seed;
+	t0 = dmab_now_ns();
+	ret = sys_ioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, &v);
+	r->c->verify_ns += dmab_now_ns() - t0;
+	r->res->ops_run++;
+	sig(r, 7, (uint32_t)-ret, v.mismatches ? 3 : 2, v.blocked);
+	if (ret && !(fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT))
+		finding(r, FUZZ_BAD_ERRNO, "op %u set_mask probe: verify: undocumented error %d (%s)", r->opi, -ret,
+			strerror(-ret));
+	else if (!ret && v.mismatches && !v.blocked)
+		finding(r, FUZZ_SG_INVARIANT, "op %u set_mask probe: verify: device read %u of %llu bytes wrong",
+			r->opi, v.mismatches, (unsigned long long)v.bytes);
+	memset(&h, 0, sizeof(h));
+	h.handle = m.handle;
+	ret = sys_ioctl(r, r->s->fd, DMABENCH_IOC_FREE, &h);
+	if (ret && ret != -EBADF)	/* EBADF: another thread closed the file meanwhile */
+		finding(r, FUZZ_EXEC_ERROR, "op %u set_mask probe: free of handle %u: %s", r->opi, m.handle,
+			strerror(-ret));
+}
+
 static void op_set_mask(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_set_mask m;
@@ -1313,6 +1369,8 @@ static void op_set_mask(struct run *r, const struct fuzz_op *op)
 		if (m.dev < 64)
 			r->s->mask_changed |= 1ULL << m.dev;
 	}
+	if ((op->a[2] & 1) && op->a[2] != 0xff)
+		mask_probe(r, m.dev, op->a[1]);
 }
 
 static void op_lat(struct run *r, const struct fuzz_op *op)

@@ -207,10 +207,28 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* What one run of a program did, into the shared memory (counted per run, reruns included). */
+static void shm_account(const struct fuzz_result *res)
+{
+	uint32_t i;
+
+	for (i = 0; i < SIG_COUNTERS; i++)	/* seen this boot, across libFuzzer restarts */
+		if (sig_counters[i] && !(shm->sig_seen[i / 8] & (1u << (i % 8)))) {
+			shm->sig_seen[i / 8] |= (uint8_t)(1u << (i % 8));
+			shm->sig_features++;
+		}
+	shm->dma_api_errors = (uint32_t)ctx.dma_api_errors;
+	for (i = 0; i < FZ_KNOWN; i++)
+		shm->known_hits[i] += res->known[i];
+	shm->threaded += res->nthreads > 1;
+	shm->cqes += res->cqes;
+	shm->faults += res->faults;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_result res;
-	uint32_t i;
+	uint32_t i, runs, k;
 	int ret;
 
 	fuzz_decode(data, size, &prog);
@@ -231,29 +249,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		shm->started++;
 		__sync_synchronize();
 	}
-	if (kcov_area)
-		__atomic_store_n(&kcov_area[0], 0, __ATOMIC_RELAXED);
-	ret = fuzz_exec(&ctx, &prog, &res);
-	if (kcov_area)
-		kcov_collect();
-	if (shm) {
-		for (i = 0; i < SIG_COUNTERS; i++)	/* seen this boot, across libFuzzer restarts */
-			if (sig_counters[i] && !(shm->sig_seen[i / 8] & (1u << (i % 8)))) {
-				shm->sig_seen[i / 8] |= (uint8_t)(1u << (i % 8));
-				shm->sig_features++;
-			}
-		shm->dma_api_errors = (uint32_t)ctx.dma_api_errors;
-		for (i = 0; i < FZ_KNOWN; i++)
-			shm->known_hits[i] += res.known[i];
-		shm->threaded += res.nthreads > 1;
-		shm->cqes += res.cqes;
-		shm->faults += res.faults;
+	/* a close race is decided within a microsecond: run it again, up to FUZZ_RACE_REPEAT times */
+	runs = fuzz_close_race(&prog) ? FUZZ_RACE_REPEAT : 1;
+	for (k = 0; k < runs; k++) {
+		if (kcov_area)
+			__atomic_store_n(&kcov_area[0], 0, __ATOMIC_RELAXED);
+		ret = fuzz_exec(&ctx, &prog, &res);
+		if (kcov_area)
+			kcov_collect();
+		if (shm) {
+			shm_account(&res);
+			shm->race_reruns += k > 0;
+		}
+		if (ret || res.finding)
+			break;
 	}
 	if (ret) {
 		fprintf(stderr, "fuzz-dmabench: cannot run a program: %s\n", strerror(-ret));
 		exit(2);
 	}
 	if (res.finding) {
+		if (k)
+			fprintf(stderr, "fuzz-dmabench: close race: the finding came on run %u of the program\n", k + 1);
 		fprintf(stderr, "FINDING %s: %s\n", fuzz_finding_name(res.finding), res.msg);
 		abort();	/* shm->running stays 1: the host sees the input with the finding record */
 	}

@@ -47,7 +47,7 @@ seed 19-raw-garbage      08 02 $(printf 'ff%.0s' $(seq 96))   08 05 $(printf '01
 seed 20-multi-dev        00 00 00 00 02 00 00 00 00 00   00 01 01 00 02 00 00 00 00 00   00 02 02 00 02 00 00 00 00 00   02 00 03 03   03 03 04 02 00 00 03   02 01 05 03   03 05 06 00 00 00 03   02 02 07 03   03 07 00 03 00 00 03
 seed 21-verify          06 00 00 00 02 00 00 00   f9 00 00 7f   01 00 00
 seed 22-failnth         fa 00   00 00 00 00 02 00 00 00 00 00   fa 01   00 01 00 00 02 00 00 00 00 00   02 01 02 03   fa 00   03 02 03 01 00 00 03   01 03 00   01 02 00   01 01 00   01 00 00
-# 23..30: the operations from 0xf0 on (threads, io_uring, SET_MASK, LAT, faulting copies, dma-bufs);
+# 23..32: the operations from 0xf0 on (threads, io_uring, SET_MASK, LAT, faulting copies, dma-bufs);
 # each exercises its ability on a path the module handles correctly, a mutation away from the races
 seed 23-uring-batch      00 00 00 00 02 03 00 00 00 00   f1 0b 03 00 00 00 00 01 2e 03 10 01   01 00 00
 seed 24-threads          00 00 00 00 02 03 00 00 00 00   f0 01 01   06 01 00 00 02 00 00 00   01 01 00   f0 00 00   01 00 00   00 02 01 00 02 01 00 00 00 00   01 02 00
@@ -57,4 +57,8 @@ seed 27-set-mask-sg      f2 02 02 00   00 00 02 00 02 03 00 00 00 00   02 00 01 
 seed 28-lat              f3 00 00 00 00 02 03 00 00 00 03 03   f3 02 00 01 00 02 01 00 00 00 01 0f   f3 03 01 00 00 01 00 01 00 01 00 01   f3 04 00 01 00 02 00 00 00 02 01 10   f3 00 00 00 00 02 00 00 00 00 f0 00
 seed 29-fault-alloc      f4 03 30 01   00 00 00 00 02 03 00 00 00 00   01 00 00   f4 01 00 00   06 01 00 00 02 00 00 00   f4 00 10 00   00 02 00 00 02 00 00 00 00 00
 seed 30-dmabuf-verify    00 00 02 00 02 00 00 00 00 00   f5 00 00 00   f6 00 02 01 03 01 00   f9 01 00 7f   01 01 00   f7 00   01 00 00
+# 31, 32: a close racing a close on another thread (the executor runs such programs FUZZ_RACE_REPEAT times), and
+# SET_MASK with its probe (a one-page mapping verified under the new mask) on both edu devices
+seed 31-close-race       00 00 00 00 02 03 00 00 00 00   f5 00 00 00   f0 00 01   f7 80   f0 01 00   f7 00
+seed 32-mask-probe       f2 02 03 01   f2 03 82 01
 ls corpus | wc -l

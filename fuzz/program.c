@@ -253,3 +253,27 @@ void fuzz_schedule(const struct fuzz_program *p, struct fuzz_sched *s)
 	}
 	s->nphases = phase + 1;
 }
+
+bool fuzz_close_race(const struct fuzz_program *p)
+{
+	struct fuzz_sched s;
+	unsigned int ph, i;
+
+	fuzz_schedule(p, &s);
+	if (s.nthreads < 2)
+		return false;
+	for (ph = 0; ph < s.nphases; ph++) {
+		unsigned int threads = 0;	/* bitmap of the threads with an op in this phase */
+		bool close = false;
+
+		for (i = 0; i < p->nops && i < FUZZ_MAX_OPS; i++) {
+			if (s.phase[i] != ph || p->ops[i].code == FUZZ_OP_THREAD)
+				continue;
+			threads |= 1u << s.tid[i];
+			close |= p->ops[i].code == FUZZ_OP_CLOSE || p->ops[i].code == FUZZ_OP_REOPEN;
+		}
+		if (close && (threads & (threads - 1)))
+			return true;
+	}
+	return false;
+}

@@ -97,7 +97,9 @@ enum fuzz_opcode {
 	FUZZ_OP_URING,		/* hdr, size param(2), dev, arg1, 4 x SQE byte, 2 x slot nibbles: up to 4 SQEs
 				 * (ALLOC / MAP_SINGLE / FREE as IORING_OP_URING_CMD, or NOP) in one submission,
 				 * IOSQE_ASYNC / IOSQE_IO_LINK per SQE; every CQE must arrive in time */
-	FUZZ_OP_SET_MASK,	/* dev, bits selector, reserved: DMABENCH_IOC_SET_MASK (restored after the program) */
+	FUZZ_OP_SET_MASK,	/* dev, bits selector, flags: DMABENCH_IOC_SET_MASK (restored after the program); flags
+				 * 0xff a nonzero reserved field, else bit 0: then probe the new mask (a one-page
+				 * MAP_SINGLE, a VERIFY through it, the FREE) */
 	FUZZ_OP_LAT,		/* op, dev, dev2, api, size class, size param(2), attrs, dir, iters, buffers:
 				 * DMABENCH_IOC_LAT with at most 16 iterations and a 50 ms budget */
 	FUZZ_OP_FAULT,		/* mode, offset, action: the next op's ioctl struct straddles a page that is
@@ -146,6 +148,15 @@ struct fuzz_sched {
 	unsigned int nthreads, nphases;
 };
 void fuzz_schedule(const struct fuzz_program *p, struct fuzz_sched *s);
+
+/*
+ * A close race: some phase has ops on two or more threads and one of them closes a file (FUZZ_OP_CLOSE, the
+ * ctl file or a dma-buf fd, or FUZZ_OP_REOPEN). Whether such a race goes wrong depends on timing within a
+ * microsecond, so libFuzzer's target runs these programs FUZZ_RACE_REPEAT times (syzkaller repeats its
+ * threaded programs the same way).
+ */
+#define FUZZ_RACE_REPEAT	16
+bool fuzz_close_race(const struct fuzz_program *p);
 
 /* Argument bytes that follow the opcode byte in the input (raw included). */
 size_t fuzz_op_arg_bytes(unsigned int code);

@@ -234,6 +234,33 @@ static void test_schedule(void)
 	CHECK(sc.nthreads == 1 && sc.nphases == 1);
 }
 
+/* close races: a close on one thread beside any op of another in the same phase */
+static void test_close_race(void)
+{
+	static const uint8_t race[] = {	/* seed 31-close-race */
+		0x00, 0, 0, 0, 2, 3, 0, 0, 0, 0,	/* alloc */
+		0xf5, 0, 0, 0,				/* export */
+		0xf0, 0x00, 0x01,			/* thread 0, barrier */
+		0xf7, 0x80,				/* close the ctl file */
+		0xf0, 0x01, 0x00,			/* thread 1, same phase */
+		0xf7, 0x00,				/* close the dma-buf fd */
+	};
+	uint8_t apart[sizeof(race)];
+
+	fuzz_decode(race, sizeof(race), &p1);
+	CHECK(fuzz_close_race(&p1));
+	memcpy(apart, race, sizeof(race));
+	apart[sizeof(race) - 3] = 0x01;		/* thread 1 after a barrier: the closes no longer meet */
+	fuzz_decode(apart, sizeof(apart), &p1);
+	CHECK(!fuzz_close_race(&p1));
+	fuzz_decode(race, 17, &p1);		/* one thread: no race */
+	CHECK(!fuzz_close_race(&p1));
+	memcpy(apart, race, sizeof(race));
+	apart[sizeof(race) - 2] = 0x01;		/* thread 1 frees instead of closing: thread 0's close still races it */
+	fuzz_decode(apart, sizeof(apart), &p1);
+	CHECK(fuzz_close_race(&p1));
+}
+
 static void test_exec_missing(void)
 {
 	struct fuzz_ctx c;
@@ -435,6 +462,7 @@ int main(void)
 	test_errnos();
 	test_corpus();
 	test_schedule();
+	test_close_race();
 	test_exec_missing();
 	test_model_clean();
 	test_model_defects();
