@@ -256,6 +256,8 @@ long dmab_alloc_core(struct dmab_file *f, struct dmabench_alloc *in, struct dmab
 	struct dmab_dev *d;
 	int ret;
 
+	WARN_ONCE(dmab_crash_drill_size && in->size == dmab_crash_drill_size,
+		  "dmabench: crash drill: ALLOC of the magic size %llu\n", in->size);
 	if (!DMAB_RESERVED_OK(*in))
 		return -EINVAL;
 	ret = dmab_check_api(in->api, in->attrs, in->dir, true);
@@ -310,8 +312,6 @@ long dmab_ioc_alloc(struct dmab_file *f, void *arg, void __user *uarg)
 	struct dmab_obj *obj;
 	long ret;
 
-	WARN_ONCE(dmab_crash_drill_size && in->size == dmab_crash_drill_size,
-		  "dmabench: crash drill: ALLOC of the magic size %llu\n", in->size);
 	ret = dmab_alloc_core(f, in, &obj);
 	if (ret)
 		return ret;

@@ -52,8 +52,8 @@ MODULE_PARM_DESC(slow_pct, "slowdown of slow_op in percent of its own duration (
 
 /*
  * Crash drill for the fuzzer (fuzz/README.md): while crash_drill_size is
- * nonzero, a DMABENCH_IOC_ALLOC of exactly that many bytes triggers a
- * WARN_ONCE (the allocation then proceeds as usual). Off (0) by default.
+ * nonzero, an ALLOC (ioctl or io_uring) of exactly that many bytes triggers
+ * a WARN_ONCE (the allocation then proceeds as usual). Off (0) by default.
  */
 unsigned long long dmab_crash_drill_size;
 module_param_named(crash_drill_size, dmab_crash_drill_size, ullong, 0644);

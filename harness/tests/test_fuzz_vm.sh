@@ -9,7 +9,7 @@
 #                          programs on threads, io_uring completions and faulting copies > 0, 0 findings,
 #                          boot 1 recorded what it left behind: no live module object or open file
 #  fuzz-crash-drill:       same on direct with dmabench.crash_drill_size=20480 (panic_on_warn):
-#                          a WARN finding whose input allocates 20480 bytes, with its console log,
+#                          a WARN finding whose input allocates 20480 bytes (ioctl or io_uring ALLOC), with its console log,
 #                          >= 1 VM restart, programs run after the restart (--max-restarts 2: at most 3 boots)
 #  fuzz-idle:              a campaign whose module does not load (dmabench.nplatform=99: init fails) runs
 #                          no program: exit 10 and fuzz.json says why (one boot, --time 15, beside the others)
@@ -145,7 +145,7 @@ else
 		why="$why no WARN finding;"
 	else
 		fd=$(dirname "$rep")
-		grep -q "alloc .*(size $drill)" "$rep" || why="$why the WARN input allocates no $drill bytes;"
+		grep -Eq "(alloc|uring) .*\(size $drill\)" "$rep" || why="$why the WARN input allocates no $drill bytes;"
 		grep -q "crash drill: ALLOC of the magic size $drill" "$fd/console.log" 2>/dev/null || why="$why console.log lacks the drill WARN;"
 		[ -s "$fd/input" ] || why="$why no input saved;"
 	fi
