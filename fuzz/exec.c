@@ -1333,6 +1333,7 @@ static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
 	v.seed = seed;
 	t0 = dmab_now_ns();
 	ret = sys_ioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, &v);
+	r->res->probes++;
 	r->c->verify_ns += dmab_now_ns() - t0;
 	r->res->ops_run++;
 	sig(r, 7, (uint32_t)-ret, v.mismatches ? 3 : 2, v.blocked);

@@ -223,6 +223,7 @@ static void shm_account(const struct fuzz_result *res)
 	shm->threaded += res->nthreads > 1;
 	shm->cqes += res->cqes;
 	shm->faults += res->faults;
+	shm->mask_probes += res->probes;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -218,6 +218,7 @@ struct fuzz_result {
 	unsigned int nthreads;		/* threads the program ran on */
 	unsigned int cqes;		/* io_uring completions reaped */
 	unsigned int faults;		/* ioctls issued with a faulting struct (FUZZ_OP_FAULT) */
+	unsigned int probes;		/* VERIFYs issued by SET_MASK probes (FUZZ_OP_SET_MASK flag bit 0) */
 	unsigned int known[FUZZ_KNOWN_MAX];	/* known kernel reports seen (index: lib/klog.c dmab_kr_known[]) */
 	unsigned int ops_unsupported;	/* ... of those, EOPNOTSUPP: a feature this kernel lacks */
 	enum fuzz_finding finding;

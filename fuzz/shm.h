@@ -73,6 +73,7 @@ struct fz_shm {
 	uint64_t threaded;		/* programs that ran on more than one thread */
 	uint64_t cqes;			/* io_uring completions */
 	uint64_t faults;		/* ioctls with a faulting struct */
+	uint64_t mask_probes;		/* VERIFYs issued by SET_MASK probes */
 	uint64_t race_reruns;		/* extra runs of close-race programs (fuzz_close_race(), FUZZ_RACE_REPEAT) */
 	char stats[256];		/* libFuzzer's last "#N ... cov: ..." line */
 	char status[256];		/* campaign: what it does now, or how it ended */

@@ -219,9 +219,9 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 			z->shm->kcov_state > 0 ? "on" : "absent", (unsigned long long)z->kcov_max, end_reason,
 			code);
 		fprintf(f, "  \"smp\": %d,\n  \"panic_on_warn\": %s,\n  \"slab_poison\": \"%s\",\n"
-			"  \"threaded_programs\": %llu,\n  \"uring_cqes\": %llu,\n  \"faulting_copies\": %llu,\n  \"close_race_reruns\": %llu,\n"
+			"  \"threaded_programs\": %llu,\n  \"uring_cqes\": %llu,\n  \"faulting_copies\": %llu,\n  \"close_race_reruns\": %llu,\n  \"mask_probes\": %llu,\n"
 			"  \"idle_boots\": %u,\n", z->o.smp, z->warn_no_panic ? "false" : "true", z->poison, z->threaded,
-			z->cqes, z->faults, z->race_reruns, z->idle_boots);
+			z->cqes, z->faults, z->race_reruns, z->mask_probes, z->idle_boots);
 		if (z->idle_why[0]) {
 			fprintf(f, "  \"idle_reason\": ");
 			json_str(f, z->idle_why);
@@ -279,9 +279,9 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 					z->f[i].cls, z->f[i].count, z->f[i].title);
 		}
 		fprintf(f, "\nVMs: %d vCPUs, panic_on_warn %s, slab poisoning %s. Programs on threads %llu, io_uring "
-			"completions %llu, ioctls with a faulting struct %llu, reruns of close races %llu.\n", z->o.smp,
+			"completions %llu, ioctls with a faulting struct %llu, reruns of close races %llu, SET_MASK probes %llu.\n", z->o.smp,
 			z->warn_no_panic ? "off" : "on", z->poison[0] ? z->poison : "none (KASAN, or given)", z->threaded,
-			z->cqes, z->faults, z->race_reruns);
+			z->cqes, z->faults, z->race_reruns, z->mask_probes);
 		if (z->idle_why[0])
 			fprintf(f, "\n**Idle campaign** (exit 10): %s\n", z->idle_why);
 		if (z->nleaks) {
@@ -380,6 +380,7 @@ int cmd_campaign(struct fz *z)
 		z->cqes += z->shm->cqes;
 		z->faults += z->shm->faults;
 		z->race_reruns += z->shm->race_reruns;
+		z->mask_probes += z->shm->mask_probes;
 		if (z->nleaks < FZ_MAX_LEAK_BOOTS) {
 			struct fz_boot_leak *bl = &z->leaks[z->nleaks++];
 

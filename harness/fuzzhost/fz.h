@@ -69,6 +69,7 @@ struct fz {
 	unsigned long long known[FUZZ_KNOWN_MAX];	/* known reports seen (lib/klog.c dmab_kr_known[]) */
 	unsigned long long threaded, cqes, faults;	/* programs on threads, io_uring CQEs, faulting copies */
 	unsigned long long race_reruns;	/* extra runs of close-race programs */
+	unsigned long long mask_probes;	/* VERIFYs of SET_MASK probes */
 	unsigned int idle_boots;	/* boots that ran no program */
 	unsigned int boots_init;	/* boots that reached guest init */
 	char idle_why[600];		/* the first reason a boot ran no program */

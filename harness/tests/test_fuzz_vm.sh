@@ -6,7 +6,8 @@
 #                          (DMABENCH_FUZZ_COVTEST: cov grows by > 100 over the plain decoder)
 #  fuzz-campaign-<b>:      `dmabench fuzz --time 60` on direct and intel-strict (2 vCPUs, slab poisoning):
 #                          fuzzed >= 50 s, > 1000 programs, kernel-signature features > 0, corpus grew,
-#                          programs on threads, io_uring completions and faulting copies > 0, 0 findings,
+#                          programs on threads, io_uring completions, faulting copies, close-race reruns and
+#                          SET_MASK probes > 0, 0 findings,
 #                          boot 1 recorded what it left behind: no live module object or open file
 #  fuzz-crash-drill:       same on direct with dmabench.crash_drill_size=20480 (panic_on_warn):
 #                          a WARN finding whose input allocates 20480 bytes (ioctl or io_uring ALLOC), with its console log,
@@ -104,15 +105,15 @@ for b in direct intel-strict; do
 	fi
 	secs=$(awk -v a="$(jnum "$j" seconds)" -v b="$(jnum "$j" boot_seconds)" 'BEGIN { printf "%.1f", a - b }'); execs=$(jnum "$j" execs); sig=$(jnum "$j" kernel_sig_features)
 	new=$(jnum "$j" corpus_new); nf=$(grep -c '"id":' "$j"); eps=$(jnum "$j" execs_per_sec); cov=$(jnum "$j" cov)
-	thr=$(jnum "$j" threaded_programs); cqe=$(jnum "$j" uring_cqes); flt=$(jnum "$j" faulting_copies)
+	thr=$(jnum "$j" threaded_programs); cqe=$(jnum "$j" uring_cqes); flt=$(jnum "$j" faulting_copies); rr=$(jnum "$j" close_race_reruns); mp=$(jnum "$j" mask_probes)
 	why=""
 	[ "${rc:-1}" -eq 0 ] || why="$why exit $rc;"
 	awk -v s="${secs:-0}" -v t="$T" 'BEGIN { exit !(s >= t - 10) }' || why="$why fuzzed ${secs:-?} s of $T;"
 	[ "${execs:-0}" -gt 1000 ] || why="$why ${execs:-0} programs (<= 1000);"
 	[ "${sig:-0}" -gt 0 ] || why="$why no kernel-signature features;"
 	[ "${new:-0}" -gt 0 ] || why="$why corpus did not grow;"
-	{ [ "${thr:-0}" -gt 0 ] && [ "${cqe:-0}" -gt 0 ] && [ "${flt:-0}" -gt 0 ]; } ||
-		why="$why new abilities not exercised (threaded ${thr:-0}, CQEs ${cqe:-0}, faulting copies ${flt:-0});"
+	{ [ "${thr:-0}" -gt 0 ] && [ "${cqe:-0}" -gt 0 ] && [ "${flt:-0}" -gt 0 ] && [ "${rr:-0}" -gt 0 ] && [ "${mp:-0}" -gt 0 ]; } ||
+		why="$why new abilities not exercised (threaded ${thr:-0}, CQEs ${cqe:-0}, faulting copies ${flt:-0}, close-race reruns ${rr:-0}, SET_MASK probes ${mp:-0});"
 	[ "$nf" -eq 0 ] || why="$why $nf finding(s): $(grep -o '"title": "[^"]*"' "$j" | head -n 2 | tr '\n' ' ');"
 	# what the boot left behind once the fuzzer had exited: figures recorded, no module object or file
 	lk=$(jq -r '.boot_leaks[0] | select(.valid) | "\(.live_objects) \(.open_files) \(.vmalloc_bytes_delta)"' "$j" 2>/dev/null)
@@ -125,7 +126,7 @@ for b in direct intel-strict; do
 	{ [ -s "$d/fuzz-progress.png" ] && grep -q 'fuzz-progress.png' "$d/summary.md"; } ||
 		why="$why no fuzz-progress.png linked from summary.md;"
 	if [ -z "$why" ]; then
-		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies; boot 1 left $lv vmalloc bytes, 0 objects)"
+		echo "ok fuzz-campaign-$b ($execs programs in $secs s of fuzzing = $eps/s, cov $cov, kernel sig $sig, +$new corpus, $thr threaded, $cqe CQEs, $flt faulting copies, $rr close-race reruns, $mp SET_MASK probes; boot 1 left $lv vmalloc bytes, 0 objects)"
 	else
 		echo "not ok fuzz-campaign-$b:$why (see $out/$b.log)"
 	fi
