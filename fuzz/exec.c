@@ -1996,16 +1996,18 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 	if (s->fd >= 0)
 		c->sys->close(s->fd);
 	r.opi = p->nops;
-	restore_masks(&r);
 	stats_of(c, &s1, &ret1);
 	/*
-	 * A file whose last reference an io_uring worker dropped is released
-	 * asynchronously (delayed fput): give the counters up to ~200 ms.
+	 * A file whose last reference an io_uring request dropped is released
+	 * asynchronously (delayed fput, possibly after the CQE was seen): give
+	 * the counters up to ~200 ms, and restore the masks only then (before,
+	 * the devices may still be in use by the objects that file held).
 	 */
 	for (i = 0; !ret1 && !live_equal(&s0, &s1) && i < 100; i++) {
 		usleep(2000);
 		stats_of(c, &s1, &ret1);
 	}
+	restore_masks(&r);
 	if (ret1)
 		finding(&r, FUZZ_EXEC_ERROR, "STATS after program: %s", strerror(-ret1));
 	else if (!live_equal(&s0, &s1))

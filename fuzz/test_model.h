@@ -34,6 +34,9 @@ enum {
 	M_EFAULT_VISIBLE = 1 << 3,	/* ALLOC publishes before its copy-out and cannot unwind a mmapped object */
 	M_EFAULT_NO_UNWIND = 1 << 4,	/* ALLOC leaves its object when the copy-out fails */
 	M_FREE_LEAKS = 1 << 5,		/* FREE of an allocation forgets to count it down */
+	/* not a defect, kernel behaviour: the last reference to a closed file may go after close() returns (an
+	 * io_uring request drops its file after posting the CQE: delayed fput); here 3 ioctls later */
+	M_DELAYED_RELEASE = 1 << 6,
 };
 
 #define M_FILES		16
@@ -60,6 +63,7 @@ struct m_file {
 	bool open;		/* not released yet */
 	bool closed;		/* its fd is closed: released when the last ioctl on it returns */
 	int refs;		/* ioctls running on it (they hold the file, as fdget() does) */
+	int delay;		/* M_DELAYED_RELEASE: ioctls (on any file) until the closed file lets go */
 	uint32_t next;
 	struct m_obj o[M_OBJS];
 };
@@ -271,6 +275,9 @@ static int m_ioctl(int fd, unsigned long cmd, void *uarg)
 
 	pthread_mutex_lock(&M.mu);
 	M.ioctls++;
+	for (int f = 0; f < M_FILES; f++)	/* delayed releases come due */
+		if (M.f[f].open && M.f[f].closed && M.f[f].delay > 0 && !--M.f[f].delay && !M.f[f].refs)
+			m_release(f);
 	file = m_file_of(fd);
 	if (file >= 0)
 		M.f[file].refs++;	/* a close meanwhile releases the file after this call */
@@ -681,8 +688,10 @@ static int m_close(int fd)
 	b = m_buf_of(fd);
 	if (file >= 0) {
 		M.f[file].closed = true;
-		if (!M.f[file].refs)
+		if (!M.f[file].refs && !(M.defects & M_DELAYED_RELEASE))
 			m_release(file);
+		else if (M.defects & M_DELAYED_RELEASE)
+			M.f[file].delay = 3;
 	} else if (b >= 0) {
 		m_buf_put(b);
 	}
