@@ -117,9 +117,9 @@ int boot_vm(struct fz *z, const char *job_args, struct dmab_vm *vm, double timeo
 		return -EINVAL;
 	dmab_vm_init(vm, plan.backend, dir, "fuzz");
 	vm->topology = plan.topology;
-	snprintf(append, sizeof(append), "%s%s%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s",
-		 z->warn_no_panic ? FZ_CMDLINE_NO_PANIC_ON_WARN : FZ_CMDLINE, z->poison[0] ? " " : "", z->poison, job_args,
-		 z->o.append[0] ? " " : "", z->o.append);
+	snprintf(append, sizeof(append), "%s%s%s%s%s DMABENCH_FUZZ_ARGS=\"%s\"%s%s",
+		 z->warn_no_panic ? FZ_CMDLINE_NO_PANIC_ON_WARN : FZ_CMDLINE, z->poison[0] ? " " : "", z->poison,
+		 z->paging[0] ? " " : "", z->paging, job_args, z->o.append[0] ? " " : "", z->o.append);
 	snprintf(shm, sizeof(shm), "memory-backend-file,id=fzshm,share=on,mem-path=%s,size=%u", z->shm_path,
 		 FZ_SHM_SIZE);
 	if (dmab_plan_command(&z->o, &plan, z->o.accel == DMAB_ACCEL_KVM ? "kvm" : "tcg", "fuzz", append, extra,

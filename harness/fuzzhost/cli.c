@@ -41,7 +41,8 @@ static void fz_usage(FILE *f)
 "        writes <out>/<run-id>/{corpus/,findings/<id>/{input,console.log,report.txt},fuzz.json,summary.md}.\n"
 "        --no-panic-on-warn: a WARN is judged by the kernel-log oracle (known reports tallied, the others\n"
 "        findings), not a VM death; the default on kernels with DMA-API debugging, whose reports are WARNs.\n"
-"        Kernels without KASAN boot with slab poisoning (" FZ_SLAB_POISON "). VMs get --smp 2 unless given.\n"
+"        Kernels without KASAN boot with slab poisoning (" FZ_SLAB_POISON "), KASAN kernels with 5-level paging\n"
+"        with " FZ_KASAN_NO5LVL " (a KASAN false positive otherwise). VMs get --smp 2 unless given.\n"
 "        --corpus DIR: start from DIR instead of fuzz/corpus. Exit 0 no findings, else the most severe\n"
 "        finding's class as for `dmabench run`: 6 WARN/DMA-API, 5 BUG/KASAN, 255 panic, 124 hang, 1 oracle;\n"
 "        10 when the campaign ran no program, or fewer than %d per boot over 3 or more boots (it says why).\n"
@@ -89,6 +90,9 @@ static void kernel_features(struct fz *z)
 	if (!(have_cfg && dmab_config_file_has(cfg, "CONFIG_KASAN") == 1) && !strstr(z->o.append, "slub_debug") &&
 	    !strstr(z->o.append, "init_on_free"))
 		snprintf(z->poison, sizeof(z->poison), "%s", FZ_SLAB_POISON);
+	if (have_cfg && dmab_config_file_has(cfg, "CONFIG_KASAN") == 1 &&
+	    dmab_config_file_has(cfg, "CONFIG_X86_5LEVEL") == 1 && !strstr(z->o.append, "no5lvl"))
+		snprintf(z->paging, sizeof(z->paging), "%s", FZ_KASAN_NO5LVL);
 	if (!z->quiet && (z->warn_why[0] || z->poison[0]))
 		fprintf(stderr, "dmabench: %s: %s%s%s%s%s\n", z->replay_file ? "replay" : "fuzz",
 			z->warn_why[0] ? "no panic_on_warn (" : "", z->warn_why, z->warn_why[0] ? "): the kernel-log oracle "

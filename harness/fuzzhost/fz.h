@@ -31,6 +31,14 @@
  * fuzz/README.md "Speed".
  */
 #define FZ_SLAB_POISON	"slub_debug=FZP"
+/*
+ * KASAN kernels boot with 4-level paging: under 5-level paging (QEMU's -cpu max offers LA57) identify_cpu()
+ * clears boot_cpu_data's capabilities for a moment, so pgtable_l5_enabled() and with it KASAN_SHADOW_START take
+ * their 4-level values, and an interrupt in that window makes KASAN report a direct-map access as
+ * "wild-memory-access" (in __common_interrupt, rcu_is_watching, ...: whatever the handler touches first). A guest
+ * kernel false positive (fuzz/README.md "On the debug kernel"), not an input.
+ */
+#define FZ_KASAN_NO5LVL	"no5lvl"
 #define FZ_MIN_PROGRAMS_PER_BOOT	20	/* fewer on average over >= 3 boots: an idle campaign (exit 10) */
 #define FZ_MAX_LEAK_BOOTS	512	/* boots whose leak figures fuzz.json keeps */
 
@@ -54,6 +62,7 @@ struct fz {
 	bool warn_no_panic;		/* --no-panic-on-warn: WARNs go to the kernel-log oracle */
 	char warn_why[200];		/* why WARNs do not panic (the flag, or a DMA-API-debug kernel) */
 	char poison[64];		/* slab poisoning words for the kernel command line ("": none, KASAN has it) */
+	char paging[16];		/* "no5lvl" for KASAN kernels with 5-level paging (FZ_KASAN_NO5LVL), else "" */
 	const char *corpus_in, *replay_file;
 	/* state */
 	char rundir[4300], corpus[4400], shm_path[4400];
