@@ -8,7 +8,8 @@
 #include "harness/report/results.h"
 #include "lib/test_util.h"
 
-static char *summary_of(const char *json)
+/* A run.json text through one of the report writers (summary.md, details.md); the caller frees. */
+static char *render(const char *json, int (*write)(const cJSON *, FILE *))
 {
 	cJSON *run = cJSON_Parse(json);
 	char *buf = NULL;
@@ -16,10 +17,15 @@ static char *summary_of(const char *json)
 	FILE *f = open_memstream(&buf, &len);
 
 	CHECK(run != NULL);
-	CHECK_EQ(dmab_details_write(run, f), 0);
+	CHECK_EQ(write(run, f), 0);
 	fclose(f);
 	cJSON_Delete(run);
 	return buf;
+}
+
+static char *details_of(const char *json)
+{
+	return render(json, dmab_details_write);
 }
 
 int main(void)
@@ -95,7 +101,7 @@ int main(void)
 	CHECK_STR(cJSON_GetObjectItem(files, "dmesg.txt")->valuestring, "hello");
 	char *s = cJSON_PrintUnformatted(run);
 	cJSON_Delete(run);
-	txt = summary_of(s);
+	txt = details_of(s);
 	free(s);
 	CHECK_CONTAINS(txt, "| intel-lazy | - | ok | iommu/DMA-FQ | iommu/DMA-FQ | 6.1.0-56-amd64 | - | 12.5 | 31.0 |");
 	CHECK(!strstr(txt, "| #0 |"));	/* one device: no dev column */
@@ -109,7 +115,7 @@ int main(void)
 	dmab_vm_release(&vm);
 
 	/* rows of different device names match by position; two devices get a dev column */
-	txt = summary_of("{\"backends\":[{\"name\":\"x\",\"files\":{\"va.json\":{\"rows\":["
+	txt = details_of("{\"backends\":[{\"name\":\"x\",\"files\":{\"va.json\":{\"rows\":["
 			 "{\"dev\":\"0000:00:01.0\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"kva_module\":8192,\"kva_vmallocinfo\":8192},"
 			 "{\"dev\":\"platform0\",\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"kva_module\":0,\"kva_vmallocinfo\":0}]}}},"
 			 "{\"name\":\"y\",\"files\":{\"va.json\":{\"rows\":["
@@ -119,7 +125,7 @@ int main(void)
 	free(txt);
 
 	/* Fresh buffers: zeroed, stale N/M summed over sizes, n/a for a kernel without the API */
-	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"fresh.json\":{\"dev_kind\":\"edu\",\"ops\":\"direct\","
+	txt = details_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"fresh.json\":{\"dev_kind\":\"edu\",\"ops\":\"direct\","
 			 "\"init_on_alloc\":{\"cmdline\":\"0\",\"effective\":\"off\"},\"rows\":["
 			 "{\"api\":\"attrs\",\"attrs\":\"none\",\"size\":4096,\"ok\":true,\"verdict\":\"zeroed\",\"stale_bytes\":0,\"read_bytes\":12287},"
 			 "{\"api\":\"attrs\",\"attrs\":\"NKM\",\"size\":4096,\"ok\":true,\"verdict\":\"stale\",\"stale_bytes\":8000,\"read_bytes\":8191,\"pattern_bytes\":7990},"
@@ -132,20 +138,20 @@ int main(void)
 	CHECK_CONTAINS(txt, "| attrs | NKM | **stale 8000/77822** (1/2 sizes, 7990 pattern) |");
 	CHECK_CONTAINS(txt, "| noncontig | none | n/a |");
 	free(txt);
-	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{}}]}");
+	txt = details_of("{\"backends\":[{\"name\":\"direct\",\"files\":{}}]}");
 	CHECK(!strstr(txt, "Fresh buffers"));
 	free(txt);
 
 	/* summary is tolerant: missing fields, wrong types, empty objects */
-	txt = summary_of("{}");
+	txt = details_of("{}");
 	CHECK_CONTAINS(txt, "# dmabench run -");
 	free(txt);
-	txt = summary_of("{\"backends\":[{},{\"name\":5,\"vm\":[],\"files\":{\"va.json\":{\"rows\":[{},{\"size\":\"x\"},7]},"
+	txt = details_of("{\"backends\":[{},{\"name\":5,\"vm\":[],\"files\":{\"va.json\":{\"rows\":[{},{\"size\":\"x\"},7]},"
 			 "\"lat.json\":{\"rows\":[{},{\"op\":\"map_sg\",\"size\":4096,\"p50\":900}, null]}}}]}");
 	CHECK_CONTAINS(txt, "| - | - | -/- | - | - | - | - | - |");
 	CHECK_CONTAINS(txt, "| - | map_sg | - | 4K | - | - | 900 | - | - | - | - | - | - |");
 	free(txt);
-	txt = summary_of("{\"backends\":[{\"name\":\"a\",\"files\":{\"lat.json\":{\"timer_min_ns\":30,\"rows\":[{\"op\":\"alloc\","
+	txt = details_of("{\"backends\":[{\"name\":\"a\",\"files\":{\"lat.json\":{\"timer_min_ns\":30,\"rows\":[{\"op\":\"alloc\","
 			 "\"api\":\"attrs\",\"attrs\":\"NKM+FC\",\"size\":65536,\"n\":1000,\"p50\":1500,\"p99\":4000,"
 			 "\"max\":90000}]}}},{\"name\":\"b\",\"files\":{\"lat.json\":{\"rows\":[{\"op\":\"alloc\",\"errno\":22}]}}}]}");
 	CHECK_CONTAINS(txt, "| a | alloc | NKM+FC | 64K | 1000 | - | 1500 | - | 4000 | - | 90000 | - | - |");
@@ -170,7 +176,7 @@ int main(void)
 	CHECK_EQ(dmab_update_latest("/nonexistent/dir", "x") < 0, 1);
 
 	/* hyperfine.json: one row per command, seconds shown as ms */
-	txt = summary_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"hyperfine.json\":{\"results\":["
+	txt = details_of("{\"backends\":[{\"name\":\"direct\",\"files\":{\"hyperfine.json\":{\"results\":["
 			 "{\"command\":\"/bin/amt --count 16 --size 4K --nkm\",\"mean\":0.0065,\"stddev\":0.0012,"
 			 "\"min\":0.0045,\"max\":0.0116,\"times\":[0.006,0.007]},{}]}}}]}");
 	CHECK_CONTAINS(txt, "## hyperfine");
@@ -179,7 +185,7 @@ int main(void)
 	free(txt);
 
 	/* mapbench.json: both ops side by side with the verdict; a skipped run has no rows */
-	txt = summary_of("{\"backends\":[{\"name\":\"virtio-iommu\",\"files\":{\"mapbench.json\":{\"size\":4096,"
+	txt = details_of("{\"backends\":[{\"name\":\"virtio-iommu\",\"files\":{\"mapbench.json\":{\"size\":4096,"
 			 "\"dir\":\"bidirectional\",\"map\":{\"dmabench_n\":7029,\"dmabench_median_100ns\":2666,"
 			 "\"dmabench_kernel_units\":{\"avg_100ns\":4109},\"kernel_tool_avg_100ns\":4134.7,"
 			 "\"diff_100ns\":-25.7,\"diff_se_100ns\":485.1,\"agree_resolution\":false,\"agree_noise\":true},"
@@ -206,7 +212,7 @@ int main(void)
 	/* summary.md: the answers - each backend's median as a ratio to the direct of the same kernel and
 	 * arch (one table per reference), then a link to details.md */
 	{
-		cJSON *run = cJSON_Parse("{\"backends\":["
+		char *buf = render("{\"backends\":["
 			"{\"name\":\"direct\",\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
 			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":100},"
 			"{\"op\":\"alloc\",\"attrs\":\"none\",\"size\":4096,\"p50\":40}]}}},"
@@ -214,14 +220,8 @@ int main(void)
 			"{\"op\":\"alloc\",\"attrs\":\"none\",\"size\":4096,\"p50\":0,\"errno\":12},"
 			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":250}]}}},"
 			"{\"name\":\"arm64-smmuv3-strict\",\"backend\":\"arm64-smmuv3-strict\",\"files\":{\"lat.json\":{\"rows\":["
-			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":300}]}}}]}");
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":300}]}}}]}", dmab_summary_write);
 
-		CHECK(run != NULL);
-		CHECK_EQ(dmab_summary_write(run, f), 0);
-		fclose(f);
 		CHECK_CONTAINS(buf, "[details.md](details.md)");
 		CHECK_CONTAINS(buf, "| map_single | none | 4K | 100 | 2.50 |");
 		CHECK_CONTAINS(buf, "| alloc | none | 4K | 40 | err 12 |");
@@ -229,11 +229,10 @@ int main(void)
 		CHECK_CONTAINS(buf, "| op | attrs | size | direct ns | intel-strict |\n");
 		CHECK(!strstr(buf, "## Latency (ns"));	/* the full tables are in details.md */
 		free(buf);
-		cJSON_Delete(run);
 	}
 	/* several boots: each cell's ratio is the median over its boots, the range in brackets */
 	{
-		cJSON *run = cJSON_Parse("{\"backends\":["
+		char *buf = render("{\"backends\":["
 			"{\"name\":\"direct.b1\",\"cell\":\"direct\",\"boot\":1,\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
 			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":100}]}}},"
 			"{\"name\":\"intel-strict.b1\",\"cell\":\"intel-strict\",\"boot\":1,\"backend\":\"intel-strict\",\"files\":{\"lat.json\":{\"rows\":["
@@ -241,19 +240,12 @@ int main(void)
 			"{\"name\":\"direct.b2\",\"cell\":\"direct\",\"boot\":2,\"backend\":\"direct\",\"files\":{\"lat.json\":{\"rows\":["
 			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":110}]}}},"
 			"{\"name\":\"intel-strict.b2\",\"cell\":\"intel-strict\",\"boot\":2,\"backend\":\"intel-strict\",\"files\":{\"lat.json\":{\"rows\":["
-			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":330}]}}}]}");
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
+			"{\"op\":\"map_single\",\"attrs\":\"none\",\"size\":4096,\"p50\":330}]}}}]}", dmab_summary_write);
 
-		CHECK(run != NULL);
-		CHECK_EQ(dmab_summary_write(run, f), 0);
-		fclose(f);
 		CHECK_CONTAINS(buf, "2 boots per VM");
 		CHECK_CONTAINS(buf, "| op | attrs | size | direct ns | intel-strict |\n");
 		CHECK_CONTAINS(buf, "| map_single | none | 4K | 100 | 2.50 [2.00–3.00] |");
 		free(buf);
-		cJSON_Delete(run);
 	}
 	return t_done("test_results");
 }
