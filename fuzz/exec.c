@@ -1231,6 +1231,21 @@ static void op_raw(struct run *r, const struct fuzz_op *op)
 	}
 }
 
+/* VERIFY costs ~200 ms of device time: skipped (and counted) while VERIFYs took over verify_pct % of the time */
+static bool verify_over_budget(struct run *r)
+{
+	if (!r->c->verify_pct || r->c->verify_ns * 100 <= (dmab_now_ns() - r->c->t0_ns) * r->c->verify_pct)
+		return false;
+	r->c->verify_skipped++;
+	return true;
+}
+
+/* VERIFY's documented errors, besides the ioctl ones: no engine / kernel feature, a transfer that timed out */
+static bool verify_errno_ok(int ret)
+{
+	return fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT;
+}
+
 static void op_verify(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_verify v;
@@ -1241,10 +1256,8 @@ static void op_verify(struct run *r, const struct fuzz_op *op)
 
 	if (r->s->verifies++)
 		return;
-	if (r->c->verify_pct && r->c->verify_ns * 100 > (dmab_now_ns() - r->c->t0_ns) * r->c->verify_pct) {
-		r->c->verify_skipped++;
+	if (verify_over_budget(r))
 		return;
-	}
 	memset(&v, 0, sizeof(v));
 	v.handle = s.handle;
 	v.pages = op->a[1] < 0xf0 ? 1 : (uint32_t)(op->a[1] & 0xf) * 8;	/* 0, 8 .. 120: -EINVAL, -E2BIG */
@@ -1258,7 +1271,7 @@ static void op_verify(struct run *r, const struct fuzz_op *op)
 	sig(r, 7, (uint32_t)-ret, v.mismatches ? 1 : 0, v.blocked);
 	if (ret) {
 		/* EACCES: the device may only write the mapping (FROM_DEVICE) */
-		if (fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT || ret == -EACCES)
+		if (verify_errno_ok(ret) || ret == -EACCES)
 			r->res->ops_err++;
 		else
 			finding(r, FUZZ_BAD_ERRNO, "op %u verify: undocumented error %d (%s)", r->opi, -ret,
@@ -1309,10 +1322,8 @@ static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
 
 	if (r->s->fd < 0)
 		return;
-	if (r->c->verify_pct && r->c->verify_ns * 100 > (dmab_now_ns() - r->c->t0_ns) * r->c->verify_pct) {
-		r->c->verify_skipped++;
+	if (verify_over_budget(r))
 		return;
-	}
 	memset(&m, 0, sizeof(m));
 	m.dev = dev;
 	m.dir = DMABENCH_DIR_BIDIRECTIONAL;
@@ -1337,7 +1348,7 @@ static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
 	r->c->verify_ns += dmab_now_ns() - t0;
 	r->res->ops_run++;
 	sig(r, 7, (uint32_t)-ret, v.mismatches ? 3 : 2, v.blocked);
-	if (ret && !(fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT))
+	if (ret && !verify_errno_ok(ret))
 		finding(r, FUZZ_BAD_ERRNO, "op %u set_mask probe: verify: undocumented error %d (%s)", r->opi, -ret,
 			strerror(-ret));
 	else if (!ret && v.mismatches && !v.blocked)
