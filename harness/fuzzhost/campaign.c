@@ -180,10 +180,10 @@ static void leaks_json(const struct fz *z, FILE *f)
 		if (l->valid)
 			fprintf(f, ", \"vmalloc_bytes_delta\": %lld, \"vmalloc_areas_delta\": %lld, "
 				"\"free_bytes_delta\": %lld, \"live_objects\": %lld, \"open_files\": %lld",
-				(long long)(l->after.vmalloc_bytes - l->before.vmalloc_bytes),
-				(long long)(l->after.vmalloc_areas - l->before.vmalloc_areas),
-				(long long)(l->after.free_bytes - l->before.free_bytes), (long long)l->after.live_objects,
-				(long long)l->after.open_files);
+				(long long)l->d.vmalloc_bytes,
+				(long long)l->d.vmalloc_areas,
+				(long long)l->d.free_bytes, (long long)l->d.live_objects,
+				(long long)l->d.open_files);
 		fprintf(f, "}");
 	}
 	fprintf(f, "%s],\n", z->nleaks ? "\n  " : "");
@@ -295,10 +295,10 @@ static void write_report(struct fz *z, double secs, const char *end_reason)
 					fprintf(f, "| %u | - | - | - | - | - (the boot died first) |\n", l->boot);
 				else
 					fprintf(f, "| %u | %+lld B | %+lld | %+lld KiB | %lld | %lld |\n", l->boot,
-						(long long)(l->after.vmalloc_bytes - l->before.vmalloc_bytes),
-						(long long)(l->after.vmalloc_areas - l->before.vmalloc_areas),
-						(long long)(l->after.free_bytes - l->before.free_bytes) / 1024,
-						(long long)l->after.live_objects, (long long)l->after.open_files);
+						(long long)l->d.vmalloc_bytes,
+						(long long)l->d.vmalloc_areas,
+						(long long)l->d.free_bytes / 1024,
+						(long long)l->d.live_objects, (long long)l->d.open_files);
 			}
 		}
 		{
@@ -386,8 +386,10 @@ int cmd_campaign(struct fz *z)
 
 			bl->boot = z->boot;
 			bl->valid = z->shm->leak_valid == 1;
-			bl->before = z->shm->leak_before;
-			bl->after = z->shm->leak_after;
+			bl->d = z->shm->leak_after;
+			bl->d.vmalloc_bytes -= z->shm->leak_before.vmalloc_bytes;
+			bl->d.vmalloc_areas -= z->shm->leak_before.vmalloc_areas;
+			bl->d.free_bytes -= z->shm->leak_before.free_bytes;
 		}
 		if (z->shm->sig_features > z->sig_max)
 			z->sig_max = z->shm->sig_features;

@@ -86,7 +86,7 @@ struct fz {
 	struct fz_boot_leak {
 		unsigned int boot;
 		bool valid;
-		struct fz_leak before, after;
+		struct fz_leak d;	/* after minus before (vmalloc, free memory); live objects and files after */
 	} leaks[FZ_MAX_LEAK_BOOTS];
 	unsigned int nleaks;
 	/* per boot (watch callback) */
