@@ -5,14 +5,15 @@
 #   kernel-build.sh config SRC OBJ FRAGMENT     x86_64_defconfig + kvm_guest.config + FRAGMENT,
 #                                               make olddefconfig, then `check`
 #   kernel-build.sh check  FRAGMENT DOTCONFIG   every option of FRAGMENT is in DOTCONFIG as requested
-#   kernel-build.sh build  SRC OBJ FRAGMENT     config, then bzImage + modules with -j$(nproc);
+#   kernel-build.sh patch  SRC DIR              apply DIR/*.patch to SRC once (already applied: left alone)
+#   kernel-build.sh build  SRC OBJ FRAGMENT     KPATCHES=DIR patches first, config, then bzImage + modules with -j$(nproc);
 #                                               the wall time is appended to OBJ/../build-time.txt
 #
 # Exit 0 on success, 1 on a failure (each dropped option named on stderr), 2 on usage errors.
 set -euo pipefail
 
 die() { echo "kernel-build: $*" >&2; exit 1; }
-usage() { sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # check FRAGMENT DOTCONFIG: "CONFIG_X=v" must appear verbatim; "# CONFIG_X is not set" means
 # no "CONFIG_X=" line at all. Lists every mismatch, then fails.
@@ -64,8 +65,35 @@ config() {
 	check "$frag" "$obj/.config"
 }
 
+# patches SRC DIR: every DIR/*.patch (in name order) applied to SRC with patch -p1, once:
+# one whose reverse applies is already in and is left alone; one that applies neither way
+# (another kernel version, or SRC fixed otherwise) fails naming it. Files are only changed
+# after every patch was checked.
+patches() {
+	local src=$1 dir=$2 p todo=() n=0
+	[ -f "$src/Makefile" ] || die "$src is not a kernel source tree"
+	[ -d "$dir" ] || die "patch directory $dir not found"
+	for p in "$dir"/*.patch; do
+		[ -e "$p" ] || continue
+		n=$((n + 1))
+		if patch -d "$src" -p1 -R --dry-run -s -f < "$p" >/dev/null 2>&1; then
+			echo "kernel-build: $(basename "$p"): already applied to $src"
+		elif patch -d "$src" -p1 --dry-run -s -f < "$p" >/dev/null 2>&1; then
+			todo+=("$p")
+		else
+			die "$(basename "$p") applies neither forward nor reverse to $src (not the kernel it was written for; set KPATCHES= to build without the project's patches)"
+		fi
+	done
+	for p in "${todo[@]}"; do
+		patch -d "$src" -p1 -s -f < "$p" >/dev/null || die "$(basename "$p"): patch failed after its dry run passed"
+		echo "kernel-build: $(basename "$p"): applied to $src"
+	done
+	echo "kernel-build: $n patch(es) of $dir in $src"
+}
+
 build() {
 	local src=$1 obj=$2 frag=$3 t0 t1 secs load kind
+	[ -n "${KPATCHES:-}" ] && patches "$src" "$KPATCHES"
 	config "$src" "$obj" "$frag"
 	src=$(realpath "$src"); obj=$(realpath "$obj")
 	load=$(cut -d" " -f1-3 /proc/loadavg)
@@ -98,6 +126,7 @@ src)
 	;;
 config) [ $# -eq 3 ] || usage; config "$@" ;;
 check) [ $# -eq 2 ] || usage; check "$@" ;;
+patch) [ $# -eq 2 ] || usage; patches "$@" ;;
 build) [ $# -eq 3 ] || usage; build "$@" ;;
 *) usage ;;
 esac

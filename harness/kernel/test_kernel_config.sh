@@ -2,7 +2,8 @@
 # The debug kernel's configuration logic, without building a kernel: the project
 # fragment through x86_64_defconfig + kvm_guest.config + olddefconfig in a temporary O= dir
 # (seconds) must keep every option; a fragment whose option Kconfig drops must fail naming it;
-# the checker itself on synthetic configs. Prints "ok NAME" / "not ok NAME # why" /
+# the checker itself on synthetic configs; the source patches apply once, a second run leaves
+# the tree alone, and one that does not fit fails before any file changes. Prints "ok NAME" / "not ok NAME # why" /
 # "skip NAME # why" per case.
 # usage: harness/kernel/test_kernel_config.sh   (KSRC= a kernel tree; default build/kernel/src,
 #        unpacked from /usr/src/linux-source-6.1.tar.xz when missing)
@@ -47,6 +48,7 @@ fi
 if [ ! -f "$KSRC/Makefile" ]; then
 	echo "skip kconfig-fragment # no kernel source: $TARBALL missing (make deps installs linux-source-6.1) and no KSRC="
 	echo "skip kconfig-dropped-option # no kernel source"
+	for n in apply idempotent reject; do echo "skip kconfig-patches-$n # no kernel source"; done
 	exit 0
 fi
 $KB config "$KSRC" "$work/obj" "$FRAG" >"$work/cfg.log" 2>&1
@@ -69,3 +71,47 @@ why=""
 [ $rc -eq 1 ] || why="exit $rc, expected 1"
 grep -q 'CONFIG_VIRTIO_IOMMU: requested y, got nothing' "$work/cfg2.log" || why="$why; dropped VIRTIO_IOMMU not named: $(grep kernel-build: "$work/cfg2.log" | head -n 3 | tr '\n' ' ')"
 result kconfig-dropped-option "${why#; }"
+
+# ---- the source patches (harness/kernel/patches) on a copy of the files they touch ----
+PD=harness/kernel/patches
+t="$work/ptree"
+mkdir -p "$t" && : > "$t/Makefile"
+why=""
+files=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$PD"/*.patch | sort -u)
+[ -n "$files" ] || why="no patch in $PD names a file"
+for f in $files; do
+	mkdir -p "$t/$(dirname "$f")" && cp "$KSRC/$f" "$t/$f" || why="$why; $KSRC/$f missing"
+done
+# the project's tree is patched by `make kernel`: undo that in the copy to start from the release
+for p in "$PD"/*.patch; do
+	patch -d "$t" -p1 -R --dry-run -s -f < "$p" >/dev/null 2>&1 && patch -d "$t" -p1 -R -s -f < "$p" >/dev/null
+done
+cp -a "$t" "$work/pristine"
+$KB patch "$t" "$PD" >"$work/p1.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || why="$why; exit $rc: $(tail -n1 "$work/p1.log")"
+for p in "$PD"/*.patch; do
+	grep -q "$(basename "$p"): applied" "$work/p1.log" || why="$why; $(basename "$p") not applied"
+	patch -d "$t" -p1 -R --dry-run -s -f < "$p" >/dev/null 2>&1 || why="$why; $(basename "$p") not in the tree after patching"
+done
+result kconfig-patches-apply "${why#; }"
+cp -a "$t" "$work/patched"
+$KB patch "$t" "$PD" >"$work/p2.log" 2>&1
+rc=$?
+why=""
+[ $rc -eq 0 ] || why="exit $rc on the second run"
+[ "$(grep -c 'already applied' "$work/p2.log")" -eq "$(ls "$PD"/*.patch | wc -l)" ] || why="$why; not every patch reported as already applied: $(head -n2 "$work/p2.log" | tr '\n' ' ')"
+diff -r "$work/patched" "$t" >/dev/null || why="$why; the second run changed the tree"
+result kconfig-patches-idempotent "${why#; }"
+# a directory whose second patch fits no tree: fails naming it, and the first is not applied either
+mkdir -p "$work/pd-bad"
+cp "$PD"/*.patch "$work/pd-bad/"
+printf -- '--- a/Makefile\n+++ b/Makefile\n@@ -1,1 +1,1 @@\n-no such line\n+still no such line\n' > "$work/pd-bad/9999-does-not-fit.patch"
+rm -rf "$t" && cp -a "$work/pristine" "$t"
+$KB patch "$t" "$work/pd-bad" >"$work/p3.log" 2>&1
+rc=$?
+why=""
+[ $rc -eq 1 ] || why="exit $rc, expected 1"
+grep -q '9999-does-not-fit.patch applies neither forward nor reverse' "$work/p3.log" || why="$why; the bad patch not named: $(tail -n1 "$work/p3.log")"
+diff -r "$work/pristine" "$t" >/dev/null || why="$why; the tree changed although a patch did not fit"
+result kconfig-patches-reject "${why#; }"
