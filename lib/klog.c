@@ -75,14 +75,15 @@ const struct dmab_kr_known dmab_kr_known[] = {
 	  "6.1's DMA-API debugging registers every dma_alloc_attrs() buffer as an active bidirectional mapping "
 	  "of its cache lines, so dma_map_sg() of its dma_get_sgtable() without DMA_ATTR_SKIP_CPU_SYNC (the "
 	  "seed's sharing pattern) overlaps it",
-	  "README.md \"DMA-API debugging on that kernel\"" },
+	  "README.md \"DMA-API debugging on that kernel\"",
+	  "DMA-API: Mapped at:" },
 	{ "BUG: KASAN: wild-memory-access in __common_interrupt", "KASAN",
 	  "the guest kernel's KASAN under 5-level paging (QEMU's -cpu max offers LA57): identify_cpu() clears "
 	  "the boot CPU's capabilities, so pgtable_l5_enabled() and KASAN_SHADOW_START briefly take their "
 	  "4-level values and an interrupt then reports a direct-map access as wild; before init, no input "
 	  "involved; dmabench fuzz boots KASAN kernels with no5lvl",
-	  "fuzz/README.md \"On the debug kernel\"" },
-	{ NULL, NULL, NULL, NULL },
+	  "fuzz/README.md \"On the debug kernel\"", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 const unsigned int dmab_kr_nknown = sizeof(dmab_kr_known) / sizeof(dmab_kr_known[0]) - 1;
 
@@ -236,6 +237,8 @@ const struct dmab_kr_pattern *dmab_klog_scan_line(struct dmab_klog_scan *s, cons
 
 	if (s->in_known) {
 		if (dmab_klog_report_end(line) || ++s->lines > 400) {
+			if (s->lines <= 400)
+				s->after_known = s->in_known;	/* its trailer may follow */
 			s->in_known = 0;
 			return NULL;
 		}
@@ -249,7 +252,14 @@ const struct dmab_kr_pattern *dmab_klog_scan_line(struct dmab_klog_scan *s, cons
 		/* another known report starts: fall through and count it */
 	}
 	if (!p)
-		return NULL;
+		return NULL;	/* stack lines of a trailer, any other text */
+	if (s->after_known) {
+		const char *t = dmab_kr_known[s->after_known - 1].trailer;
+
+		if (t && strstr(dmab_klog_msg(line), t))
+			return NULL;	/* the known report's trailer ("DMA-API: Mapped at:") */
+		s->after_known = 0;	/* another report line: the trailer is over, judge it */
+	}
 	k = dmab_kreport_known(line);
 	if (!k)
 		return p;

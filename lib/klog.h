@@ -77,6 +77,8 @@ struct dmab_kr_known {
 	const char *cls;	/* the class it would have (dmab_kr_patterns[]) */
 	const char *cause;	/* why it happens, in one sentence */
 	const char *documented;	/* where the project explains it */
+	const char *trailer;	/* a line the kernel prints right after the report's end marker that still
+				   belongs to it (its stack lines follow; the next report line ends it), or NULL */
 };
 /* The table, terminated by an entry with text NULL; dmab_kr_nknown entries. */
 extern const struct dmab_kr_known dmab_kr_known[];
@@ -90,13 +92,15 @@ bool dmab_klog_report_end(const char *line);
  * Reading a log line by line, known reports skipped: dmab_klog_scan_line()
  * returns the pattern of a line that is a new report (not inside a known
  * one), NULL for every other line. Lines of a known report (its first line,
- * any report line after it up to its end marker or 400 lines) count once
+ * any report line after it up to its end marker or 400 lines, then its
+ * trailer line if the table gives one) count once
  * per report in known[index] (index into dmab_kr_known[], known may be
  * NULL); a panic inside a known report sets known_panic (a known WARN with
  * panic_on_warn: the kernel died of something known).
  */
 struct dmab_klog_scan {
 	int in_known;		/* 1 + index of the known report being read, 0: none */
+	int after_known;	/* 1 + index of the known report whose end marker was the last report line */
 	unsigned int lines;	/* lines read inside it */
 	bool known_panic;
 };

@@ -91,6 +91,37 @@ static void test_known(void)
 	snprintf(text, sizeof(text), "%s%s", eexist, "[ 9.6] WARNING: CPU: 0 PID: 7 at kmod/map.c:12 dmab_map+0x1/0x2\n");
 	CHECK_STR(cls_of(text, line, sizeof(line)), "WARN");
 	CHECK_CONTAINS(line, "kmod/map.c:12");
+	/*
+	 * DMA-API debugging prints where the other mapping was made after the WARN's end marker
+	 * (err_printk: WARN, then dump_entry_trace; kernels with STACKTRACE, e.g. lockdep's):
+	 * part of the known report, as seen on the debug kernel's console
+	 */
+	static const char mapped_at[] =
+		"[ 9.7] DMA-API: Mapped at:\n"
+		"[ 9.8]  debug_dma_map_sg+0x26b/0x5d0\n"
+		"[ 9.9]  dmab_ioctl+0x1ae/0x1f0 [dmabench]\n";
+	snprintf(text, sizeof(text), "%s%s", eexist, mapped_at);
+	memset(&sc, 0, sizeof(sc));
+	memset(kn, 0, sizeof(kn));
+	CHECK(!dmab_kreport_first_new(text, &l, &n, &sc, kn));
+	CHECK_EQ(kn[0], 1);
+	CHECK_STR(cls_of(text, line, sizeof(line)), "oracle");
+	/* line by line, as the guest's oracle reads /dev/kmsg (messages without timestamps), over two programs */
+	memset(&sc, 0, sizeof(sc));
+	memset(kn, 0, sizeof(kn));
+	CHECK(!dmab_klog_scan_line(&sc, "DMA-API: dmabench 0000:00:02.0: cacheline tracking EEXIST, overlapping mappings aren't supported", kn));
+	CHECK(!dmab_klog_scan_line(&sc, "WARNING: CPU: 1 PID: 245 at kernel/dma/debug.c:570 add_dma_entry+0x1b9/0x270", kn));
+	CHECK(!dmab_klog_scan_line(&sc, "---[ end trace 0000000000000000 ]---", kn));
+	CHECK(!dmab_klog_scan_line(&sc, "DMA-API: Mapped at:", kn));
+	CHECK(!dmab_klog_scan_line(&sc, " debug_dma_map_sg+0x26b/0x5d0", kn));
+	CHECK_EQ(kn[0], 1);
+	/* the trailer ends at the next report line: a new one right after it is judged */
+	CHECK(dmab_klog_scan_line(&sc, "DMA-API: edu 0000:00:03.0: device driver frees DMA memory with wrong function", kn) != NULL);
+	/* "Mapped at:" that does not follow a known report is a report line as before */
+	memset(&sc, 0, sizeof(sc));
+	CHECK(dmab_klog_scan_line(&sc, "DMA-API: Mapped at:", kn) != NULL);
+	snprintf(text, sizeof(text), "%s%s%s", eexist, mapped_at, "[ 9.91] BUG: KASAN: use-after-free in dmab_release+0x1/0x2\n");
+	CHECK_STR(cls_of(text, line, sizeof(line)), "KASAN");
 	/* with panic_on_warn the known WARN's panic is part of it: a known death */
 	memset(&sc, 0, sizeof(sc));
 	memset(kn, 0, sizeof(kn));
