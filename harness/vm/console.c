@@ -45,6 +45,20 @@ void dmab_console_init(struct dmab_console *c, dmab_con_cb cb, void *arg)
 	c->arg = arg;
 }
 
+/* skip_known: whether this line belongs to a known report (every line goes through the scanner: end markers) */
+static bool known_line(struct dmab_console *c)
+{
+	unsigned int kn[16] = { 0 };
+	const struct dmab_kr_pattern *p;
+
+	if (!c->skip_known || dmab_kr_nknown > 16)
+		return false;
+	p = dmab_klog_scan_line(&c->scan, c->line, kn);
+	for (unsigned int i = 0; i < dmab_kr_nknown; i++)
+		c->nknown += kn[i];
+	return !p && dmab_kreport(c->line);
+}
+
 static void do_line(struct dmab_console *c)
 {
 	struct dmab_progress pr;
@@ -55,6 +69,8 @@ static void do_line(struct dmab_console *c)
 	c->line[c->len] = 0;
 	c->lines++;
 	ev = dmab_console_line(c->line, &pr);
+	if (known_line(c) && (ev == DMAB_CON_WARN || ev == DMAB_CON_OOPS))
+		ev = DMAB_CON_NONE;	/* a known report: tallied by its reader, no VM failure */
 	switch (ev) {
 	case DMAB_CON_INIT:
 		if (c->saw_init)

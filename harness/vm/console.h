@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/klog.h"
+
 #define DMAB_CON_LINE_MAX 1024
 
 enum dmab_con_event {
@@ -47,6 +49,14 @@ struct dmab_console {
 	unsigned long nfault;		/* IOMMU fault lines */
 	char first_fault[256];
 	unsigned long lines;
+	/*
+	 * skip_known (set after dmab_console_init): lines of a known report (lib/klog.c
+	 * dmab_kr_known[], with its trailer) are no warn/oops and no first_bad, only counted in
+	 * nknown; a panic stays a panic. dmabench fuzz tallies known reports itself.
+	 */
+	bool skip_known;
+	unsigned long nknown;
+	struct dmab_klog_scan scan;
 	dmab_con_cb cb;
 	void *arg;
 };

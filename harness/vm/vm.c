@@ -115,6 +115,7 @@ static int vm_start(struct dmab_runner *r, struct dmab_vm *vm)
 
 	(void)r;
 	dmab_console_init(&vm->con, con_event, vm);
+	vm->con.skip_known = vm->known_ok;
 	dmab_channel_init(&vm->chan, vm->dir);
 	/* create both serial files first: QEMU opens them O_TRUNC, we read the same inode */
 	for (int i = 0; i < 2; i++) {

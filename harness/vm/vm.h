@@ -50,6 +50,7 @@ struct dmab_vm {
 	char **env;			/* "NAME=value" added to its environment (the local runner), or NULL */
 	char console_path[4200], chan_path[4200], log_path[4200];
 	const char *job;		/* job list, for the expected files */
+	bool known_ok;			/* known kernel reports (lib/klog.c dmab_kr_known[]) are no VM failure (dmabench fuzz) */
 
 	/* filled while running */
 	enum dmab_vm_state state;
