@@ -933,12 +933,14 @@ static void op_alloc(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_alloc a;
 	uint32_t api = alloc_api(op->a[2]);
+	uint64_t size;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
 	a.dev = dev_sel(r->c, op->a[1]);
 	a.api = api;
-	a.size = fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8));
+	fuzz_op_size(op, &size);
+	a.size = size;
 	a.attrs = alloc_attrs(api, op->a[6], op->a[7]);
 	a.dir = dir_for(op->a[8], api == DMABENCH_API_ATTRS ? 0 : 1u + op->a[8] % 3);
 	if (over_budget(r, a.size))
@@ -1122,11 +1124,13 @@ static void op_map_single(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_map_single m;
 	uint64_t mask;
+	uint64_t size;
 
 	memset(&m, 0, sizeof(m));
 	m.dev = dev_sel(r->c, op->a[1]);
 	m.dir = dir_for(op->a[2], 1u + op->a[2] % 3);
-	m.size = fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8));
+	fuzz_op_size(op, &size);
+	m.size = size;
 	m.attrs = map_attrs(op->a[6]);
 	if (over_budget(r, m.size))
 		return;
@@ -1568,8 +1572,8 @@ static void op_uring(struct run *r, const struct fuzz_op *op)
 {
 	struct fuzz_uring_sqe q[FUZZ_URING_SQES];
 	unsigned int n = 1 + (op->a[0] & 3), ring = op->a[0] >> 6, got = 0, i, creates = 0;
-	uint8_t cls = (op->a[0] >> 2) & 0xf, kind[FUZZ_URING_SQES], slot[FUZZ_URING_SQES];
-	uint64_t size = fuzz_size(cls, (uint16_t)(op->a[1] | op->a[2] << 8));
+	uint8_t kind[FUZZ_URING_SQES], slot[FUZZ_URING_SQES];
+	uint64_t size;
 	uint32_t dev = dev_sel(r->c, op->a[3]);
 	int res[FUZZ_URING_SQES] = { 0 }, ret;
 	bool came[FUZZ_URING_SQES] = { false }, sqe128 = ring == 1 || ring == 2;
@@ -1584,6 +1588,7 @@ static void op_uring(struct run *r, const struct fuzz_op *op)
 		r->c->uring_unavailable++;
 		return;
 	}
+	fuzz_op_size(op, &size);
 	memset(q, 0, sizeof(q));
 	for (i = 0; i < n; i++) {
 		uint8_t b = op->a[5 + i], variant = (b >> 4) & 3;
@@ -1988,6 +1993,7 @@ int fuzz_exec(struct fuzz_ctx *c, const struct fuzz_program *p, struct fuzz_resu
 	fuzz_schedule(p, &s->sched);
 	s->nthreads = s->sched.nthreads;
 	res->nthreads = s->nthreads;
+	res->close_race = fuzz_close_race(p, &s->sched);
 	pthread_mutex_init(&s->gil, NULL);
 	memset(&r, 0, sizeof(r));	/* the caller's view, for the oracles after the program */
 	r.s = s;

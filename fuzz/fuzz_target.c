@@ -251,8 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__sync_synchronize();
 	}
 	/* a close race is decided within a microsecond: run it again, up to FUZZ_RACE_REPEAT times */
-	runs = fuzz_close_race(&prog) ? FUZZ_RACE_REPEAT : 1;
-	for (k = 0; k < runs; k++) {
+	for (k = 0, runs = 1; k < runs; k++) {
 		if (kcov_area)
 			__atomic_store_n(&kcov_area[0], 0, __ATOMIC_RELAXED);
 		ret = fuzz_exec(&ctx, &prog, &res);
@@ -264,6 +263,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (ret || res.finding)
 			break;
+		if (res.close_race)
+			runs = FUZZ_RACE_REPEAT;
 	}
 	if (ret) {
 		fprintf(stderr, "fuzz-dmabench: cannot run a program: %s\n", strerror(-ret));

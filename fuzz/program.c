@@ -206,6 +206,21 @@ uint64_t fuzz_size(uint8_t cls, uint16_t param)
 	}
 }
 
+bool fuzz_op_size(const struct fuzz_op *op, uint64_t *size)
+{
+	switch (op->code) {
+	case FUZZ_OP_ALLOC:
+	case FUZZ_OP_MAP_SINGLE:	/* class a3, param a4-a5 */
+		*size = fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8));
+		return true;
+	case FUZZ_OP_URING:		/* its ALLOC / MAP_SINGLE SQEs: class a0 bits 2-5, param a1-a2 */
+		*size = fuzz_size((op->a[0] >> 2) & 0xf, (uint16_t)(op->a[1] | op->a[2] << 8));
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *fuzz_finding_name(enum fuzz_finding f)
 {
 	static const char *const names[] = {
@@ -254,22 +269,20 @@ void fuzz_schedule(const struct fuzz_program *p, struct fuzz_sched *s)
 	s->nphases = phase + 1;
 }
 
-bool fuzz_close_race(const struct fuzz_program *p)
+bool fuzz_close_race(const struct fuzz_program *p, const struct fuzz_sched *s)
 {
-	struct fuzz_sched s;
 	unsigned int ph, i;
 
-	fuzz_schedule(p, &s);
-	if (s.nthreads < 2)
+	if (s->nthreads < 2)
 		return false;
-	for (ph = 0; ph < s.nphases; ph++) {
+	for (ph = 0; ph < s->nphases; ph++) {
 		unsigned int threads = 0;	/* bitmap of the threads with an op in this phase */
 		bool close = false;
 
 		for (i = 0; i < p->nops && i < FUZZ_MAX_OPS; i++) {
-			if (s.phase[i] != ph || p->ops[i].code == FUZZ_OP_THREAD)
+			if (s->phase[i] != ph || p->ops[i].code == FUZZ_OP_THREAD)
 				continue;
-			threads |= 1u << s.tid[i];
+			threads |= 1u << s->tid[i];
 			close |= p->ops[i].code == FUZZ_OP_CLOSE || p->ops[i].code == FUZZ_OP_REOPEN;
 		}
 		if (close && (threads & (threads - 1)))

@@ -150,13 +150,13 @@ struct fuzz_sched {
 void fuzz_schedule(const struct fuzz_program *p, struct fuzz_sched *s);
 
 /*
- * A close race: some phase has ops on two or more threads and one of them closes a file (FUZZ_OP_CLOSE, the
- * ctl file or a dma-buf fd, or FUZZ_OP_REOPEN). Whether such a race goes wrong depends on timing within a
- * microsecond, so libFuzzer's target runs these programs FUZZ_RACE_REPEAT times (syzkaller repeats its
- * threaded programs the same way).
+ * A close race: some phase of @s (p's schedule) has ops on two or more threads and one of them closes a
+ * file (FUZZ_OP_CLOSE, the ctl file or a dma-buf fd, or FUZZ_OP_REOPEN). Whether such a race goes wrong depends
+ * on timing within a microsecond, so libFuzzer's target runs these programs FUZZ_RACE_REPEAT times (syzkaller
+ * repeats its threaded programs the same way). fuzz_exec() reports it in fuzz_result.close_race.
  */
 #define FUZZ_RACE_REPEAT	16
-bool fuzz_close_race(const struct fuzz_program *p);
+bool fuzz_close_race(const struct fuzz_program *p, const struct fuzz_sched *s);
 
 /* Argument bytes that follow the opcode byte in the input (raw included). */
 size_t fuzz_op_arg_bytes(unsigned int code);
@@ -174,6 +174,8 @@ long fuzz_encode(const struct fuzz_program *p, uint8_t *buf, size_t cap);
 
 /* Resolve a size selector (class byte, 16-bit param) to bytes. */
 uint64_t fuzz_size(uint8_t cls, uint16_t param);
+/* The bytes an ALLOC, MAP_SINGLE or io_uring op (its ALLOC / MAP_SINGLE SQEs) asks for: true and *size, else false. */
+bool fuzz_op_size(const struct fuzz_op *op, uint64_t *size);
 
 /*
  * One line describing op (opcode and argument bytes in hex) into buf.
@@ -219,6 +221,7 @@ struct fuzz_result {
 	unsigned int cqes;		/* io_uring completions reaped */
 	unsigned int faults;		/* ioctls issued with a faulting struct (FUZZ_OP_FAULT) */
 	unsigned int probes;		/* VERIFYs issued by SET_MASK probes (FUZZ_OP_SET_MASK flag bit 0) */
+	bool close_race;		/* the program is a close race (fuzz_close_race()): run it again */
 	unsigned int known[FUZZ_KNOWN_MAX];	/* known kernel reports seen (index: lib/klog.c dmab_kr_known[]) */
 	unsigned int ops_unsupported;	/* ... of those, EOPNOTSUPP: a feature this kernel lacks */
 	enum fuzz_finding finding;

@@ -234,6 +234,15 @@ static void test_schedule(void)
 	CHECK(sc.nthreads == 1 && sc.nphases == 1);
 }
 
+/* fuzz_close_race() on the schedule fuzz_exec() would run p by */
+static bool close_race_of(const struct fuzz_program *p)
+{
+	struct fuzz_sched s;
+
+	fuzz_schedule(p, &s);
+	return fuzz_close_race(p, &s);
+}
+
 /* close races: a close on one thread beside any op of another in the same phase */
 static void test_close_race(void)
 {
@@ -248,17 +257,17 @@ static void test_close_race(void)
 	uint8_t apart[sizeof(race)];
 
 	fuzz_decode(race, sizeof(race), &p1);
-	CHECK(fuzz_close_race(&p1));
+	CHECK(close_race_of(&p1));
 	memcpy(apart, race, sizeof(race));
 	apart[sizeof(race) - 3] = 0x01;		/* thread 1 after a barrier: the closes no longer meet */
 	fuzz_decode(apart, sizeof(apart), &p1);
-	CHECK(!fuzz_close_race(&p1));
+	CHECK(!close_race_of(&p1));
 	fuzz_decode(race, 17, &p1);		/* one thread: no race */
-	CHECK(!fuzz_close_race(&p1));
+	CHECK(!close_race_of(&p1));
 	memcpy(apart, race, sizeof(race));
 	apart[sizeof(race) - 2] = 0x01;		/* thread 1 frees instead of closing: thread 0's close still races it */
 	fuzz_decode(apart, sizeof(apart), &p1);
-	CHECK(fuzz_close_race(&p1));
+	CHECK(close_race_of(&p1));
 }
 
 static void test_exec_missing(void)

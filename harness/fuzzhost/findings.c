@@ -196,14 +196,11 @@ static struct finding *finding_add(struct fz *z, const char *cls, const char *ti
 		fprintf(out, "program (%u ops):\n", prog.nops);
 		for (unsigned int i = 0; i < prog.nops; i++) {
 			const struct fuzz_op *op = &prog.ops[i];
+			uint64_t size;
 
 			fprintf(out, "  %2u %s", i, fuzz_format_op(op, line, sizeof(line)));
-			if (op->code == FUZZ_OP_ALLOC || op->code == FUZZ_OP_MAP_SINGLE)
-				fprintf(out, "   (size %llu)",
-					(unsigned long long)fuzz_size(op->a[3], (uint16_t)(op->a[4] | op->a[5] << 8)));
-			if (op->code == FUZZ_OP_URING)	/* its ALLOC / MAP_SINGLE SQEs: size class in a0 bits 2-5 */
-				fprintf(out, "   (size %llu)", (unsigned long long)fuzz_size((op->a[0] >> 2) & 0xf,
-									     (uint16_t)(op->a[1] | op->a[2] << 8)));
+			if (fuzz_op_size(op, &size))
+				fprintf(out, "   (size %llu)", (unsigned long long)size);
 			fputc('\n', out);
 		}
 		fprintf(out, "replay: dmabench replay %s/input --backend %s   (--minimize: op-level delta debugging)\n",

@@ -45,18 +45,21 @@ void dmab_console_init(struct dmab_console *c, dmab_con_cb cb, void *arg)
 	c->arg = arg;
 }
 
-/* skip_known: whether this line belongs to a known report (every line goes through the scanner: end markers) */
+/*
+ * skip_known: every line goes through the scanner (it needs the end markers). True unless the line is a
+ * new report; the caller asks only of report lines, so true means part of a known one.
+ */
 static bool known_line(struct dmab_console *c)
 {
 	unsigned int kn[16] = { 0 };
-	const struct dmab_kr_pattern *p;
+	bool known;
 
 	if (!c->skip_known || dmab_kr_nknown > 16)
 		return false;
-	p = dmab_klog_scan_line(&c->scan, c->line, kn);
+	known = !dmab_klog_scan_line(&c->scan, c->line, kn);
 	for (unsigned int i = 0; i < dmab_kr_nknown; i++)
 		c->nknown += kn[i];
-	return !p && dmab_kreport(c->line);
+	return known;
 }
 
 static void do_line(struct dmab_console *c)
