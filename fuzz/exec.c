@@ -1250,13 +1250,28 @@ static bool verify_errno_ok(int ret)
 	return fuzz_errno_ok(-ret) || ret == -EOPNOTSUPP || ret == -ETIMEDOUT;
 }
 
+/*
+ * One VERIFY, its device time charged to the budget above; signature: errno, probe (2) + mismatches (1),
+ * blocked. The SET_MASK probe's never takes a pending faulting struct (it is not the next op's ioctl).
+ */
+static int verify_ioctl(struct run *r, struct dmabench_verify *v, bool probe)
+{
+	uint64_t t0 = dmab_now_ns();
+	int ret;
+
+	r->res->ops_run++;
+	ret = probe ? sys_ioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, v) : xioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, v);
+	r->c->verify_ns += dmab_now_ns() - t0;
+	sig(r, 7, (uint32_t)-ret, (probe ? 2u : 0u) + (v->mismatches ? 1u : 0u), v->blocked);
+	return ret;
+}
+
 static void op_verify(struct run *r, const struct fuzz_op *op)
 {
 	struct dmabench_verify v;
 	struct slot s = *slot_of(r, op->a[0]);
 	unsigned int gen = r->s->gen;
 	int ret;
-	uint64_t t0;
 
 	if (r->s->verifies++)
 		return;
@@ -1268,11 +1283,7 @@ static void op_verify(struct run *r, const struct fuzz_op *op)
 	v.len = op->a[2] & 0x80 ? 4095u + (op->a[2] & 1) : 1u + (op->a[2] & 0x3f);	/* 4096: -E2BIG */
 	v.flags = op->a[2] & 0x40 ? DMABENCH_VERIFY_FILL : 0;
 	v.seed = op->a[1];
-	t0 = dmab_now_ns();
-	r->res->ops_run++;
-	ret = xioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, &v);
-	r->c->verify_ns += dmab_now_ns() - t0;
-	sig(r, 7, (uint32_t)-ret, v.mismatches ? 1 : 0, v.blocked);
+	ret = verify_ioctl(r, &v, false);
 	if (ret) {
 		/* EACCES: the device may only write the mapping (FROM_DEVICE) */
 		if (verify_errno_ok(ret) || ret == -EACCES)
@@ -1321,7 +1332,6 @@ static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
 	struct dmabench_map_single m;
 	struct dmabench_verify v;
 	struct dmabench_handle h;
-	uint64_t t0;
 	int ret;
 
 	if (r->s->fd < 0)
@@ -1346,12 +1356,8 @@ static void mask_probe(struct run *r, uint32_t dev, uint8_t seed)
 	v.len = 64;
 	v.flags = DMABENCH_VERIFY_FILL;
 	v.seed = seed;
-	t0 = dmab_now_ns();
-	ret = sys_ioctl(r, r->s->fd, DMABENCH_IOC_VERIFY, &v);
+	ret = verify_ioctl(r, &v, true);
 	r->res->probes++;
-	r->c->verify_ns += dmab_now_ns() - t0;
-	r->res->ops_run++;
-	sig(r, 7, (uint32_t)-ret, v.mismatches ? 3 : 2, v.blocked);
 	if (ret && !verify_errno_ok(ret))
 		finding(r, FUZZ_BAD_ERRNO, "op %u set_mask probe: verify: undocumented error %d (%s)", r->opi, -ret,
 			strerror(-ret));
